@@ -1,0 +1,58 @@
+package httpauth
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+)
+
+// MaxBodyBytes caps request bodies (1 MiB).
+const MaxBodyBytes = 1 << 20
+
+// DecodeJSON reads the JSON body of r into dst. It refuses other media types
+// (415), bodies over MaxBodyBytes (413), and anything that is not exactly one
+// JSON value of the expected shape (400). Unknown fields are ignored, as
+// clients add fields over time.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
+	if p := RequireMediaType(r, "application/json"); p != nil {
+		return p
+	}
+	return decodeJSON(http.MaxBytesReader(w, r.Body, MaxBodyBytes), dst)
+}
+
+// DecodeOptionalJSON is DecodeJSON for endpoints whose body may be empty.
+func DecodeOptionalJSON(w http.ResponseWriter, r *http.Request, dst any) *Problem {
+	if r.ContentLength == 0 && r.Header.Get("Content-Type") == "" {
+		return nil
+	}
+	return DecodeJSON(w, r, dst)
+}
+
+// RequireMediaType answers 415 unless r's Content-Type is want (parameters
+// such as charset are allowed).
+func RequireMediaType(r *http.Request, want string) *Problem {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != want {
+		return NewProblem(http.StatusUnsupportedMediaType, CodeUnsupportedMedia, "send the request body as "+want)
+	}
+	return nil
+}
+
+func decodeJSON(body io.Reader, dst any) *Problem {
+	dec := json.NewDecoder(body)
+	err := dec.Decode(dst)
+	if err == nil {
+		if _, terr := dec.Token(); terr != io.EOF {
+			err = errors.Join(errors.New("trailing data after the JSON value"), terr)
+		}
+	}
+	if err == nil {
+		return nil
+	}
+	if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+		return NewProblem(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "the request body is larger than 1 MiB")
+	}
+	return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the request body is not valid JSON of the expected shape")
+}

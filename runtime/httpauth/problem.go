@@ -1,0 +1,92 @@
+package httpauth
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+)
+
+// ContentTypeProblem is the media type of error responses (RFC 9457).
+const ContentTypeProblem = "application/problem+json"
+
+// Problem is an RFC 9457 problem detail with a stable machine-readable Code.
+// It is also an error, so that handlers can return it.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code"`
+	// RetryAfter, in seconds, becomes a Retry-After header when positive.
+	RetryAfter int `json:"-"`
+	// Challenge, when set, becomes the WWW-Authenticate header.
+	Challenge string `json:"-"`
+}
+
+func (p *Problem) Error() string { return p.Code + ": " + p.Detail }
+
+// NewProblem returns a Problem with the standard title of status.
+func NewProblem(status int, code, detail string) *Problem {
+	return &Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: detail, Code: code}
+}
+
+// Stable problem codes of the generated services' contract.
+const (
+	CodeMalformedBody      = "malformed_body"
+	CodeBodyTooLarge       = "body_too_large"
+	CodeUnsupportedMedia   = "unsupported_media_type"
+	CodeValidation         = "validation_failed"
+	CodeIdentityTaken      = "identity_taken"
+	CodeInvalidCredentials = "invalid_credentials"
+	CodeMissingToken       = "missing_token"
+	CodeInvalidToken       = "invalid_token"
+	CodeRateLimited        = "rate_limited"
+	CodeUnavailable        = "unavailable"
+	CodeNotFound           = "not_found"
+	CodeForbidden          = "forbidden"
+)
+
+// Unauthorized returns a 401 Problem with the RFC 6750 challenge; a request
+// that presented a token also gets error="invalid_token".
+func Unauthorized(code, detail string, tokenPresented bool) *Problem {
+	p := NewProblem(http.StatusUnauthorized, code, detail)
+	p.Challenge = `Bearer`
+	if tokenPresented {
+		p.Challenge = `Bearer error="invalid_token"`
+	}
+	return p
+}
+
+// Unavailable is the answer when the store cannot be reached. It names no
+// cause: driver errors stay in the server's logs.
+func Unavailable() *Problem {
+	p := NewProblem(http.StatusServiceUnavailable, CodeUnavailable, "the service is temporarily unavailable, try again later")
+	p.RetryAfter = 1
+	return p
+}
+
+// WriteProblem writes p as application/problem+json.
+func WriteProblem(w http.ResponseWriter, p *Problem) {
+	h := w.Header()
+	h.Set("Content-Type", ContentTypeProblem)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if p.Challenge != "" {
+		h.Set("WWW-Authenticate", p.Challenge)
+	}
+	if p.RetryAfter > 0 {
+		h.Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
+	w.WriteHeader(p.Status)
+	_ = json.NewEncoder(w).Encode(p)
+}
+
+// WriteJSON writes v as JSON with status. Auth responses are never cached.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,181 @@
+package token_test
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authgen/authgen/runtime/token"
+)
+
+var secret = []byte("0123456789abcdef0123456789abcdef")
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func newTokens(t *testing.T, c *clock, mod ...func(*token.Config)) *token.Tokens {
+	t.Helper()
+	cfg := token.Config{Algorithm: "HS256", Secret: secret, Issuer: "https://issuer.test", Audience: "api", TTL: 15 * time.Minute, Now: c.now}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	tk, err := token.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+func TestIssueVerifyRoundTrip(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	for _, alg := range []string{"HS256", "HS384", "HS512"} {
+		t.Run(alg, func(t *testing.T) {
+			tk := newTokens(t, c, func(cfg *token.Config) { cfg.Algorithm = alg })
+			raw, issued, err := tk.Issue("user-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := tk.Verify(raw)
+			if err != nil {
+				t.Fatalf("Verify: %v", err)
+			}
+			if got.Subject != "user-1" || got.ID != issued.ID || got.ID == "" {
+				t.Errorf("claims = %+v, want subject user-1 and jti %q", got, issued.ID)
+			}
+			hdr, _, _ := jwt.NewParser().ParseUnverified(raw, &jwt.RegisteredClaims{})
+			if hdr.Header["typ"] != "at+jwt" || hdr.Header["alg"] != alg {
+				t.Errorf("header = %v, want typ at+jwt alg %s", hdr.Header, alg)
+			}
+		})
+	}
+}
+
+// sign builds a token with arbitrary header and claims, as an attacker would.
+func sign(t *testing.T, method jwt.SigningMethod, key any, typ string, claims jwt.MapClaims) string {
+	t.Helper()
+	tok := jwt.NewWithClaims(method, claims)
+	if typ != "" {
+		tok.Header["typ"] = typ
+	}
+	s, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestVerifyRejectsHostileTokens(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	tk := newTokens(t, c)
+	now := c.t.Unix()
+	good := func() jwt.MapClaims {
+		return jwt.MapClaims{"iss": "https://issuer.test", "aud": "api", "sub": "u1", "iat": now, "nbf": now, "exp": now + 600, "jti": "j"}
+	}
+	with := func(k string, v any) jwt.MapClaims { m := good(); m[k] = v; return m }
+	without := func(k string) jwt.MapClaims { m := good(); delete(m, k); return m }
+	ecKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	valid := sign(t, jwt.SigningMethodHS256, secret, "at+jwt", good())
+	if _, err := tk.Verify(valid); err != nil {
+		t.Fatalf("control token rejected: %v", err)
+	}
+	parts := strings.Split(valid, ".")
+
+	cases := map[string]string{
+		"alg none":              sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, "at+jwt", good()),
+		"alg none unsigned":     "eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0In0." + parts[1] + ".",
+		"wrong alg HS512":       sign(t, jwt.SigningMethodHS512, secret, "at+jwt", good()),
+		"asymmetric ES256":      sign(t, jwt.SigningMethodES256, ecKey, "at+jwt", good()),
+		"wrong key":             sign(t, jwt.SigningMethodHS256, []byte("another-secret-another-secret-!!"), "at+jwt", good()),
+		"expired":               sign(t, jwt.SigningMethodHS256, secret, "at+jwt", with("exp", now-120)),
+		"expired within leeway": "", // filled below: must pass
+		"no exp":                sign(t, jwt.SigningMethodHS256, secret, "at+jwt", without("exp")),
+		"not yet valid":         sign(t, jwt.SigningMethodHS256, secret, "at+jwt", with("nbf", now+120)),
+		"issued in the future":  sign(t, jwt.SigningMethodHS256, secret, "at+jwt", with("iat", now+120)),
+		"wrong issuer":          sign(t, jwt.SigningMethodHS256, secret, "at+jwt", with("iss", "https://evil.test")),
+		"no issuer":             sign(t, jwt.SigningMethodHS256, secret, "at+jwt", without("iss")),
+		"wrong audience":        sign(t, jwt.SigningMethodHS256, secret, "at+jwt", with("aud", "other")),
+		"no audience":           sign(t, jwt.SigningMethodHS256, secret, "at+jwt", without("aud")),
+		"no subject":            sign(t, jwt.SigningMethodHS256, secret, "at+jwt", without("sub")),
+		"refresh typ":           sign(t, jwt.SigningMethodHS256, secret, "refresh+jwt", good()),
+		"plain JWT typ":         sign(t, jwt.SigningMethodHS256, secret, "JWT", good()),
+		"no typ":                sign(t, jwt.SigningMethodHS256, secret, "", good()),
+		"truncated":             valid[:len(valid)-5],
+		"signature stripped":    parts[0] + "." + parts[1] + ".",
+		"two segments":          parts[0] + "." + parts[1],
+		"garbage":               "not-a-token",
+		"empty":                 "",
+		"tampered payload":      parts[0] + "." + parts[1] + "x." + parts[2],
+		"too long":              valid + strings.Repeat("A", token.MaxLength),
+		"opaque refresh token":  "dGhpcyBpcyBhIHJlZnJlc2ggdG9rZW4gbm90IGEgSldU",
+	}
+	delete(cases, "expired within leeway")
+	for name, raw := range cases {
+		t.Run(name, func(t *testing.T) {
+			claims, err := tk.Verify(raw)
+			if err == nil {
+				t.Fatalf("accepted: %+v", claims)
+			}
+			if !errors.Is(err, token.ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			}
+		})
+	}
+	t.Run("expired within leeway is accepted", func(t *testing.T) {
+		if _, err := tk.Verify(sign(t, jwt.SigningMethodHS256, secret, "at+jwt", with("exp", now-10))); err != nil {
+			t.Fatalf("rejected within the 30s leeway: %v", err)
+		}
+	})
+}
+
+func TestTokenExpiresWithClock(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	tk := newTokens(t, c, func(cfg *token.Config) { cfg.Leeway = -1 })
+	raw, _, _ := tk.Issue("u")
+	c.t = c.t.Add(15*time.Minute - time.Second)
+	if _, err := tk.Verify(raw); err != nil {
+		t.Fatalf("rejected before expiry: %v", err)
+	}
+	c.t = c.t.Add(2 * time.Second)
+	if _, err := tk.Verify(raw); err == nil {
+		t.Fatal("accepted after expiry")
+	}
+}
+
+func TestNewRejectsWeakConfig(t *testing.T) {
+	base := token.Config{Algorithm: "HS256", Secret: secret, Issuer: "i", Audience: "a", TTL: time.Minute}
+	for name, mod := range map[string]func(*token.Config){
+		"short secret": func(c *token.Config) { c.Secret = secret[:31] },
+		"alg none":     func(c *token.Config) { c.Algorithm = "none" },
+		"RS256 now":    func(c *token.Config) { c.Algorithm = "RS256" },
+		"no issuer":    func(c *token.Config) { c.Issuer = "" },
+		"no audience":  func(c *token.Config) { c.Audience = "" },
+		"no TTL":       func(c *token.Config) { c.TTL = 0 },
+	} {
+		cfg := base
+		mod(&cfg)
+		if _, err := token.New(cfg); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestSecretFromEnv(t *testing.T) {
+	t.Setenv("TEST_SECRET", "short")
+	if _, err := token.SecretFromEnv("TEST_SECRET"); err == nil || !strings.Contains(err.Error(), "at least 32") {
+		t.Errorf("short secret: err = %v", err)
+	}
+	if _, err := token.SecretFromEnv("TEST_SECRET_UNSET"); err == nil || !strings.Contains(err.Error(), "not set") {
+		t.Errorf("missing secret: err = %v", err)
+	}
+	t.Setenv("TEST_SECRET", string(secret))
+	if got, err := token.SecretFromEnv("TEST_SECRET"); err != nil || string(got) != string(secret) {
+		t.Errorf("good secret: %q, %v", got, err)
+	}
+}
