@@ -65,6 +65,9 @@ type Config struct {
 // Claims are the claims of an access token.
 type Claims struct {
 	jwt.RegisteredClaims
+	// SessionID ("sid") names the refresh-token family the token was issued
+	// with, so that logout with only an access token can end the session.
+	SessionID string `json:"sid,omitempty"`
 }
 
 // Tokens issues and verifies access tokens for one key and algorithm.
@@ -121,8 +124,9 @@ var hmacMethods = map[string]*jwt.SigningMethodHMAC{
 // TTL reports the lifetime of issued tokens.
 func (t *Tokens) TTL() time.Duration { return t.cfg.TTL }
 
-// Issue signs a new access token for subject and returns it with its claims.
-func (t *Tokens) Issue(subject string) (string, *Claims, error) {
+// Issue signs a new access token for subject in session and returns it with
+// its claims.
+func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
 	if subject == "" {
 		return "", nil, errors.New("token: empty subject")
 	}
@@ -139,7 +143,7 @@ func (t *Tokens) Issue(subject string) (string, *Claims, error) {
 		NotBefore: jwt.NewNumericDate(now),
 		IssuedAt:  jwt.NewNumericDate(now),
 		ID:        jti,
-	}}
+	}, SessionID: session}
 	tok := jwt.NewWithClaims(t.method, claims)
 	tok.Header["typ"] = Type
 	signed, err := tok.SignedString(t.key)

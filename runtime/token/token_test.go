@@ -38,7 +38,7 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 	for _, alg := range []string{"HS256", "HS384", "HS512"} {
 		t.Run(alg, func(t *testing.T) {
 			tk := newTokens(t, c, func(cfg *token.Config) { cfg.Algorithm = alg })
-			raw, issued, err := tk.Issue("user-1")
+			raw, issued, err := tk.Issue("user-1", "s1")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -46,7 +46,7 @@ func TestIssueVerifyRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if got.Subject != "user-1" || got.ID != issued.ID || got.ID == "" {
+			if got.Subject != "user-1" || got.ID != issued.ID || got.ID == "" || got.SessionID != "s1" {
 				t.Errorf("claims = %+v, want subject user-1 and jti %q", got, issued.ID)
 			}
 			hdr, _, _ := jwt.NewParser().ParseUnverified(raw, &jwt.RegisteredClaims{})
@@ -137,7 +137,7 @@ func TestVerifyRejectsHostileTokens(t *testing.T) {
 func TestTokenExpiresWithClock(t *testing.T) {
 	c := &clock{time.Unix(1_800_000_000, 0)}
 	tk := newTokens(t, c, func(cfg *token.Config) { cfg.Leeway = -1 })
-	raw, _, _ := tk.Issue("u")
+	raw, _, _ := tk.Issue("u", "s")
 	c.t = c.t.Add(15*time.Minute - time.Second)
 	if _, err := tk.Verify(raw); err != nil {
 		t.Fatalf("rejected before expiry: %v", err)

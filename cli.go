@@ -1,0 +1,369 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+	"golang.org/x/term"
+
+	"github.com/authgen/authgen/generator"
+)
+
+// app holds the process's streams so that commands never reach for globals.
+type app struct {
+	stdin          *os.File
+	stdout, stderr io.Writer
+	prompter       Prompter
+}
+
+func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	a.prompter = newSurveyPrompter(stdin, stdout, stderr)
+	dirFlag := &cli.StringFlag{Name: "dir", Value: ".", Usage: "directory inside the target module"}
+	return &cli.App{
+		Name:            "authgen",
+		Usage:           "scaffold JWT authentication into Go web services",
+		Writer:          stdout,
+		ErrWriter:       stderr,
+		HideHelpCommand: true,
+		ExitErrHandler:  func(*cli.Context, error) {}, // run prints and exits
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageErr("%v (see --help)", err)
+		},
+		Commands: []*cli.Command{
+			{
+				Name:      "new",
+				Usage:     "create a new Go service with authentication",
+				ArgsUsage: "DIR",
+				Flags:     append(optionFlags(), &cli.StringFlag{Name: "module", Usage: "module path of the new service (default: DIR's name)"}, yesFlag, noTidyFlag),
+				Action:    a.newCmd,
+			},
+			{
+				Name:   "init",
+				Usage:  "add authentication to the Go module in --dir",
+				Flags:  append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag),
+				Action: a.initCmd,
+			},
+			{
+				Name:  "generate",
+				Usage: "regenerate the auth package from authgen.yaml, without prompts",
+				Flags: []cli.Flag{dirFlag,
+					&cli.BoolFlag{Name: "dry-run", Usage: "list what would change, write nothing"},
+					&cli.BoolFlag{Name: "diff", Usage: "print the diff of what would change, write nothing"},
+					forceFlag, noTidyFlag,
+				},
+				Action: a.generateCmd,
+			},
+			{
+				Name:   "check",
+				Usage:  "exit 1 with a diff when generated files are stale, edited, missing or extra",
+				Flags:  []cli.Flag{dirFlag},
+				Action: a.checkCmd,
+			},
+			{
+				Name:   "version",
+				Usage:  "print the generator, runtime and Go versions",
+				Action: a.versionCmd,
+			},
+		},
+	}
+}
+
+var (
+	yesFlag    = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "never prompt; take defaults for what flags do not give"}
+	noTidyFlag = &cli.BoolFlag{Name: "no-tidy", Usage: "do not run `go mod tidy` after changing go.mod"}
+	forceFlag  = &cli.BoolFlag{Name: "force", Usage: "overwrite generated files that were edited by hand"}
+)
+
+// version returns authgen's module version and, for a build from a
+// checkout, the checkout's directory.
+func version() (string, string) {
+	v := generator.DevelVersion
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		v = bi.Main.Version
+	}
+	if semver.IsValid(v) && !module.IsPseudoVersion(v) && !strings.Contains(v, "+") {
+		return v, ""
+	}
+	return generator.DevelVersion, sourceDir()
+}
+
+// sourceDir finds the checkout a devel build came from: AUTHGEN_SOURCE, or
+// the directory this file was compiled from.
+func sourceDir() string {
+	if dir := os.Getenv("AUTHGEN_SOURCE"); dir != "" {
+		abs, _ := filepath.Abs(dir)
+		return abs
+	}
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return ""
+	}
+	dir := filepath.Dir(file)
+	if _, err := os.Stat(filepath.Join(dir, "runtime", "go.mod")); err != nil {
+		return ""
+	}
+	return dir
+}
+
+func (a *app) versionCmd(*cli.Context) error {
+	v, src := version()
+	fmt.Fprintf(a.stdout, "authgen %s\n", v)
+	fmt.Fprintf(a.stdout, "runtime %s %s\n", generator.RuntimeModule, v)
+	if src != "" {
+		fmt.Fprintf(a.stdout, "source  %s\n", src)
+	}
+	fmt.Fprintf(a.stdout, "go      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return nil
+}
+
+// interactive reports whether prompts may be shown.
+func (a *app) interactive(c *cli.Context) bool {
+	if c.Bool("yes") || os.Getenv("CI") != "" {
+		return false
+	}
+	return term.IsTerminal(int(a.stdin.Fd()))
+}
+
+func (a *app) newCmd(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usageErr("new needs exactly one DIR: authgen new ./svc")
+	}
+	dir, err := filepath.Abs(c.Args().First())
+	if err != nil {
+		return failure(err)
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return usageErr("%s is not empty: choose a new directory, or use `authgen init --dir %s` to add auth to an existing module", c.Args().First(), c.Args().First())
+	}
+	mod := c.String("module")
+	if mod == "" {
+		mod = filepath.Base(dir)
+	}
+	if err := module.CheckImportPath(mod); err != nil {
+		return usageErr("module path %q is not valid: pass --module example.com/svc", mod)
+	}
+	target := generator.NewTarget(dir, mod, goVersion())
+	return a.scaffold(c, target, true, "new "+c.Args().First())
+}
+
+func (a *app) initCmd(c *cli.Context) error {
+	pkg := c.String("pkg")
+	if pkg == "" {
+		pkg = generator.Defaults().Package
+	}
+	target, err := generator.Detect(c.String("dir"), pkg)
+	if errors.Is(err, generator.ErrNoModule) {
+		return usageErr("%v", err)
+	}
+	if err != nil {
+		return failure(err)
+	}
+	if len(target.Existing) > 0 && !c.Bool("force") && !ownedByAuthgen(target) {
+		return usageErr("%s already exists and was not generated by authgen: choose another directory with --pkg, or pass --force", pkg)
+	}
+	return a.scaffold(c, target, false, "init")
+}
+
+// ownedByAuthgen reports whether the target already has authgen's config,
+// so that running init again is a regeneration, not a clobbering.
+func ownedByAuthgen(t generator.Target) bool {
+	_, err := os.Stat(filepath.Join(t.Root, generator.ConfigFile))
+	return err == nil
+}
+
+// scaffold is new and init after the target is known: options, prompts,
+// generation, writing, go mod tidy and the summary.
+func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, command string) error {
+	opts, err := a.resolveOptions(c, target)
+	if err != nil {
+		return err
+	}
+	if err := a.generate(c, target, opts, newModule, generator.WriteOptions{Force: c.Bool("force")}); err != nil {
+		return err
+	}
+	if err := writeConfig(target.Root, opts); err != nil {
+		return failure(err)
+	}
+	if !c.Bool("no-tidy") {
+		if err := goModTidy(target.Root, a.stderr); err != nil {
+			return failure(err)
+		}
+	}
+	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(optionArgs(opts, target), " "))
+	if newModule {
+		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  export AUTH_JWT_SECRET=\"$(openssl rand -base64 48)\"\n  go run .\n", c.Args().First())
+	}
+	return nil
+}
+
+// resolveOptions layers defaults < detection < authgen.yaml < flags < answers.
+func (a *app) resolveOptions(c *cli.Context, target generator.Target) (generator.Options, error) {
+	opts := generator.Defaults()
+	opts.Issuer = target.Module
+	if fw := target.DetectFramework(); fw != "" {
+		opts.Framework = fw
+	}
+	if data, err := os.ReadFile(filepath.Join(target.Root, generator.ConfigFile)); err == nil {
+		if opts, err = generator.ParseConfig(data, opts); err != nil {
+			return opts, usageErr("%v", err)
+		}
+	}
+	opts, err := applyFlags(c, opts)
+	if err != nil {
+		return opts, err
+	}
+	if a.interactive(c) {
+		if opts, err = ask(a.prompter, c, opts); err != nil {
+			return opts, failure(err)
+		}
+	}
+	if err := opts.Validate(); err != nil {
+		return opts, usageErr("%s", strings.ReplaceAll(err.Error(), "\n", "\nauthgen: "))
+	}
+	return opts, nil
+}
+
+// generate runs the pure generator and writes its output.
+func (a *app) generate(c *cli.Context, target generator.Target, opts generator.Options, newModule bool, wo generator.WriteOptions) error {
+	v, src := version()
+	files, err := generator.Generate(generator.Request{Options: opts, Target: target, Version: v, Source: src, NewModule: newModule})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	changes, err := generator.Write(target.Root, files, wo)
+	var edited *generator.EditedError
+	if errors.As(err, &edited) {
+		return cli.Exit(edited.Error(), exitFailure)
+	}
+	if err != nil {
+		return failure(err)
+	}
+	a.report(changes, c.Bool("diff"))
+	return nil
+}
+
+func (a *app) report(changes []generator.Change, diff bool) {
+	for _, ch := range changes {
+		if ch.Action == generator.Unchanged {
+			continue
+		}
+		if diff && ch.Diff != "" {
+			fmt.Fprint(a.stdout, ch.Diff)
+			continue
+		}
+		fmt.Fprintf(a.stdout, "%-9s %s\n", ch.Action, ch.Path)
+	}
+}
+
+// loadProject finds the module and its authgen.yaml for generate and check.
+func loadProject(c *cli.Context) (generator.Target, generator.Options, error) {
+	root, err := generator.Detect(c.String("dir"), generator.Defaults().Package)
+	if errors.Is(err, generator.ErrNoModule) {
+		return root, generator.Options{}, usageErr("%v", err)
+	}
+	if err != nil {
+		return root, generator.Options{}, failure(err)
+	}
+	data, err := os.ReadFile(filepath.Join(root.Root, generator.ConfigFile))
+	if err != nil {
+		return root, generator.Options{}, usageErr("no %s in %s: run `authgen init` first", generator.ConfigFile, root.Root)
+	}
+	base := generator.Defaults()
+	base.Issuer = root.Module
+	opts, err := generator.ParseConfig(data, base)
+	if err != nil {
+		return root, opts, usageErr("%v", err)
+	}
+	if err := opts.Validate(); err != nil {
+		return root, opts, usageErr("%s: %s", generator.ConfigFile, strings.ReplaceAll(err.Error(), "\n", "\nauthgen: "))
+	}
+	return root, opts, nil
+}
+
+func (a *app) generateCmd(c *cli.Context) error {
+	target, opts, err := loadProject(c)
+	if err != nil {
+		return err
+	}
+	before := target.GoMod
+	wo := generator.WriteOptions{DryRun: c.Bool("dry-run") || c.Bool("diff"), Force: c.Bool("force")}
+	if err := a.generate(c, target, opts, false, wo); err != nil {
+		return err
+	}
+	if wo.DryRun || c.Bool("no-tidy") {
+		return nil
+	}
+	after, _ := os.ReadFile(filepath.Join(target.Root, "go.mod"))
+	if string(after) != string(before) {
+		return goModTidyOrFail(target.Root, a.stderr)
+	}
+	return nil
+}
+
+func goModTidyOrFail(root string, stderr io.Writer) error {
+	if err := goModTidy(root, stderr); err != nil {
+		return failure(err)
+	}
+	return nil
+}
+
+func (a *app) checkCmd(c *cli.Context) error {
+	target, opts, err := loadProject(c)
+	if err != nil {
+		return err
+	}
+	v, src := version()
+	files, err := generator.Generate(generator.Request{Options: opts, Target: target, Version: v, Source: src})
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	drift, err := generator.Check(target.Root, files)
+	if err != nil {
+		return failure(err)
+	}
+	if len(drift) == 0 {
+		fmt.Fprintln(a.stdout, "authgen: generated files are up to date")
+		return nil
+	}
+	for _, d := range drift {
+		fmt.Fprint(a.stdout, d.Diff)
+	}
+	var names []string
+	for _, d := range drift {
+		names = append(names, d.Path+" ("+d.Kind+")")
+	}
+	return cli.Exit(fmt.Sprintf("%d generated file(s) differ: %s\nrun `go generate ./...` (or `authgen generate`) and commit the result; move hand edits into files you own", len(drift), strings.Join(names, ", ")), exitFailure)
+}
+
+// goVersion is the go directive for a new module: the running toolchain's
+// language version.
+func goVersion() string {
+	v := strings.TrimPrefix(runtime.Version(), "go")
+	if i := strings.IndexAny(v, " -"); i >= 0 {
+		v = v[:i]
+	}
+	return v
+}
+
+// goModTidy fills go.sum for the requirements authgen added.
+func goModTidy(root string, stderr io.Writer) error {
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = root
+	cmd.Stdout = stderr
+	cmd.Stderr = stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go mod tidy in %s failed: %w (run it yourself to see why, or pass --no-tidy)", root, err)
+	}
+	return nil
+}

@@ -1,0 +1,59 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/authgen/authgen/templates"
+)
+
+// ConfigFile is the name of the committed configuration at the module root.
+const ConfigFile = "authgen.yaml"
+
+// configVersion is the version of the authgen.yaml format.
+const configVersion = 1
+
+type configFile struct {
+	Version int `yaml:"version"`
+	Options `yaml:",inline"`
+}
+
+// ParseConfig reads authgen.yaml on top of base. Unknown keys and values of
+// the wrong type are errors that carry the line number.
+func ParseConfig(data []byte, base Options) (Options, error) {
+	cfg := configFile{Version: configVersion, Options: base}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
+		msg = strings.ReplaceAll(msg, "in type generator.configFile", "(see the keys in AUTH.md)")
+		return Options{}, fmt.Errorf("%s: %s", ConfigFile, msg)
+	}
+	if cfg.Version != configVersion {
+		return Options{}, fmt.Errorf("%s: version %d is not supported by this authgen (want %d): upgrade authgen", ConfigFile, cfg.Version, configVersion)
+	}
+	return cfg.Options, nil
+}
+
+// RenderConfig renders o as a commented authgen.yaml.
+func RenderConfig(o Options) ([]byte, error) {
+	data, err := templates.Render("authgen.yaml.tmpl", struct {
+		Options
+		Frameworks, Storages []string
+	}{o, FrameworkNames(), StorageNames()})
+	if err != nil {
+		return nil, err
+	}
+	// What we write must read back as exactly these options.
+	back, err := ParseConfig(data, Defaults())
+	if err != nil || fmt.Sprint(back) != fmt.Sprint(o) {
+		return nil, fmt.Errorf("internal error: %s does not round-trip: %v", ConfigFile, err)
+	}
+	return data, nil
+}

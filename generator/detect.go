@@ -1,0 +1,117 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// Target is what authgen knows of the module it writes into.
+type Target struct {
+	// Root is the module's directory (absolute in the CLI; tests may use any).
+	Root string
+	// GoMod is the current go.mod; nil for a module that does not exist yet.
+	GoMod []byte
+	// Module is the module path and GoVersion its go directive.
+	Module    string
+	GoVersion string
+	// Requires maps each required module path to its version.
+	Requires map[string]string
+	// Existing lists the paths, relative to Root and slash-separated, of the
+	// files already in the package directory, so that a plan can tell a new
+	// package from its own earlier output.
+	Existing []string
+}
+
+// ErrNoModule means the directory is not inside a Go module.
+var ErrNoModule = errors.New("no go.mod found: run authgen in a Go module (go mod init example.com/svc) or use `authgen new DIR`")
+
+// Detect reads the module rooted at or above dir.
+func Detect(dir string, pkgDir string) (Target, error) {
+	root, err := findModuleRoot(dir)
+	if err != nil {
+		return Target{}, err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		return Target{}, err
+	}
+	t, err := ParseTarget(root, data)
+	if err != nil {
+		return Target{}, err
+	}
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(pkgDir)))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return Target{}, err
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			t.Existing = append(t.Existing, pkgDir+"/"+e.Name())
+		}
+	}
+	return t, nil
+}
+
+// ParseTarget describes the module whose go.mod is data.
+func ParseTarget(root string, data []byte) (Target, error) {
+	f, err := modfile.ParseLax("go.mod", data, nil)
+	if err != nil {
+		return Target{}, fmt.Errorf("go.mod: %w", err)
+	}
+	if f.Module == nil {
+		return Target{}, errors.New("go.mod has no module line: fix it with `go mod edit -module example.com/svc`")
+	}
+	t := Target{Root: root, GoMod: data, Module: f.Module.Mod.Path, Requires: map[string]string{}}
+	if f.Go != nil {
+		t.GoVersion = f.Go.Version
+	}
+	for _, r := range f.Require {
+		t.Requires[r.Mod.Path] = r.Mod.Version
+	}
+	return t, nil
+}
+
+// NewTarget describes a module that `authgen new` is about to create.
+func NewTarget(root, module, goVersion string) Target {
+	return Target{Root: root, Module: module, GoVersion: goVersion, Requires: map[string]string{}}
+}
+
+func findModuleRoot(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", ErrNoModule
+		}
+		dir = parent
+	}
+}
+
+// DetectFramework names the framework whose module the target already
+// requires, or "" when it requires none.
+func (t Target) DetectFramework() string {
+	for _, name := range FrameworkNames() {
+		for _, m := range frameworks[name].Requires(t) {
+			if _, ok := t.Requires[m.Path]; ok && m.Path != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// moduleBase is the last element of a module path, for names and issuers.
+func moduleBase(module string) string {
+	return module[strings.LastIndex(module, "/")+1:]
+}

@@ -1,0 +1,16 @@
+// Package generator turns authgen options into the files of a service's auth
+// package. It is a pipeline:
+//
+//	options.go   Options: defaults, validation, authgen.yaml (config.go)
+//	detect.go    Target:  what the target module already is
+//	plan.go      Plan:    every file to write, its owner and its renderer
+//	emit_*.go    Render:  jennifer for Go, templates/ for everything else
+//	write.go     Write:   atomic, change-only writes, the manifest and check
+//
+// Routers and stores vary behind the Framework and Storage interfaces: each
+// implementation is one file (framework_chi.go, storage_sqlite.go, ...) and
+// nothing else in the package names a router or a database.
+//
+// Generate is pure: options and a target in, file contents out. The CLI,
+// check, and every test go through it; only Write touches the disk.
+package generator

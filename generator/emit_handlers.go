@@ -1,0 +1,345 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Endpoint is one route of the contract. Frameworks mount this list; none
+// of them keeps its own.
+type Endpoint struct {
+	Method, Path, Handler string
+	// Protected endpoints sit behind Require.
+	Protected bool
+}
+
+// Endpoints lists the routes under the prefix, in mounting order.
+func (m *Model) Endpoints() []Endpoint {
+	return []Endpoint{
+		{"POST", "/register", "Register", false},
+		{"POST", "/login", "Login", false},
+		{"POST", "/refresh", "Refresh", false},
+		{"POST", "/logout", "Logout", false},
+		{"GET", "/me", "Me", true},
+	}
+}
+
+// emitHandlers renders handlers.go: the endpoints as net/http handlers on
+// Service, which every framework mounts (wrapping them in its own idiom
+// where it has one).
+func emitHandlers(f *jen.File, m *Model) {
+	emitRequestTypes(f, m)
+	emitRegister(f, m)
+	emitLogin(f, m)
+	emitRefresh(f, m)
+	emitLogout(f, m)
+	emitMe(f, m)
+	emitSessionHelpers(f, m)
+	emitValidation(f, m)
+}
+
+func emitRequestTypes(f *jen.File, m *Model) {
+	f.Comment("credentials is the body of register and login.")
+	f.Type().Id("credentials").Struct(
+		jen.Id(m.IdentityField).String().Tag(map[string]string{"json": m.IdentityJSON}),
+		jen.Id("Password").String().Tag(map[string]string{"json": "password"}),
+	)
+	f.Line()
+	f.Comment("refreshRequest is the body of refresh and logout.")
+	f.Type().Id("refreshRequest").Struct(
+		jen.Id("RefreshToken").String().Tag(map[string]string{"json": "refresh_token"}),
+	)
+	f.Line()
+	f.Comment("tokenResponse is the token response of RFC 6749 section 5.1.")
+	f.Type().Id("tokenResponse").Struct(
+		jen.Id("AccessToken").String().Tag(map[string]string{"json": "access_token"}),
+		jen.Id("TokenType").String().Tag(map[string]string{"json": "token_type"}),
+		jen.Id("ExpiresIn").Int().Tag(map[string]string{"json": "expires_in"}),
+		jen.Id("RefreshToken").String().Tag(map[string]string{"json": "refresh_token"}),
+		jen.Id("RefreshExpiresIn").Int().Tag(map[string]string{"json": "refresh_expires_in"}),
+	)
+	f.Line()
+}
+
+// decodeInto is "var in T; if p := httpauth.DecodeJSON(w, r, &in); p != nil { write; return }".
+func decodeInto(typ, decoder string) []jen.Code {
+	return []jen.Code{
+		jen.Var().Id("in").Id(typ),
+		jen.If(jen.Id("p").Op(":=").Qual(pkgHTTPAuth, decoder).Call(jen.Id("w"), jen.Id("r"), jen.Op("&").Id("in")), jen.Id("p").Op("!=").Nil()).Block(
+			writeProblemReturn(jen.Id("p"))...,
+		),
+	}
+}
+
+// unavailableReturn is "s.unavailable(w, op, err); return".
+func unavailableReturn(op string) []jen.Code {
+	return []jen.Code{jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit(op), jen.Err()), jen.Return()}
+}
+
+func handlerDoc(f *jen.File, m *Model, name, route string, lines ...string) {
+	f.Comment(fmt.Sprintf("%s handles %s.", name, route))
+	for _, l := range lines {
+		f.Comment(l)
+	}
+}
+
+func emitRegister(f *jen.File, m *Model) {
+	handlerDoc(f, m, "Register", "POST "+m.Route("/register"),
+		"It creates a user and answers 201 with the user, never its hash.")
+	body := decodeInto("credentials", "DecodeJSON")
+	body = append(body,
+		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField)),
+		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(
+			writeProblemReturn(jen.Id("p"))...,
+		),
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("in").Dot("Password")),
+		ifErr(unavailableReturn("hash password")...),
+		jen.Id("u").Op(":=").Id("User").Values(fields(
+			"ID", jen.Id("newID").Call(),
+			m.IdentityField, jen.Id("identity"),
+			"PasswordHash", jen.Id("hash"),
+			"Active", jen.True(),
+			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
+		)),
+		jen.Switch(jen.Err().Op(":=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u")), jen.Empty()).Block(
+			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(
+				writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON+" is already registered"))...,
+			),
+			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
+		),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusCreated"), jen.Id("u")),
+	)
+	f.Func().Add(recv()).Id("Register").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitLogin(f *jen.File, m *Model) {
+	handlerDoc(f, m, "Login", "POST "+m.Route("/login"),
+		"It answers a new token pair. An unknown "+m.IdentityJSON+", a wrong password and a disabled",
+		"account get the same answer after the same hashing work, so that the",
+		"endpoint tells an attacker nothing about which accounts exist.")
+	body := decodeInto("credentials", "DecodeJSON")
+	body = append(body,
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(
+			jen.Id("r").Dot("Context").Call(), jen.Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField))),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
+			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("in").Dot("Password")),
+			writeProblem(jen.Id("errInvalidCredentials").Call()),
+			jen.Return(),
+		),
+		ifErr(unavailableReturn("find user")...),
+		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("in").Dot("Password"), jen.Id("u").Dot("PasswordHash")),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok").Op("||").Op("!").Id("u").Dot("Active")).Block(
+			writeProblemReturn(jen.Id("errInvalidCredentials").Call())...,
+		),
+		jen.If(jen.Id("rehash")).Block(
+			jen.Id("s").Dot("upgradeHash").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Password")),
+		),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		ifErr(unavailableReturn("issue refresh token")...),
+		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("rt"), jen.Id("rec")),
+	)
+	f.Func().Add(recv()).Id("Login").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitRefresh(f *jen.File, m *Model) {
+	handlerDoc(f, m, "Refresh", "POST "+m.Route("/refresh"),
+		"It spends the refresh token and answers a new pair. A token that was",
+		"already spent revokes its whole family: someone else holds a copy.")
+	body := decodeInto("refreshRequest", "DecodeJSON")
+	body = append(body,
+		jen.Id("ctx").Op(":=").Id("r").Dot("Context").Call(),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Rotate").Call(jen.Id("ctx"), jen.Id("in").Dot("RefreshToken"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
+			writeProblemReturn(jen.Id("errInvalidRefreshToken").Call())...,
+		),
+		ifErr(unavailableReturn("rotate refresh token")...),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("rec").Dot("UserID")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
+			jen.Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("rec").Dot("FamilyID")),
+			writeProblem(jen.Id("errInvalidRefreshToken").Call()),
+			jen.Return(),
+		),
+		ifErr(unavailableReturn("find user")...),
+		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("rt"), jen.Id("rec")),
+	)
+	f.Func().Add(recv()).Id("Refresh").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitLogout(f *jen.File, m *Model) {
+	handlerDoc(f, m, "Logout", "POST "+m.Route("/logout"),
+		"It revokes the refresh-token family of the refresh token in the body or,",
+		"without one, the session of the access token, and answers 204.")
+	body := decodeInto("refreshRequest", "DecodeOptionalJSON")
+	body = append(body,
+		jen.If(jen.Id("in").Dot("RefreshToken").Op("!=").Lit("")).Block(
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Revoke").Call(jen.Id("r").Dot("Context").Call(), jen.Id("in").Dot("RefreshToken")),
+			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
+				writeProblemReturn(jen.Id("errInvalidRefreshToken").Call())...,
+			),
+			ifErr(unavailableReturn("revoke refresh token")...),
+		).Else().Block(
+			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
+			jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
+			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("r").Dot("Context").Call(), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
+				unavailableReturn("revoke session")...,
+			),
+		),
+		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
+		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
+	)
+	f.Func().Add(recv()).Id("Logout").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitMe(f *jen.File, m *Model) {
+	handlerDoc(f, m, "Me", "GET "+m.Route("/me")+" behind Require", "It answers the current user.")
+	f.Func().Add(recv()).Id("Me").Add(httpParams()).Block(
+		jen.Id("claims").Op(":=").Id("ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()),
+		jen.If(jen.Id("claims").Op("==").Nil()).Block(writeProblemReturn(jen.Id("errMissingToken").Call())...),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("r").Dot("Context").Call(), jen.Id("claims").Dot("Subject")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
+			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
+		),
+		ifErr(unavailableReturn("find user")...),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("u")),
+	)
+	f.Line()
+}
+
+func emitSessionHelpers(f *jen.File, m *Model) {
+	f.Comment("writeTokens answers a new access token for the session of rec, with its")
+	f.Comment("refresh token rt. Token responses are never cached.")
+	f.Func().Add(recv()).Id("writeTokens").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("rt").String(), jen.Id("rec").Qual(pkgRefresh, "Record")).Block(
+		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Issue").Call(jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
+		ifErr(unavailableReturn("issue access token")...),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("tokenResponse").Values(fields(
+			"AccessToken", jen.Id("access"),
+			"TokenType", jen.Lit("Bearer"),
+			"ExpiresIn", jen.Int().Call(jen.Id("s").Dot("tokens").Dot("TTL").Call().Dot("Seconds").Call()),
+			"RefreshToken", jen.Id("rt"),
+			"RefreshExpiresIn", jen.Int().Call(jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt")).Dot("Seconds").Call()),
+		))),
+	)
+	f.Line()
+	f.Comment("endSession revokes the refresh-token family of a session.")
+	f.Func().Add(recv()).Id("endSession").Params(ctxParam(), jen.Id("family").String()).Error().Block(
+		jen.Return(jen.Id("s").Dot("store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call())),
+	)
+	f.Line()
+	f.Comment("upgradeHash re-hashes a password whose hash has outdated parameters. A")
+	f.Comment("failure only delays the upgrade to the next login.")
+	f.Func().Add(recv()).Id("upgradeHash").Params(ctxParam(), jen.List(jen.Id("id"), jen.Id("password")).String()).Block(
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("password")),
+		jen.If(jen.Err().Op("==").Nil()).Block(
+			jen.Err().Op("=").Id("s").Dot("store").Dot("SetPasswordHash").Call(jen.Id("ctx"), jen.Id("id"), jen.Id("hash")),
+		),
+		ifErr(jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: password hash upgrade failed"), jen.Lit("err"), jen.Err())),
+	)
+	f.Line()
+	f.Comment("unavailable logs a store failure and answers 503. The response names no")
+	f.Comment("cause: driver messages may hold SQL or data and stay in the logs.")
+	f.Func().Add(recv()).Id("unavailable").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("op").String(), jen.Err().Error()).Block(
+		jen.Id("s").Dot("log").Dot("Error").Call(jen.Lit("auth: "+"operation failed"), jen.Lit("op"), jen.Id("op"), jen.Lit("err"), jen.Err()),
+		writeProblem(jen.Qual(pkgHTTPAuth, "Unavailable").Call()),
+	)
+	f.Line()
+	f.Comment("clientMeta records who a refresh token was issued to.")
+	f.Func().Id("clientMeta").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Qual(pkgRefresh, "Meta").Block(
+		jen.List(jen.Id("host"), jen.Id("_"), jen.Err()).Op(":=").Qual("net", "SplitHostPort").Call(jen.Id("r").Dot("RemoteAddr")),
+		ifErr(jen.Id("host").Op("=").Id("r").Dot("RemoteAddr")),
+		jen.Return(jen.Qual(pkgRefresh, "Meta").Values(jen.Dict{jen.Id("UserAgent"): jen.Id("r").Dot("UserAgent").Call(), jen.Id("ClientAddr"): jen.Id("host")})),
+	)
+	f.Line()
+	f.Func().Id("errInvalidCredentials").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidCredentials"), jen.Lit("the "+m.IdentityJSON+" or password is wrong"), jen.False())),
+	)
+	f.Line()
+	f.Func().Id("errInvalidRefreshToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the refresh token is invalid, expired or already used"), jen.True())),
+	)
+	f.Line()
+}
+
+func emitValidation(f *jen.File, m *Model) {
+	f.Comment("normalizeIdentity is the form in which identities are stored and compared:")
+	f.Comment("trimmed and in lower case, so that letter case never makes a second account.")
+	f.Func().Id("normalizeIdentity").Params(jen.Id("s").String()).String().Block(
+		jen.Return(jen.Qual("strings", "ToLower").Call(jen.Qual("strings", "TrimSpace").Call(jen.Id("s")))),
+	)
+	f.Line()
+	var identityCheck jen.Code
+	var identityRule string
+	switch m.Identity {
+	case "email":
+		identityRule = "email must be a single address such as ada@example.com"
+		f.Comment("validIdentity reports whether s is a plain email address.")
+		f.Func().Id("validIdentity").Params(jen.Id("s").String()).Bool().Block(
+			jen.List(jen.Id("a"), jen.Err()).Op(":=").Qual("net/mail", "ParseAddress").Call(jen.Id("s")),
+			jen.Return(jen.Err().Op("==").Nil().Op("&&").Id("a").Dot("Name").Op("==").Lit("").Op("&&").Id("a").Dot("Address").Op("==").Id("s").Op("&&").Len(jen.Id("s")).Op("<=").Lit(254)),
+		)
+	case "username":
+		identityRule = "username must be 3 to 32 characters: letters, digits, '.', '_' or '-'"
+		f.Var().Id("usernamePattern").Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(`^[a-z0-9][a-z0-9._-]{2,31}$`))
+		f.Line()
+		f.Comment("validIdentity reports whether s is an acceptable username.")
+		f.Func().Id("validIdentity").Params(jen.Id("s").String()).Bool().Block(
+			jen.Return(jen.Id("usernamePattern").Dot("MatchString").Call(jen.Id("s"))),
+		)
+	}
+	f.Line()
+	identityCheck = jen.Op("!").Id("validIdentity").Call(jen.Id("identity"))
+	f.Comment("validateCredentials checks a registration and names the first problem.")
+	f.Func().Id("validateCredentials").Params(jen.List(jen.Id("identity"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Switch().Block(
+			jen.Case(identityCheck).Block(
+				jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", identityRule)),
+			),
+			jen.Case(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(1024)).Block(
+				jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", "password must be 8 to 1024 characters long")),
+			),
+		),
+		jen.Return(jen.Nil()),
+	)
+}
+
+// emitMiddleware renders middleware.go: the token check that every
+// framework's Require and Authenticate share, and ClaimsFrom.
+func emitMiddleware(f *jen.File, m *Model) {
+	f.Comment("authenticate verifies the access token of r. A request without credentials")
+	f.Comment("gets nil claims and no problem: it is anonymous, not wrong.")
+	f.Func().Add(recv()).Id("authenticate").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
+		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("s").Dot("credentials").Dot("Extract").Call(jen.Id("r")),
+		jen.Switch().Block(
+			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgHTTPAuth, "ErrNoToken"))).Block(jen.Return(jen.Nil(), jen.Nil())),
+			jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
+				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit(fmt.Sprintf("send the access token as %s: %s <token>", m.Header, m.Schemes[0])), jen.True()))),
+		),
+		jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),
+		ifErrReturn(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
+			jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True())),
+		jen.Return(jen.Id("claims"), jen.Nil()),
+	)
+	f.Line()
+	f.Comment("require is authenticate for routes that need a token.")
+	f.Func().Add(recv()).Id("require").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
+		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("r")),
+		jen.If(jen.Id("p").Op("==").Nil().Op("&&").Id("claims").Op("==").Nil()).Block(
+			jen.Id("p").Op("=").Id("errMissingToken").Call(),
+		),
+		jen.Return(jen.Id("claims"), jen.Id("p")),
+	)
+	f.Line()
+	f.Func().Id("errMissingToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeMissingToken"), jen.Lit("this route needs an access token"), jen.False())),
+	)
+	f.Line()
+	f.Comment("ClaimsFrom returns the verified access-token claims of a request that")
+	f.Comment("passed Require or Authenticate, or nil for an anonymous one.")
+	f.Func().Id("ClaimsFrom").Params(ctxParam()).Op("*").Qual(pkgToken, "Claims").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "ClaimsFrom").Call(jen.Id("ctx"))),
+	)
+}

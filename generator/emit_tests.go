@@ -1,0 +1,387 @@
+package generator
+
+import (
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// sample identities the generated tests and docs use.
+func (m *Model) SampleIdentity() string {
+	if m.Identity == "email" {
+		return "ada@example.com"
+	}
+	return "ada_lovelace"
+}
+
+func (m *Model) sampleOther() string {
+	if m.Identity == "email" {
+		return "grace@example.com"
+	}
+	return "grace_hopper"
+}
+
+func (m *Model) invalidIdentity() string {
+	if m.Identity == "email" {
+		return "not-an-email"
+	}
+	return "no spaces allowed"
+}
+
+const (
+	testPassword = "correct horse battery staple"
+	testSecret   = "test-secret-that-is-at-least-32-bytes-long"
+)
+
+// emitTests renders auth_test.go: black-box tests of every endpoint over a
+// real HTTP server, on the real chosen store and router.
+func emitTests(f *jen.File, m *Model) {
+	emitTestHelpers(f, m)
+	emitTestLifecycle(f, m)
+	emitTestReuse(f, m)
+	emitTestLogoutWithAccessToken(f, m)
+	emitTestRegisterRejects(f, m)
+	emitTestLoginFailures(f, m)
+	emitTestTokenChecks(f, m)
+	emitTestOptional(f, m)
+	emitTestConfig(f, m)
+	m.Storage.TestStore(f, m)
+	f.Line()
+	m.Framework.TestRouter(f, m)
+}
+
+// t.Helper(), t.Fatal(...) and friends.
+func tcall(name string, args ...jen.Code) *jen.Statement { return jen.Id("t").Dot(name).Call(args...) }
+
+func tParam() *jen.Statement { return jen.Id("t").Op("*").Qual(pkgTesting, "T") }
+
+func testFunc(f *jen.File, name, doc string, body ...jen.Code) {
+	if doc != "" {
+		f.Comment(doc)
+	}
+	f.Func().Id(name).Params(tParam()).Block(body...)
+	f.Line()
+}
+
+// credsJSON is the map literal {identity: id, "password": pw}.
+func credsJSON(m *Model, id, pw jen.Code) *jen.Statement {
+	return jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit(m.IdentityJSON): id, jen.Lit("password"): pw})
+}
+
+func emitTestHelpers(f *jen.File, m *Model) {
+	f.Const().Defs(
+		jen.Id("testSecret").Op("=").Lit(testSecret),
+		jen.Id("testPassword").Op("=").Lit(testPassword),
+	)
+	f.Line()
+	f.Comment("newTestServer starts the auth routes on a real HTTP server over a fresh store.")
+	f.Func().Id("newTestServer").Params(tParam()).Op("*").Qual("net/http/httptest", "Server").Block(
+		tcall("Helper"),
+		jen.List(jen.Id("svc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("Config").Values(fields(
+			"Secret", jen.Index().Byte().Call(jen.Id("testSecret")),
+			"Issuer", jen.Lit("https://issuer.test"),
+			"Audience", jen.Lit("api"),
+			"AccessTTL", jen.Qual(pkgTime, "Minute"),
+			"RefreshTTL", jen.Qual(pkgTime, "Hour"),
+		)), jen.Id("newTestStore").Call(jen.Id("t"))),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("svc"))),
+		tcall("Cleanup", jen.Id("srv").Dot("Close")),
+		jen.Return(jen.Id("srv")),
+	)
+	f.Line()
+	f.Comment("result is a response with its body read.")
+	f.Type().Id("result").Struct(
+		jen.Id("status").Int(),
+		jen.Id("header").Qual(pkgHTTP, "Header"),
+		jen.Id("body").Index().Byte(),
+	)
+	f.Line()
+	f.Comment("call sends one request; header holds name, value pairs.")
+	f.Func().Id("call").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.List(jen.Id("method"), jen.Id("path"), jen.Id("contentType"), jen.Id("body")).String(), jen.Id("header").Op("...").String()).Id("result").Block(
+		tcall("Helper"),
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequest").Call(jen.Id("method"), jen.Id("srv").Dot("URL").Op("+").Id("path"), jen.Qual("strings", "NewReader").Call(jen.Id("body"))),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.If(jen.Id("contentType").Op("!=").Lit("")).Block(jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("contentType"))),
+		jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("+").Lit(1).Op("<").Len(jen.Id("header")), jen.Id("i").Op("+=").Lit(2)).Block(
+			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("header").Index(jen.Id("i")), jen.Id("header").Index(jen.Id("i").Op("+").Lit(1))),
+		),
+		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("srv").Dot("Client").Call().Dot("Do").Call(jen.Id("req")),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.Defer().Id("resp").Dot("Body").Dot("Close").Call(),
+		jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("io", "ReadAll").Call(jen.Id("resp").Dot("Body")),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.Return(jen.Id("result").Values(jen.Id("resp").Dot("StatusCode"), jen.Id("resp").Dot("Header"), jen.Id("b"))),
+	)
+	f.Line()
+	f.Comment("postJSON sends v as a JSON body.")
+	f.Func().Id("postJSON").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.Id("path").String(), jen.Id("v").Any(), jen.Id("header").Op("...").String()).Id("result").Block(
+		tcall("Helper"),
+		jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("v")),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.Return(jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Id("path"), jen.Lit("application/json"), jen.String().Call(jen.Id("b")), jen.Id("header").Op("..."))),
+	)
+	f.Line()
+	f.Comment("fields decodes a JSON object body.")
+	f.Func().Params(jen.Id("r").Id("result")).Id("fields").Params(tParam()).Map(jen.String()).Any().Block(
+		tcall("Helper"),
+		jen.Var().Id("v").Map(jen.String()).Any(),
+		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("r").Dot("body"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
+			tcall("Fatalf", jen.Lit("body %q is not a JSON object: %v"), jen.Id("r").Dot("body"), jen.Err()),
+		),
+		jen.Return(jen.Id("v")),
+	)
+	f.Line()
+	f.Comment("wantProblem fails unless r is a problem+json answer with status and code;")
+	f.Comment("a 401 must also carry a Bearer challenge.")
+	f.Func().Id("wantProblem").Params(tParam(), jen.Id("r").Id("result"), jen.Id("status").Int(), jen.Id("code").String()).Block(
+		tcall("Helper"),
+		jen.If(jen.Id("r").Dot("status").Op("!=").Id("status").Op("||").Id("r").Dot("header").Dot("Get").Call(jen.Lit("Content-Type")).Op("!=").Lit("application/problem+json")).Block(
+			tcall("Fatalf", jen.Lit("got %d %q %s, want %d application/problem+json"), jen.Id("r").Dot("status"), jen.Id("r").Dot("header").Dot("Get").Call(jen.Lit("Content-Type")), jen.Id("r").Dot("body"), jen.Id("status")),
+		),
+		jen.If(jen.Id("got").Op(":=").Id("r").Dot("fields").Call(jen.Id("t")).Index(jen.Lit("code")), jen.Id("got").Op("!=").Id("code")).Block(
+			tcall("Fatalf", jen.Lit("code = %v, want %s (body %s)"), jen.Id("got"), jen.Id("code"), jen.Id("r").Dot("body")),
+		),
+		jen.If(jen.Id("status").Op("==").Qual(pkgHTTP, "StatusUnauthorized").Op("&&").Op("!").Qual("strings", "HasPrefix").Call(jen.Id("r").Dot("header").Dot("Get").Call(jen.Lit("WWW-Authenticate")), jen.Lit("Bearer"))).Block(
+			tcall("Errorf", jen.Lit("401 without a Bearer challenge: WWW-Authenticate = %q"), jen.Id("r").Dot("header").Dot("Get").Call(jen.Lit("WWW-Authenticate"))),
+		),
+	)
+	f.Line()
+	f.Comment("tokens is the part of a token response the tests use.")
+	f.Type().Id("tokens").Struct(
+		jen.Id("Access").String().Tag(map[string]string{"json": "access_token"}),
+		jen.Id("Refresh").String().Tag(map[string]string{"json": "refresh_token"}),
+	)
+	f.Line()
+	f.Comment("wantTokens fails unless r is a token response, and returns it.")
+	f.Func().Id("wantTokens").Params(tParam(), jen.Id("r").Id("result")).Id("tokens").Block(
+		tcall("Helper"),
+		jen.If(jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK")).Block(tcall("Fatalf", jen.Lit("got %d %s, want 200 and tokens"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"))),
+		jen.Var().Id("tk").Id("tokens"),
+		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("r").Dot("body"), jen.Op("&").Id("tk")), jen.Err().Op("!=").Nil().Op("||").Id("tk").Dot("Access").Op("==").Lit("").Op("||").Id("tk").Dot("Refresh").Op("==").Lit("")).Block(
+			tcall("Fatalf", jen.Lit("not a token response: %s (%v)"), jen.Id("r").Dot("body"), jen.Err()),
+		),
+		jen.Return(jen.Id("tk")),
+	)
+	f.Line()
+	f.Comment("signup registers identity and logs it in.")
+	f.Func().Id("signup").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.Id("identity").String()).Id("tokens").Block(
+		tcall("Helper"),
+		jen.If(jen.Id("r").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/register")), credsJSON(m, jen.Id("identity"), jen.Id("testPassword"))), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(
+			tcall("Fatalf", jen.Lit("register: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
+		),
+		jen.Return(jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Id("identity"), jen.Id("testPassword"))))),
+	)
+	f.Line()
+	f.Comment("bearer is the header pair that presents an access token.")
+	f.Func().Id("bearer").Params(jen.Id("token").String()).Index().String().Block(
+		jen.Return(jen.Index().String().Values(jen.Lit(m.Header), jen.Lit(m.Schemes[0]+" ").Op("+").Id("token"))),
+	)
+	f.Line()
+	f.Func().Id("refreshBody").Params(jen.Id("token").String()).Map(jen.String()).String().Block(
+		jen.Return(jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit("refresh_token"): jen.Id("token")})),
+	)
+	f.Line()
+}
+
+// wantStatus is "if r.status != want { t.Fatalf(...) }" for a named step.
+func wantStatus(step string, r jen.Code, status string) *jen.Statement {
+	return jen.If(jen.Id("r").Op(":=").Add(r), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, status)).Block(
+		tcall("Fatalf", jen.Lit(step+": got %d %s, want %d"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"), jen.Qual(pkgHTTP, status)),
+	)
+}
+
+func post(path string, body jen.Code, header ...jen.Code) *jen.Statement {
+	args := []jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit(path), body}
+	return jen.Id("postJSON").Call(append(args, header...)...)
+}
+
+func get(path string, header ...jen.Code) *jen.Statement {
+	args := []jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit("GET"), jen.Lit(path), jen.Lit(""), jen.Lit("")}
+	return jen.Id("call").Call(append(args, header...)...)
+}
+
+func emitTestLifecycle(f *jen.File, m *Model) {
+	upper := strings.ToUpper(m.SampleIdentity()[:1]) + m.SampleIdentity()[1:]
+	testFunc(f, "TestSessionLifecycle", "TestSessionLifecycle walks register, login, me, refresh and logout.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("reg").Op(":=").Add(post(m.Route("/register"), credsJSON(m, jen.Lit(upper), jen.Id("testPassword")))),
+		jen.If(jen.Id("reg").Dot("status").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(tcall("Fatalf", jen.Lit("register: %d %s"), jen.Id("reg").Dot("status"), jen.Id("reg").Dot("body"))),
+		jen.Id("user").Op(":=").Id("reg").Dot("fields").Call(jen.Id("t")),
+		jen.If(jen.Id("user").Index(jen.Lit(m.IdentityJSON)).Op("!=").Lit(m.SampleIdentity()).Op("||").Id("user").Index(jen.Lit("id")).Op("==").Lit("")).Block(
+			tcall("Errorf", jen.Lit("registered user = %v, want the normalised "+m.IdentityJSON+" and an id"), jen.Id("user")),
+		),
+		jen.If(jen.Qual("bytes", "Contains").Call(jen.Id("reg").Dot("body"), jen.Index().Byte().Call(jen.Lit("argon2"))).Op("||").Qual("bytes", "Contains").Call(jen.Id("reg").Dot("body"), jen.Index().Byte().Call(jen.Id("testPassword")))).Block(
+			tcall("Errorf", jen.Lit("register leaks the password or its hash: %s"), jen.Id("reg").Dot("body")),
+		),
+		jen.Line(),
+		jen.Id("login").Op(":=").Add(post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
+		jen.Id("tk").Op(":=").Id("wantTokens").Call(jen.Id("t"), jen.Id("login")),
+		jen.If(jen.Id("got").Op(":=").Id("login").Dot("header").Dot("Get").Call(jen.Lit("Cache-Control")), jen.Id("got").Op("!=").Lit("no-store")).Block(
+			tcall("Errorf", jen.Lit("login Cache-Control = %q, want no-store"), jen.Id("got")),
+		),
+		jen.If(jen.Id("body").Op(":=").Id("login").Dot("fields").Call(jen.Id("t")), jen.Id("body").Index(jen.Lit("token_type")).Op("!=").Lit("Bearer").Op("||").Id("body").Index(jen.Lit("expires_in")).Op("!=").Float64().Call(jen.Lit(60))).Block(
+			tcall("Errorf", jen.Lit("token response = %v, want token_type Bearer and expires_in 60"), jen.Id("body")),
+		),
+		jen.Line(),
+		jen.Id("me").Op(":=").Add(get(m.Route("/me"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("..."))),
+		jen.If(jen.Id("me").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").Id("me").Dot("fields").Call(jen.Id("t")).Index(jen.Lit("id")).Op("!=").Id("user").Index(jen.Lit("id"))).Block(
+			tcall("Fatalf", jen.Lit("me: %d %s, want 200 and the registered user"), jen.Id("me").Dot("status"), jen.Id("me").Dot("body")),
+		),
+		jen.If(jen.Id("who").Op(":=").Add(get("/protected", jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("..."))), jen.String().Call(jen.Id("who").Dot("body")).Op("!=").Id("user").Index(jen.Lit("id"))).Block(
+			tcall("Errorf", jen.Lit("protected route saw subject %q, want %v"), jen.Id("who").Dot("body"), jen.Id("user").Index(jen.Lit("id"))),
+		),
+		jen.Line(),
+		jen.Id("next").Op(":=").Id("wantTokens").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh")))),
+		jen.If(jen.Id("next").Dot("Refresh").Op("==").Id("tk").Dot("Refresh")).Block(tcall("Error", jen.Lit("refresh returned the same refresh token"))),
+		wantStatus("me with the refreshed access token", get(m.Route("/me"), jen.Id("bearer").Call(jen.Id("next").Dot("Access")).Op("...")), "StatusOK"),
+		wantStatus("logout", post(m.Route("/logout"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), "StatusNoContent"),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+	)
+}
+
+func emitTestReuse(f *jen.File, m *Model) {
+	testFunc(f, "TestRefreshReuseRevokesFamily", "TestRefreshReuseRevokesFamily replays a spent refresh token: the whole family\n// dies, including the successor the legitimate client holds.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.Id("next").Op(":=").Id("wantTokens").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh")))),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+	)
+}
+
+func emitTestLogoutWithAccessToken(f *jen.File, m *Model) {
+	testFunc(f, "TestLogoutWithAccessToken", "TestLogoutWithAccessToken ends the session of an access token.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit("")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantStatus("logout", jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit(""), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("...")), "StatusNoContent"),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+	)
+}
+
+func emitTestRegisterRejects(f *jen.File, m *Model) {
+	valid := func(id string) string {
+		return `{"` + m.IdentityJSON + `":"` + id + `","password":"` + testPassword + `"}`
+	}
+	cases := []struct {
+		name, ctype, body string
+		status, code      string
+	}{
+		{"malformed JSON", "application/json", `{"` + m.IdentityJSON + `":`, "StatusBadRequest", "malformed_body"},
+		{"trailing data", "application/json", valid(m.sampleOther()) + `{}`, "StatusBadRequest", "malformed_body"},
+		{"wrong content type", "text/plain", valid(m.sampleOther()), "StatusUnsupportedMediaType", "unsupported_media_type"},
+		{"no content type", "", valid(m.sampleOther()), "StatusUnsupportedMediaType", "unsupported_media_type"},
+		{"empty object", "application/json", `{}`, "StatusUnprocessableEntity", "validation_failed"},
+		{"invalid " + m.IdentityJSON, "application/json", valid(m.invalidIdentity()), "StatusUnprocessableEntity", "validation_failed"},
+		{"short password", "application/json", `{"` + m.IdentityJSON + `":"` + m.sampleOther() + `","password":"short"}`, "StatusUnprocessableEntity", "validation_failed"},
+		{"duplicate in other letter case", "application/json", valid(strings.ToUpper(m.SampleIdentity())), "StatusConflict", "identity_taken"},
+	}
+	var rows []jen.Code
+	for _, c := range cases {
+		rows = append(rows, jen.Values(jen.Lit(c.name), jen.Lit(c.ctype), jen.Lit(c.body), jen.Qual(pkgHTTP, c.status), jen.Lit(c.code)))
+	}
+	rows = append(rows, jen.Values(jen.Lit("body over 1 MiB"), jen.Lit("application/json"),
+		jen.Lit(`{"`+m.IdentityJSON+`":"`).Op("+").Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(2<<20)).Op("+").Lit(`"}`),
+		jen.Qual(pkgHTTP, "StatusRequestEntityTooLarge"), jen.Lit("body_too_large")))
+	testFunc(f, "TestRegisterRejects", "TestRegisterRejects sends bad registrations: each gets its problem, and none\n// creates an account.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Index().Struct(
+			jen.List(jen.Id("name"), jen.Id("contentType"), jen.Id("body")).String(),
+			jen.Id("status").Int(),
+			jen.Id("code").String(),
+		).Values(rows...)).Block(
+			tcall("Run", jen.Id("c").Dot("name"), jen.Func().Params(tParam()).Block(
+				jen.Id("r").Op(":=").Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/register")), jen.Id("c").Dot("contentType"), jen.Id("c").Dot("body")),
+				jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Id("c").Dot("status"), jen.Id("c").Dot("code")),
+			)),
+		),
+		jen.Comment("Nothing above created an account."),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.sampleOther()), jen.Id("testPassword"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+	)
+}
+
+func emitTestLoginFailures(f *jen.File, m *Model) {
+	testFunc(f, "TestLoginFailuresAreIndistinguishable", "TestLoginFailuresAreIndistinguishable checks that a wrong password and an\n// unknown account get byte-identical answers.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.Id("wrong").Op(":=").Add(post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Lit("not the password")))),
+		jen.Id("unknown").Op(":=").Add(post(m.Route("/login"), credsJSON(m, jen.Lit(m.sampleOther()), jen.Id("testPassword")))),
+		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("wrong"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("unknown"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		jen.If(jen.Op("!").Qual("bytes", "Equal").Call(jen.Id("wrong").Dot("body"), jen.Id("unknown").Dot("body"))).Block(
+			tcall("Errorf", jen.Lit("wrong password and unknown account differ:\n%s\n%s"), jen.Id("wrong").Dot("body"), jen.Id("unknown").Dot("body")),
+		),
+	)
+}
+
+func emitTestTokenChecks(f *jen.File, m *Model) {
+	auth := func(v jen.Code) jen.Code { return jen.Index().String().Values(jen.Lit(m.Header), v) }
+	testFunc(f, "TestProtectedRouteRejects", "TestProtectedRouteRejects presents bad credentials to a protected route.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.List(jen.Id("foreign"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(
+			"Algorithm", jen.Lit(m.Algorithm),
+			"Secret", jen.Index().Byte().Call(jen.Qual("strings", "Repeat").Call(jen.Lit("k"), jen.Lit(32))),
+			"Issuer", jen.Lit("https://issuer.test"),
+			"Audience", jen.Lit("api"),
+			"TTL", jen.Qual(pkgTime, "Minute"),
+		))),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.List(jen.Id("forged"), jen.Id("_"), jen.Err()).Op(":=").Id("foreign").Dot("Issue").Call(jen.Lit("someone"), jen.Lit("session")),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Index().Struct(
+			jen.Id("name").String(),
+			jen.Id("header").Index().String(),
+			jen.Id("code").String(),
+		).Values(
+			jen.Values(jen.Lit("no token"), jen.Nil(), jen.Lit("missing_token")),
+			jen.Values(jen.Lit("empty header"), auth(jen.Lit("")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("scheme only"), auth(jen.Lit(m.Schemes[0])), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("unknown scheme"), auth(jen.Lit("Basic YWRhOnB3")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("garbage"), jen.Id("bearer").Call(jen.Lit("garbage")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("10 KB header"), jen.Id("bearer").Call(jen.Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(10<<10))), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("tampered"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access").Op("+").Lit("x")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("signed with another key"), jen.Id("bearer").Call(jen.Id("forged")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("refresh token as access token"), jen.Id("bearer").Call(jen.Id("tk").Dot("Refresh")), jen.Lit("invalid_token")),
+		)).Block(
+			tcall("Run", jen.Id("c").Dot("name"), jen.Func().Params(tParam()).Block(
+				jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(jen.Lit(m.Route("/me")), jen.Lit("/protected"))).Block(
+					jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("GET"), jen.Id("path"), jen.Lit(""), jen.Lit(""), jen.Id("c").Dot("header").Op("...")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Id("c").Dot("code")),
+				),
+			)),
+		),
+		jen.Comment("And the reverse: an access token is no refresh token."),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Access"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+	)
+}
+
+func emitTestOptional(f *jen.File, m *Model) {
+	testFunc(f, "TestAuthenticateIsOptional", "TestAuthenticateIsOptional checks that Authenticate lets anonymous requests\n// through and still rejects bad tokens.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.If(jen.Id("r").Op(":=").Add(get("/optional")), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").String().Call(jen.Id("r").Dot("body")).Op("!=").Lit("anonymous")).Block(
+			tcall("Errorf", jen.Lit("anonymous: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
+		),
+		jen.If(jen.Id("r").Op(":=").Add(get("/optional", jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("..."))), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").String().Call(jen.Id("r").Dot("body")).Op("==").Lit("anonymous")).Block(
+			tcall("Errorf", jen.Lit("with a token: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
+		),
+		jen.Id("wantProblem").Call(jen.Id("t"), get("/optional", jen.Id("bearer").Call(jen.Lit("garbage")).Op("...")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+	)
+}
+
+func emitTestConfig(f *jen.File, m *Model) {
+	testFunc(f, "TestConfigFromEnv", "TestConfigFromEnv refuses a short secret and applies the defaults.",
+		tcall("Setenv", jen.Lit("AUTH_JWT_SECRET"), jen.Lit("too-short")),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(), jen.Err().Op("==").Nil()).Block(tcall("Fatal", jen.Lit("accepted a 9-byte secret"))),
+		tcall("Setenv", jen.Lit("AUTH_JWT_SECRET"), jen.Id("testSecret")),
+		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.If(jen.Id("cfg").Dot("AccessTTL").Op("!=").Add(durationCode(m.AccessTTL)).Op("||").Id("cfg").Dot("RefreshTTL").Op("!=").Add(durationCode(m.RefreshTTL)).Op("||").Id("cfg").Dot("Issuer").Op("!=").Lit(m.Issuer)).Block(
+			tcall("Errorf", jen.Lit("defaults = %+v"), jen.Id("cfg")),
+		),
+		tcall("Setenv", jen.Lit("AUTH_ACCESS_TTL"), jen.Lit("soon")),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(), jen.Err().Op("==").Nil()).Block(tcall("Fatal", jen.Lit("accepted AUTH_ACCESS_TTL=soon"))),
+	)
+}

@@ -1,0 +1,64 @@
+package generator
+
+import (
+	"slices"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Module is a requirement that generated code adds to the target's go.mod.
+type Module struct{ Path, Version string }
+
+// Framework is one router. Everything the generated package does not share
+// across routers comes from here; a new router is one new file that calls
+// registerFramework.
+type Framework interface {
+	// Name is the option value, e.g. "chi".
+	Name() string
+	// Describe is one line for prompts and help.
+	Describe() string
+	// ImportNames maps the router's import paths to their package names
+	// where the two differ (github.com/go-chi/chi/v5 is chi).
+	ImportNames() map[string]string
+	// Requires lists the modules the router's code needs, given what the
+	// target already requires.
+	Requires(t Target) []Module
+	// Routes renders routes.go: mounting the endpoints on the router and the
+	// Require/Authenticate middleware in the router's idiom.
+	Routes(f *jen.File, m *Model)
+	// TestRouter renders, into the generated tests,
+	//	func newTestRouter(s *Service) http.Handler
+	// a router with the auth routes plus GET /protected (Require) and
+	// GET /optional (Authenticate), each answering the token subject or
+	// "anonymous" as text, and any helper that needs.
+	TestRouter(f *jen.File, m *Model)
+	// MainRouter returns the statements of a new service's main that build
+	// the variable handler (an http.Handler) from svc: the auth routes and a
+	// GET /hello greeting protected by Require.
+	MainRouter(m *Model) []jen.Code
+}
+
+var frameworks = map[string]Framework{}
+
+func registerFramework(f Framework) { frameworks[f.Name()] = f }
+
+// FrameworkNames lists the frameworks in a stable order.
+func FrameworkNames() []string { return sortedKeys(frameworks) }
+
+// Frameworks lists the frameworks in a stable order.
+func Frameworks() []Framework {
+	var out []Framework
+	for _, n := range FrameworkNames() {
+		out = append(out, frameworks[n])
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

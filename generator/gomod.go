@@ -1,0 +1,74 @@
+package generator
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/semver"
+)
+
+// Module is authgen's own module path.
+const authgenModule = "github.com/authgen/authgen"
+
+// develPseudoVersion is what Go itself writes for a replaced module that has
+// no version of its own.
+const develPseudoVersion = "v0.0.0-00010101000000-000000000000"
+
+// editGoMod adds to the target's go.mod what the generated code imports, and
+// the authgen tool for go:generate. It only adds: a module the target already
+// requires keeps its version when that is newer.
+func editGoMod(m *Model, req Request) ([]byte, error) {
+	f, err := loadGoMod(req.Target)
+	if err != nil {
+		return nil, err
+	}
+	version := req.Version
+	if version == DevelVersion {
+		version = develPseudoVersion
+	}
+	needs := []Module{{RuntimeModule, version}, {authgenModule, version}}
+	needs = append(needs, m.Framework.Requires(req.Target)...)
+	needs = append(needs, m.Storage.Requires()...)
+	for _, n := range needs {
+		if have, ok := req.Target.Requires[n.Path]; ok && semver.Compare(have, n.Version) >= 0 {
+			continue
+		}
+		if err := f.AddRequire(n.Path, n.Version); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.AddTool(authgenModule); err != nil {
+		return nil, err
+	}
+	if req.Version == DevelVersion {
+		for _, r := range []struct{ mod, dir string }{
+			{authgenModule, req.Source},
+			{RuntimeModule, filepath.Join(req.Source, "runtime")},
+		} {
+			if err := f.AddReplace(r.mod, "", filepath.ToSlash(r.dir), ""); err != nil {
+				return nil, err
+			}
+		}
+	}
+	f.Cleanup()
+	return modfile.Format(f.Syntax), nil
+}
+
+func loadGoMod(t Target) (*modfile.File, error) {
+	if t.GoMod != nil {
+		f, err := modfile.Parse("go.mod", t.GoMod, nil)
+		if err != nil {
+			return nil, fmt.Errorf("go.mod: %w", err)
+		}
+		return f, nil
+	}
+	f := new(modfile.File)
+	if err := f.AddModuleStmt(t.Module); err != nil {
+		return nil, err
+	}
+	if err := f.AddGoStmt(t.GoVersion); err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,148 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Options is everything a user chooses. Its zero value is not valid: start
+// from Defaults, then layer detection, authgen.yaml, flags and answers.
+type Options struct {
+	Framework  string   `yaml:"framework"`
+	Storage    string   `yaml:"storage"`
+	Identity   string   `yaml:"identity"`
+	Algorithm  string   `yaml:"algorithm"`
+	AccessTTL  Duration `yaml:"access_ttl"`
+	RefreshTTL Duration `yaml:"refresh_ttl"`
+	Header     string   `yaml:"header"`
+	Schemes    []string `yaml:"schemes,flow"`
+	Issuer     string   `yaml:"issuer"`
+	Audience   string   `yaml:"audience"`
+	Prefix     string   `yaml:"prefix"`
+	Package    string   `yaml:"package"`
+}
+
+// Defaults returns the options of DESIGN.md's matrix. Issuer is left empty:
+// it defaults to the module path, which only detection knows.
+func Defaults() Options {
+	return Options{
+		Framework:  "nethttp",
+		Storage:    "sqlite",
+		Identity:   "email",
+		Algorithm:  "HS256",
+		AccessTTL:  Duration(15 * time.Minute),
+		RefreshTTL: Duration(720 * time.Hour),
+		Header:     "Authorization",
+		Schemes:    []string{"Bearer"},
+		Audience:   "api",
+		Prefix:     "/auth",
+		Package:    "internal/auth",
+	}
+}
+
+// Values lists the accepted values of the options that take one of a set.
+var (
+	Identities = []string{"email", "username"}
+	Algorithms = []string{"HS256", "HS384", "HS512"}
+)
+
+var (
+	headerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	schemeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._~+/-]{0,31}$`)
+	prefixPath = regexp.MustCompile(`^(/[a-z0-9][a-z0-9._-]*)+$`)
+	pkgDir     = regexp.MustCompile(`^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$`)
+)
+
+// Validate reports every problem of o at once, each as one line that says
+// how to fix it.
+func (o Options) Validate() error {
+	var errs []error
+	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
+	if _, ok := frameworks[o.Framework]; !ok {
+		bad("unknown framework %q: use one of %s", o.Framework, strings.Join(FrameworkNames(), ", "))
+	}
+	if _, ok := storages[o.Storage]; !ok {
+		bad("unknown storage %q: use one of %s", o.Storage, strings.Join(StorageNames(), ", "))
+	}
+	if !slices.Contains(Identities, o.Identity) {
+		bad("unknown identity %q: use one of %s", o.Identity, strings.Join(Identities, ", "))
+	}
+	if !slices.Contains(Algorithms, o.Algorithm) {
+		bad("unsupported algorithm %q: use one of %s", o.Algorithm, strings.Join(Algorithms, ", "))
+	}
+	switch {
+	case o.AccessTTL < Duration(time.Minute) || o.AccessTTL > Duration(24*time.Hour):
+		bad("access TTL %s is out of range: use a duration from 1m to 24h, e.g. 15m", o.AccessTTL)
+	case o.RefreshTTL <= o.AccessTTL:
+		bad("refresh TTL %s must be longer than the access TTL %s: e.g. --refresh-ttl 720h", o.RefreshTTL, o.AccessTTL)
+	case o.RefreshTTL > Duration(8760*time.Hour):
+		bad("refresh TTL %s is over a year: use at most 8760h", o.RefreshTTL)
+	}
+	if !headerName.MatchString(o.Header) {
+		bad("header %q is not a valid header name: e.g. --header Authorization", o.Header)
+	}
+	if len(o.Schemes) == 0 {
+		bad("no header scheme: give at least one, e.g. --scheme Bearer")
+	}
+	for _, s := range o.Schemes {
+		if !schemeName.MatchString(s) {
+			bad("scheme %q is not a valid authorization scheme: e.g. --scheme Bearer", s)
+		}
+	}
+	if o.Issuer == "" || o.Audience == "" {
+		bad("issuer and audience must not be empty: e.g. --issuer https://api.example.com --audience api")
+	}
+	if !prefixPath.MatchString(o.Prefix) {
+		bad("route prefix %q must look like /auth: lower case segments, leading slash, no trailing slash", o.Prefix)
+	}
+	if err := validPackageDir(o.Package); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func validPackageDir(dir string) error {
+	if path.IsAbs(dir) || strings.HasPrefix(dir, "..") || path.Clean(dir) != dir || !pkgDir.MatchString(dir) {
+		return fmt.Errorf("package dir %q must be a relative path inside the module, e.g. internal/auth", dir)
+	}
+	return nil
+}
+
+// Duration is a time.Duration written as "15m" in authgen.yaml.
+type Duration time.Duration
+
+func (d Duration) String() string {
+	s := time.Duration(d).String()
+	// time.Duration prints 15m0s; trim the zero units people never write.
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// ParseDuration parses a Go duration and explains a bad one.
+func ParseDuration(s string) (Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: write it like 15m, 1h30m or 720h", s)
+	}
+	return Duration(d), nil
+}
+
+// MarshalText implements encoding.TextMarshaler for YAML.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler for YAML.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := ParseDuration(string(b))
+	*d = v
+	return err
+}

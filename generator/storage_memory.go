@@ -1,0 +1,116 @@
+package generator
+
+import "github.com/dave/jennifer/jen"
+
+func init() { registerStorage(memoryStorage{}) }
+
+// memoryStorage keeps everything in maps behind one mutex: for tests and
+// demos, lost on restart.
+type memoryStorage struct{}
+
+func (memoryStorage) Name() string { return "memory" }
+
+func (memoryStorage) Describe() string {
+	return "in-process maps: nothing to run, everything lost on restart (tests, demos)"
+}
+
+func (memoryStorage) Requires() []Module { return nil }
+
+func (memoryStorage) Assets(*Model) ([]File, error) { return nil, nil }
+
+func (memoryStorage) Env() []EnvVar { return nil }
+
+func (memoryStorage) Store(f *jen.File, m *Model) {
+	f.Comment("MemoryStore keeps users and refresh tokens in memory. Everything is lost")
+	f.Comment("when the process exits: use it for tests and demos, not production.")
+	f.Type().Id("MemoryStore").Struct(
+		jen.Id("mu").Qual("sync", "Mutex"),
+		jen.Id("users").Map(jen.String()).Id("User").Comment("by ID"),
+		jen.Id("ids").Map(jen.String()).String().Comment("user ID by normalised "+m.IdentityJSON),
+		jen.Id("tokens").Map(jen.String()).Qual(pkgRefresh, "Record").Comment("by digest"),
+	)
+	f.Line()
+	f.Comment("NewMemoryStore returns an empty MemoryStore.")
+	f.Func().Id("NewMemoryStore").Params().Op("*").Id("MemoryStore").Block(
+		jen.Return(jen.Op("&").Id("MemoryStore").Values(jen.Dict{
+			jen.Id("users"):  jen.Map(jen.String()).Id("User").Values(),
+			jen.Id("ids"):    jen.Map(jen.String()).String().Values(),
+			jen.Id("tokens"): jen.Map(jen.String()).Qual(pkgRefresh, "Record").Values(),
+		})),
+	)
+	f.Line()
+	method := func(doc, name string, params, results []jen.Code, body ...jen.Code) {
+		f.Comment(doc)
+		lock := []jen.Code{jen.Id("s").Dot("mu").Dot("Lock").Call(), jen.Defer().Id("s").Dot("mu").Dot("Unlock").Call()}
+		f.Func().Params(jen.Id("s").Op("*").Id("MemoryStore")).Id(name).Params(params...).Params(results...).Block(append(lock, body...)...)
+		f.Line()
+	}
+	ctx := jen.Id("_").Qual(pkgContext, "Context")
+	userErr := []jen.Code{jen.Id("User"), jen.Error()}
+	method("CreateUser implements Store.", "CreateUser", []jen.Code{ctx, jen.Id("u").Id("User")}, []jen.Code{jen.Error()},
+		jen.If(jen.List(jen.Id("_"), jen.Id("taken")).Op(":=").Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField)), jen.Id("taken")).Block(jen.Return(jen.Id("ErrDuplicate"))),
+		jen.Id("s").Dot("users").Index(jen.Id("u").Dot("ID")).Op("=").Id("u"),
+		jen.Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField)).Op("=").Id("u").Dot("ID"),
+		jen.Return(jen.Nil()),
+	)
+	method(m.userByIdentity()+" implements Store.", m.userByIdentity(), []jen.Code{ctx, jen.Id(m.IdentityJSON).String()}, userErr,
+		jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Id("s").Dot("ids").Index(jen.Id(m.IdentityJSON)),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
+		jen.Return(jen.Id("s").Dot("users").Index(jen.Id("id")), jen.Nil()),
+	)
+	method("UserByID implements Store.", "UserByID", []jen.Code{ctx, jen.Id("id").String()}, userErr,
+		jen.List(jen.Id("u"), jen.Id("ok")).Op(":=").Id("s").Dot("users").Index(jen.Id("id")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
+		jen.Return(jen.Id("u"), jen.Nil()),
+	)
+	method("SetPasswordHash implements Store.", "SetPasswordHash", []jen.Code{ctx, jen.List(jen.Id("id"), jen.Id("hash")).String()}, []jen.Code{jen.Error()},
+		jen.List(jen.Id("u"), jen.Id("ok")).Op(":=").Id("s").Dot("users").Index(jen.Id("id")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("ErrNotFound"))),
+		jen.Id("u").Dot("PasswordHash").Op("=").Id("hash"),
+		jen.Id("s").Dot("users").Index(jen.Id("id")).Op("=").Id("u"),
+		jen.Return(jen.Nil()),
+	)
+	rec := jen.Qual(pkgRefresh, "Record")
+	method("InsertRefresh implements refresh.Store.", "InsertRefresh", []jen.Code{ctx, jen.Id("r").Add(rec)}, []jen.Code{jen.Error()},
+		jen.Id("s").Dot("tokens").Index(jen.Id("r").Dot("Digest")).Op("=").Id("r"),
+		jen.Return(jen.Nil()),
+	)
+	method("RotateRefresh implements refresh.Store; the mutex makes the check and\n// the update one step.", "RotateRefresh",
+		[]jen.Code{ctx, jen.Id("old").String(), jen.Id("next").Add(rec), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{rec, jen.Error()},
+		jen.List(jen.Id("r"), jen.Id("ok")).Op(":=").Id("s").Dot("tokens").Index(jen.Id("old")),
+		jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Id("r").Dot("Live").Call(jen.Id("now"))).Block(jen.Return(rec.Clone().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
+		jen.Id("r").Dot("ReplacedAt").Op("=").Op("&").Id("now"),
+		jen.Id("s").Dot("tokens").Index(jen.Id("old")).Op("=").Id("r"),
+		jen.List(jen.Id("next").Dot("FamilyID"), jen.Id("next").Dot("UserID")).Op("=").List(jen.Id("r").Dot("FamilyID"), jen.Id("r").Dot("UserID")),
+		jen.Id("s").Dot("tokens").Index(jen.Id("next").Dot("Digest")).Op("=").Id("next"),
+		jen.Return(jen.Id("next"), jen.Nil()),
+	)
+	method("RefreshByDigest implements refresh.Store.", "RefreshByDigest", []jen.Code{ctx, jen.Id("digest").String()}, []jen.Code{rec, jen.Error()},
+		jen.List(jen.Id("r"), jen.Id("ok")).Op(":=").Id("s").Dot("tokens").Index(jen.Id("digest")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(rec.Clone().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
+		jen.Return(jen.Id("r"), jen.Nil()),
+	)
+	method("RevokeRefreshFamily implements refresh.Store.", "RevokeRefreshFamily",
+		[]jen.Code{ctx, jen.Id("family").String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},
+		jen.For(jen.List(jen.Id("digest"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.If(jen.Id("r").Dot("FamilyID").Op("==").Id("family").Op("&&").Id("r").Dot("RevokedAt").Op("==").Nil()).Block(
+				jen.Id("r").Dot("RevokedAt").Op("=").Op("&").Id("now"),
+				jen.Id("s").Dot("tokens").Index(jen.Id("digest")).Op("=").Id("r"),
+			),
+		),
+		jen.Return(jen.Nil()),
+	)
+}
+
+func (memoryStorage) Open(m *Model) []jen.Code {
+	return []jen.Code{
+		jen.Id("store").Op(":=").Qual(m.PkgPath, "NewMemoryStore").Call(),
+		jen.Qual("log/slog", "Warn").Call(jen.Lit("auth: memory store: every user and session is lost when the process exits")),
+	}
+}
+
+func (memoryStorage) TestStore(f *jen.File, m *Model) {
+	f.Func().Id("newTestStore").Params(jen.Id("t").Op("*").Qual(pkgTesting, "T")).Id("Store").Block(
+		jen.Return(jen.Id("NewMemoryStore").Call()),
+	)
+}

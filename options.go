@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/authgen/authgen/generator"
+)
+
+// optionFlags are the flags of every option; each matches a key of
+// authgen.yaml (with - for _).
+func optionFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "framework", Usage: "router: " + strings.Join(generator.FrameworkNames(), ", ") + " (default: detected from go.mod, else nethttp)"},
+		&cli.StringFlag{Name: "storage", Usage: "store: " + strings.Join(generator.StorageNames(), ", ") + " (default: sqlite)"},
+		&cli.StringFlag{Name: "identity", Usage: "login field: " + strings.Join(generator.Identities, ", ") + " (default: email)"},
+		&cli.StringFlag{Name: "alg", Usage: "signing algorithm: " + strings.Join(generator.Algorithms, ", ") + " (default: HS256)"},
+		&cli.StringFlag{Name: "access-ttl", Usage: "access-token lifetime, e.g. 15m"},
+		&cli.StringFlag{Name: "refresh-ttl", Usage: "refresh-token lifetime, e.g. 720h"},
+		&cli.StringFlag{Name: "header", Usage: "header that carries the access token (default: Authorization)"},
+		&cli.StringSliceFlag{Name: "scheme", Usage: "accepted authorization scheme, repeatable (default: Bearer)"},
+		&cli.StringFlag{Name: "issuer", Usage: "token issuer (default: the module path)"},
+		&cli.StringFlag{Name: "audience", Usage: "token audience (default: api)"},
+		&cli.StringFlag{Name: "prefix", Usage: "route prefix (default: /auth)"},
+		&cli.StringFlag{Name: "pkg", Usage: "package directory in the module (default: internal/auth)"},
+	}
+}
+
+// applyFlags overrides opts with the flags that were set.
+func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, error) {
+	str := map[string]*string{
+		"framework": &opts.Framework, "storage": &opts.Storage, "identity": &opts.Identity,
+		"alg": &opts.Algorithm, "header": &opts.Header, "issuer": &opts.Issuer,
+		"audience": &opts.Audience, "prefix": &opts.Prefix, "pkg": &opts.Package,
+	}
+	for name, dst := range str {
+		if c.IsSet(name) {
+			*dst = c.String(name)
+		}
+	}
+	for name, dst := range map[string]*generator.Duration{"access-ttl": &opts.AccessTTL, "refresh-ttl": &opts.RefreshTTL} {
+		if !c.IsSet(name) {
+			continue
+		}
+		d, err := generator.ParseDuration(c.String(name))
+		if err != nil {
+			return opts, usageErr("--%s: %v", name, err)
+		}
+		*dst = d
+	}
+	if c.IsSet("scheme") {
+		opts.Schemes = c.StringSlice("scheme")
+	}
+	return opts, nil
+}
+
+// optionArgs is opts as flags, for the equivalent non-interactive command.
+func optionArgs(o generator.Options, t generator.Target) []string {
+	args := []string{
+		"--framework", o.Framework, "--storage", o.Storage, "--identity", o.Identity,
+		"--alg", o.Algorithm, "--access-ttl", o.AccessTTL.String(), "--refresh-ttl", o.RefreshTTL.String(),
+		"--header", o.Header,
+	}
+	for _, s := range o.Schemes {
+		args = append(args, "--scheme", s)
+	}
+	args = append(args, "--issuer", o.Issuer, "--audience", o.Audience, "--prefix", o.Prefix, "--pkg", o.Package)
+	for i, a := range args {
+		if strings.ContainsAny(a, " '\"$") {
+			args[i] = fmt.Sprintf("%q", a)
+		}
+	}
+	return args
+}
+
+// writeConfig writes authgen.yaml, the committed source of truth for
+// `authgen generate`.
+func writeConfig(root string, o generator.Options) error {
+	data, err := generator.RenderConfig(o)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(root, generator.ConfigFile), data, 0o644)
+}
