@@ -52,7 +52,7 @@ func RenderConfig(o Options) ([]byte, error) {
 	}
 	// What we write must read back as exactly these options.
 	back, err := ParseConfig(data, Defaults())
-	if err != nil || fmt.Sprint(back) != fmt.Sprint(o) {
+	if err != nil || back.String() != o.String() {
 		return nil, fmt.Errorf("internal error: %s does not round-trip: %v", ConfigFile, err)
 	}
 	return data, nil

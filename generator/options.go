@@ -146,3 +146,9 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	*d = v
 	return err
 }
+
+// String prints the options for messages and comparisons.
+func (o Options) String() string {
+	type plain Options // without this method
+	return fmt.Sprintf("%+v", plain(o))
+}

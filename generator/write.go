@@ -190,7 +190,7 @@ func Check(root string, files []File) ([]Drift, error) {
 			return nil, err
 		case !bytes.Equal(cur, f.Data):
 			kind := "stale"
-			if sum, ok := old[f.Path]; !ok || sum != digest(cur) {
+			if sum, ok := old[f.Path]; f.Path != ManifestFile && (!ok || sum != digest(cur)) {
 				kind = "edited"
 			}
 			drift = append(drift, Drift{f.Path, kind, unified(f.Path, cur, f.Data)})

@@ -1,0 +1,100 @@
+package generator
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestDefaultsAreValid(t *testing.T) {
+	o := Defaults()
+	o.Issuer = "example.com/svc"
+	if err := o.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestValidateExplainsEachProblem(t *testing.T) {
+	cases := []struct {
+		name string
+		mod  func(*Options)
+		want string
+	}{
+		{"unknown framework", func(o *Options) { o.Framework = "rails" }, `unknown framework "rails": use one of chi, nethttp`},
+		{"unknown storage", func(o *Options) { o.Storage = "mongo" }, `unknown storage "mongo"`},
+		{"unknown algorithm", func(o *Options) { o.Algorithm = "none" }, `unsupported algorithm "none"`},
+		{"refresh shorter than access", func(o *Options) { o.RefreshTTL = Duration(10 * time.Minute) }, "must be longer than the access TTL"},
+		{"access TTL too short", func(o *Options) { o.AccessTTL = Duration(time.Second) }, "access TTL 1s is out of range"},
+		{"package outside module", func(o *Options) { o.Package = "../elsewhere" }, "must be a relative path inside the module"},
+		{"absolute package", func(o *Options) { o.Package = "/etc/auth" }, "must be a relative path inside the module"},
+		{"bad prefix", func(o *Options) { o.Prefix = "auth/" }, "route prefix"},
+		{"no scheme", func(o *Options) { o.Schemes = nil }, "no header scheme"},
+		{"bad header", func(o *Options) { o.Header = "Bad Header" }, "not a valid header name"},
+		{"empty audience", func(o *Options) { o.Audience = "" }, "issuer and audience must not be empty"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := Defaults()
+			o.Issuer = "example.com/svc"
+			c.mod(&o)
+			err := o.Validate()
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("Validate() = %v, want it to say %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	o, err := ParseConfig([]byte("version: 1\nframework: chi\naccess_ttl: 10m\nschemes: [Bearer, Token]\n"), Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.Framework != "chi" || o.AccessTTL != Duration(10*time.Minute) || strings.Join(o.Schemes, ",") != "Bearer,Token" || o.Storage != "sqlite" {
+		t.Errorf("options = %+v", o)
+	}
+	if _, err := ParseConfig(nil, Defaults()); err != nil {
+		t.Errorf("empty file: %v", err)
+	}
+}
+
+func TestParseConfigErrorsCarryLineNumbers(t *testing.T) {
+	cases := map[string]string{
+		"version: 1\nframework: chi\nframwork: gin\n": "line 3: field framwork not found",
+		"version: 1\naccess_ttl: soon\n":              `"soon" is not a duration`,
+		"version: 2\n":                                "version 2 is not supported",
+		"framework: [chi\n":                           "line 1",
+	}
+	for in, want := range cases {
+		_, err := ParseConfig([]byte(in), Defaults())
+		if err == nil || !strings.Contains(err.Error(), want) || !strings.HasPrefix(err.Error(), ConfigFile) {
+			t.Errorf("ParseConfig(%q) = %v, want an authgen.yaml error containing %q", in, err, want)
+		}
+	}
+}
+
+func TestRenderConfigRoundTrips(t *testing.T) {
+	o := Defaults()
+	o.Issuer = "https://auth.example.com"
+	o.Schemes = []string{"Bearer", "Token"}
+	o.AccessTTL = Duration(90 * time.Second)
+	data, err := RenderConfig(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseConfig(data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.String() != o.String() {
+		t.Errorf("round trip: %+v, want %+v\n%s", back, o, data)
+	}
+}
+
+func TestDurationString(t *testing.T) {
+	for d, want := range map[time.Duration]string{15 * time.Minute: "15m", 720 * time.Hour: "720h", 90 * time.Second: "1m30s", time.Hour + 30*time.Minute: "1h30m"} {
+		if got := Duration(d).String(); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -1,0 +1,3 @@
+module example.com/chi-memory
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/nethttp-memory
+
+go 1.26

@@ -1,0 +1,3 @@
+module example.com/nethttp-sqlite
+
+go 1.26
