@@ -45,8 +45,12 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestTokenChecks(f, m)
 	emitTestOptional(f, m)
 	emitTestConfig(f, m)
+	emitBenchmark(f, m)
+	f.Comment("newTestStore returns a fresh, empty " + m.Storage.Name() + " store that the test cleans up.")
 	m.Storage.TestStore(f, m)
 	f.Line()
+	f.Comment("newTestRouter mounts the auth routes on a " + m.Framework.Name() + " router, with GET /protected")
+	f.Comment("behind Require and GET /optional behind Authenticate.")
 	m.Framework.TestRouter(f, m)
 }
 
@@ -74,8 +78,8 @@ func emitTestHelpers(f *jen.File, m *Model) {
 		jen.Id("testPassword").Op("=").Lit(testPassword),
 	)
 	f.Line()
-	f.Comment("newTestServer starts the auth routes on a real HTTP server over a fresh store.")
-	f.Func().Id("newTestServer").Params(tParam()).Op("*").Qual("net/http/httptest", "Server").Block(
+	f.Comment("newTestService returns a Service over a fresh store.")
+	f.Func().Id("newTestService").Params(jen.Id("t").Qual(pkgTesting, "TB")).Op("*").Id("Service").Block(
 		tcall("Helper"),
 		jen.List(jen.Id("svc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("Config").Values(fields(
 			"Secret", jen.Index().Byte().Call(jen.Id("testSecret")),
@@ -85,7 +89,13 @@ func emitTestHelpers(f *jen.File, m *Model) {
 			"RefreshTTL", jen.Qual(pkgTime, "Hour"),
 		)), jen.Id("newTestStore").Call(jen.Id("t"))),
 		ifErr(tcall("Fatal", jen.Err())),
-		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("svc"))),
+		jen.Return(jen.Id("svc")),
+	)
+	f.Line()
+	f.Comment("newTestServer starts the auth routes on a real HTTP server over a fresh store.")
+	f.Func().Id("newTestServer").Params(tParam()).Op("*").Qual("net/http/httptest", "Server").Block(
+		tcall("Helper"),
+		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("newTestService").Call(jen.Id("t")))),
 		tcall("Cleanup", jen.Id("srv").Dot("Close")),
 		jen.Return(jen.Id("srv")),
 	)
@@ -384,4 +394,27 @@ func emitTestConfig(f *jen.File, m *Model) {
 		tcall("Setenv", jen.Lit("AUTH_ACCESS_TTL"), jen.Lit("soon")),
 		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(), jen.Err().Op("==").Nil()).Block(tcall("Fatal", jen.Lit("accepted AUTH_ACCESS_TTL=soon"))),
 	)
+}
+
+func emitBenchmark(f *jen.File, m *Model) {
+	f.Comment("BenchmarkProtectedRoute measures what every authenticated request pays: the")
+	f.Comment("router and Require verifying an access token, into a handler that reads the")
+	f.Comment("subject.")
+	f.Func().Id("BenchmarkProtectedRoute").Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("b")),
+		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("svc").Dot("tokens").Dot("Issue").Call(jen.Lit("user-1"), jen.Lit("session-1")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err())),
+		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("svc")),
+		jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("GET"), jen.Lit("/protected"), jen.Nil()),
+		jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit(m.Header), jen.Lit(m.Schemes[0]+" ").Op("+").Id("access")),
+		jen.Id("b").Dot("ReportAllocs").Call(),
+		jen.For(jen.Id("b").Dot("Loop").Call()).Block(
+			jen.Id("w").Op(":=").Qual("net/http/httptest", "NewRecorder").Call(),
+			jen.Id("router").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
+			jen.If(jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, "StatusOK")).Block(
+				jen.Id("b").Dot("Fatalf").Call(jen.Lit("status %d: %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+			),
+		),
+	)
+	f.Line()
 }

@@ -110,7 +110,7 @@ func (memoryStorage) Open(m *Model) []jen.Code {
 }
 
 func (memoryStorage) TestStore(f *jen.File, m *Model) {
-	f.Func().Id("newTestStore").Params(jen.Id("t").Op("*").Qual(pkgTesting, "T")).Id("Store").Block(
+	f.Func().Id("newTestStore").Params(jen.Id("_").Qual(pkgTesting, "TB")).Id("Store").Block(
 		jen.Return(jen.Id("NewMemoryStore").Call()),
 	)
 }

@@ -236,7 +236,7 @@ func (sqliteStorage) Open(m *Model) []jen.Code {
 }
 
 func (sqliteStorage) TestStore(f *jen.File, m *Model) {
-	f.Func().Id("newTestStore").Params(jen.Id("t").Op("*").Qual(pkgTesting, "T")).Id("Store").Block(
+	f.Func().Id("newTestStore").Params(jen.Id("t").Qual(pkgTesting, "TB")).Id("Store").Block(
 		jen.Id("t").Dot("Helper").Call(),
 		jen.List(jen.Id("s"), jen.Err()).Op(":=").Id("OpenSQLite").Call(jen.Qual(pkgContext, "Background").Call(), jen.Qual("path/filepath", "Join").Call(jen.Id("t").Dot("TempDir").Call(), jen.Lit("auth.db"))),
 		ifErr(jen.Id("t").Dot("Fatal").Call(jen.Err())),

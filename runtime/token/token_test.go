@@ -20,7 +20,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newTokens(t *testing.T, c *clock, mod ...func(*token.Config)) *token.Tokens {
+func newTokens(t testing.TB, c *clock, mod ...func(*token.Config)) *token.Tokens {
 	t.Helper()
 	cfg := token.Config{Algorithm: "HS256", Secret: secret, Issuer: "https://issuer.test", Audience: "api", TTL: 15 * time.Minute, Now: c.now}
 	for _, m := range mod {
@@ -177,5 +177,17 @@ func TestSecretFromEnv(t *testing.T) {
 	t.Setenv("TEST_SECRET", string(secret))
 	if got, err := token.SecretFromEnv("TEST_SECRET"); err != nil || string(got) != string(secret) {
 		t.Errorf("good secret: %q, %v", got, err)
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	tk := newTokens(b, c)
+	raw, _, _ := tk.Issue("user-1", "session-1")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tk.Verify(raw); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
