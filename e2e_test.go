@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -131,12 +132,12 @@ func TestNewServiceServes(t *testing.T) {
 	cmd = exec.CommandContext(ctx, bin)
 	cmd.Dir = svc
 	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "AUTH_JWT_SECRET="+strings.Repeat("s", 48), "AUTH_DATABASE_PATH="+filepath.Join(root, "auth.db"))
-	var logs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := new(lockedBuffer)
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	defer cmd.Process.Kill()
 	waitReady(t, base)
 
 	creds := `{"email":"ada@example.com","password":"correct horse battery staple"}`
@@ -155,9 +156,33 @@ func TestNewServiceServes(t *testing.T) {
 	if code, _ := request(t, "GET", base+"/hello", "", ""); code != 401 {
 		t.Fatalf("hello without a token: %d", code)
 	}
+
+	// SIGINT shuts the service down gracefully, with exit status 0.
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("graceful shutdown: %v\n%s", err, logs.String())
+	}
 	if strings.Contains(logs.String(), "correct horse") || strings.Contains(logs.String(), tk.AccessToken) {
 		t.Errorf("the service logged a secret:\n%s", logs.String())
 	}
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func freePort(t *testing.T) string {
