@@ -85,7 +85,7 @@ func TestBadInputIsAUsageErrorAndWritesNothing(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown framework", empty, []string{"new", newDir, "--framework", "rails", "--yes"}, `unknown framework "rails": use one of chi, nethttp`},
+		{"unknown framework", empty, []string{"new", newDir, "--framework", "rails", "--yes"}, `unknown framework "rails": use one of chi, echo, gin, nethttp`},
 		{"TTL that does not parse", empty, []string{"new", newDir, "--access-ttl", "soon", "--yes"}, `--access-ttl: "soon" is not a duration`},
 		{"refresh shorter than access", empty, []string{"new", newDir, "--access-ttl", "1h", "--refresh-ttl", "30m", "--yes"}, "refresh TTL 30m must be longer than the access TTL 1h"},
 		{"package outside the module", mod, []string{"init", "--pkg", "../outside", "--yes"}, `package dir "../outside" must be a relative path inside the module`},

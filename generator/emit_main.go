@@ -60,9 +60,7 @@ func emitMain(m *Model) ([]byte, error) {
 	f.Func().Id("run").Params().Error().Block(body...)
 	f.Line()
 	f.Comment("hello is an example of a protected route.")
-	f.Func().Id("hello").Add(httpParams()).Block(
-		jen.Qual("fmt", "Fprintf").Call(jen.Id("w"), jen.Lit("hello, %s\n"), jen.Qual(m.PkgPath, "ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()).Dot("Subject")),
-	)
+	m.Framework.Hello(f, m)
 	f.Line()
 	f.Func().Id("envOr").Params(jen.List(jen.Id("name"), jen.Id("fallback")).String()).String().Block(
 		jen.If(jen.Id("v").Op(":=").Qual("os", "Getenv").Call(jen.Id("name")), jen.Id("v").Op("!=").Lit("")).Block(jen.Return(jen.Id("v"))),

@@ -36,6 +36,10 @@ type Framework interface {
 	// the variable handler (an http.Handler) from svc: the auth routes and a
 	// GET /hello greeting protected by Require.
 	MainRouter(m *Model) []jen.Code
+	// Hello renders the new service's example handler
+	//	hello: "hello, <subject>"
+	// in the router's handler idiom, reading the claims the router's way.
+	Hello(f *jen.File, m *Model)
 }
 
 var frameworks = map[string]Framework{}

@@ -22,7 +22,7 @@ func (chiRouter) Describe() string {
 }
 
 func (chiRouter) Requires(Target) []Module {
-	return []Module{{"github.com/go-chi/chi/v5", "v5.2.3"}}
+	return []Module{{"github.com/go-chi/chi/v5", "v5.5.0"}}
 }
 
 func (chiRouter) ImportNames() map[string]string { return map[string]string{pkgChi: "chi"} }
@@ -67,3 +67,5 @@ func (chiRouter) MainRouter(m *Model) []jen.Code {
 		jen.Id("handler").Op(":=").Id("r"),
 	}
 }
+
+func (chiRouter) Hello(f *jen.File, m *Model) { emitHTTPHello(f, m) }

@@ -104,3 +104,12 @@ func emitHTTPWhoami(f *jen.File, claimsFrom *jen.Statement) {
 		jen.Qual("fmt", "Fprint").Call(jen.Id("w"), jen.Lit("anonymous")),
 	)
 }
+
+func (netHTTP) Hello(f *jen.File, m *Model) { emitHTTPHello(f, m) }
+
+// emitHTTPHello renders main's hello for net/http-style routers.
+func emitHTTPHello(f *jen.File, m *Model) {
+	f.Func().Id("hello").Add(httpParams()).Block(
+		jen.Qual("fmt", "Fprintf").Call(jen.Id("w"), jen.Lit("hello, %s\n"), jen.Qual(m.PkgPath, "ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()).Dot("Subject")),
+	)
+}

@@ -5,10 +5,9 @@ import (
 	"path/filepath"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/semver"
 )
 
-// Module is authgen's own module path.
+// authgenModule is authgen's own module path.
 const authgenModule = "github.com/authgen/authgen"
 
 // develPseudoVersion is what Go itself writes for a replaced module that has
@@ -16,8 +15,8 @@ const authgenModule = "github.com/authgen/authgen"
 const develPseudoVersion = "v0.0.0-00010101000000-000000000000"
 
 // editGoMod adds to the target's go.mod what the generated code imports, and
-// the authgen tool for go:generate. It only adds: a module the target already
-// requires keeps its version when that is newer.
+// the authgen tool for go:generate. It only adds: a router or driver the
+// target already requires keeps the version the target chose.
 func editGoMod(m *Model, req Request) ([]byte, error) {
 	f, err := loadGoMod(req.Target)
 	if err != nil {
@@ -27,11 +26,13 @@ func editGoMod(m *Model, req Request) ([]byte, error) {
 	if version == DevelVersion {
 		version = develPseudoVersion
 	}
-	needs := []Module{{RuntimeModule, version}, {authgenModule, version}}
-	needs = append(needs, m.Framework.Requires(req.Target)...)
-	needs = append(needs, m.Storage.Requires()...)
-	for _, n := range needs {
-		if have, ok := req.Target.Requires[n.Path]; ok && semver.Compare(have, n.Version) >= 0 {
+	for _, n := range []Module{{RuntimeModule, version}, {authgenModule, version}} {
+		if err := f.AddRequire(n.Path, n.Version); err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range append(m.Framework.Requires(req.Target), m.Storage.Requires()...) {
+		if _, ok := req.Target.Requires[n.Path]; ok {
 			continue
 		}
 		if err := f.AddRequire(n.Path, n.Version); err != nil {

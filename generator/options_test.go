@@ -20,7 +20,7 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 		mod  func(*Options)
 		want string
 	}{
-		{"unknown framework", func(o *Options) { o.Framework = "rails" }, `unknown framework "rails": use one of chi, nethttp`},
+		{"unknown framework", func(o *Options) { o.Framework = "rails" }, `unknown framework "rails": use one of chi, echo, gin, nethttp`},
 		{"unknown storage", func(o *Options) { o.Storage = "mongo" }, `unknown storage "mongo"`},
 		{"unknown algorithm", func(o *Options) { o.Algorithm = "none" }, `unsupported algorithm "none"`},
 		{"refresh shorter than access", func(o *Options) { o.RefreshTTL = Duration(10 * time.Minute) }, "must be longer than the access TTL"},

@@ -1,0 +1,164 @@
+package generator
+
+import (
+	"github.com/dave/jennifer/jen"
+)
+
+func init() { registerFramework(echoRouter{}) }
+
+const (
+	pkgEchoV4 = "github.com/labstack/echo/v4"
+	pkgEchoV5 = "github.com/labstack/echo/v5"
+)
+
+// echoRouter mounts the endpoints as an echo route group, with middleware
+// of type echo.MiddlewareFunc and the claims in the echo context. It speaks
+// the major version the target already requires (v4), else v5, whose
+// context is a struct pointer rather than an interface.
+type echoRouter struct{}
+
+func (echoRouter) Name() string { return "echo" }
+
+func (echoRouter) Describe() string {
+	return "labstack/echo: v5 for new services, v4 where the module already uses it"
+}
+
+func (echoRouter) Requires(t Target) []Module {
+	if echoPkg(t) == pkgEchoV4 {
+		return []Module{{pkgEchoV4, "v4.16.0"}}
+	}
+	return []Module{{pkgEchoV5, "v5.4.4"}}
+}
+
+func (echoRouter) ImportNames() map[string]string {
+	return map[string]string{pkgEchoV4: "echo", pkgEchoV5: "echo"}
+}
+
+// echoPkg is the echo import path for t.
+func echoPkg(t Target) string {
+	if _, ok := t.Requires[pkgEchoV4]; ok {
+		return pkgEchoV4
+	}
+	return pkgEchoV5
+}
+
+// echoContext is the handler parameter type: echo.Context in v4, *echo.Context in v5.
+func echoContext(m *Model) *jen.Statement {
+	pkg := echoPkg(m.Target)
+	if pkg == pkgEchoV4 {
+		return jen.Qual(pkg, "Context")
+	}
+	return jen.Op("*").Qual(pkg, "Context")
+}
+
+func (echoRouter) Routes(f *jen.File, m *Model) {
+	echo := echoPkg(m.Target)
+	wrap := func(h string) *jen.Statement {
+		return jen.Qual(echo, "WrapHandler").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("s").Dot(h)))
+	}
+	body := []jen.Code{jen.Id("g").Op(":=").Id("e").Dot("Group").Call(jen.Lit(m.Prefix))}
+	for _, e := range m.Endpoints() {
+		args := []jen.Code{jen.Lit(e.Path), wrap(e.Handler)}
+		if e.Protected {
+			args = append(args, jen.Id("s").Dot("Require"))
+		}
+		body = append(body, jen.Id("g").Dot(e.Method).Call(args...))
+	}
+	f.Comment("Mount registers the auth endpoints on e as the route group " + m.Prefix + ". The")
+	f.Comment("handlers are the package's net/http ones: they answer errors themselves, as")
+	f.Comment("problem+json, and never hand an error to echo's error handler.")
+	f.Func().Add(recv()).Id("Mount").Params(jen.Id("e").Op("*").Qual(echo, "Echo")).Block(body...)
+	f.Line()
+
+	ctx := func() *jen.Statement { return jen.Id("c").Add(echoContext(m)) }
+	mw := func(name string, doc []string, body ...jen.Code) {
+		for _, l := range doc {
+			f.Comment(l)
+		}
+		f.Func().Add(recv()).Id(name).Params(jen.Id("next").Qual(echo, "HandlerFunc")).Qual(echo, "HandlerFunc").Block(
+			jen.Return(jen.Func().Params(ctx()).Error().Block(body...)),
+		)
+		f.Line()
+	}
+	writeAndStop := []jen.Code{jen.Qual(pkgHTTPAuth, "WriteProblem").Call(jen.Id("c").Dot("Response").Call(), jen.Id("p")), jen.Return(jen.Nil())}
+	mw("Require", []string{
+		"Require is echo middleware that answers 401 unless the request carries a",
+		"valid access token. Handlers read the claims with Claims(c), or with",
+		"ClaimsFrom(c.Request().Context()).",
+	},
+		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request").Call()),
+		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
+		jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
+		jen.Return(jen.Id("next").Call(jen.Id("c"))),
+	)
+	mw("Authenticate", []string{
+		"Authenticate is echo middleware for routes open to everyone: a request",
+		"without a token passes as anonymous (Claims returns nil), one with a bad",
+		"token gets 401.",
+	},
+		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request").Call()),
+		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
+		jen.If(jen.Id("claims").Op("!=").Nil()).Block(jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims"))),
+		jen.Return(jen.Id("next").Call(jen.Id("c"))),
+	)
+	emitContextClaims(f, ctx,
+		jen.Id("c").Dot("Get").Call(jen.Id("claimsKey")),
+		[]jen.Code{
+			jen.Id("c").Dot("Set").Call(jen.Id("claimsKey"), jen.Id("claims")),
+			jen.Id("c").Dot("SetRequest").Call(jen.Id("c").Dot("Request").Call().Dot("WithContext").Call(
+				jen.Qual(pkgHTTPAuth, "WithClaims").Call(jen.Id("c").Dot("Request").Call().Dot("Context").Call(), jen.Id("claims")))),
+		})
+}
+
+// emitContextClaims renders the claims accessors of routers with their own
+// context type: Claims(c), setClaims(c, claims) and the key they share.
+func emitContextClaims(f *jen.File, ctx func() *jen.Statement, get jen.Code, set []jen.Code) {
+	f.Comment("claimsKey is the router-context key of the verified claims.")
+	f.Const().Id("claimsKey").Op("=").Lit("auth.claims")
+	f.Line()
+	f.Comment("Claims returns the verified access-token claims of a request that passed")
+	f.Comment("Require or Authenticate, or nil for an anonymous one.")
+	f.Func().Id("Claims").Params(ctx()).Op("*").Qual(pkgToken, "Claims").Block(
+		jen.List(jen.Id("claims"), jen.Id("_")).Op(":=").Add(get).Assert(jen.Op("*").Qual(pkgToken, "Claims")),
+		jen.Return(jen.Id("claims")),
+	)
+	f.Line()
+	f.Comment("setClaims stores claims in the router's context and in the request's, so")
+	f.Comment("that wrapped net/http handlers find them with ClaimsFrom too.")
+	f.Func().Id("setClaims").Params(ctx(), jen.Id("claims").Op("*").Qual(pkgToken, "Claims")).Block(set...)
+}
+
+func (echoRouter) TestRouter(f *jen.File, m *Model) {
+	echo := echoPkg(m.Target)
+	f.Func().Id("newTestRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Id("e").Op(":=").Qual(echo, "New").Call(),
+		jen.Id("s").Dot("Mount").Call(jen.Id("e")),
+		jen.Id("e").Dot("GET").Call(jen.Lit("/protected"), jen.Id("whoami"), jen.Id("s").Dot("Require")),
+		jen.Id("e").Dot("GET").Call(jen.Lit("/optional"), jen.Id("whoami"), jen.Id("s").Dot("Authenticate")),
+		jen.Return(jen.Id("e")),
+	)
+	f.Line()
+	f.Comment("whoami answers the subject of the request's token, or \"anonymous\".")
+	f.Func().Id("whoami").Params(jen.Id("c").Add(echoContext(m))).Error().Block(
+		jen.If(jen.Id("claims").Op(":=").Id("Claims").Call(jen.Id("c")), jen.Id("claims").Op("!=").Nil()).Block(
+			jen.Return(jen.Id("c").Dot("String").Call(jen.Qual(pkgHTTP, "StatusOK"), jen.Id("claims").Dot("Subject"))),
+		),
+		jen.Return(jen.Id("c").Dot("String").Call(jen.Qual(pkgHTTP, "StatusOK"), jen.Lit("anonymous"))),
+	)
+}
+
+func (echoRouter) MainRouter(m *Model) []jen.Code {
+	return []jen.Code{
+		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
+		jen.Id("svc").Dot("Mount").Call(jen.Id("e")),
+		jen.Id("e").Dot("GET").Call(jen.Lit("/hello"), jen.Id("hello"), jen.Id("svc").Dot("Require")),
+		jen.Id("handler").Op(":=").Id("e"),
+	}
+}
+
+func (echoRouter) Hello(f *jen.File, m *Model) {
+	f.Func().Id("hello").Params(jen.Id("c").Add(echoContext(m))).Error().Block(
+		jen.Return(jen.Id("c").Dot("String").Call(jen.Qual(pkgHTTP, "StatusOK"),
+			jen.Lit("hello, ").Op("+").Qual(m.PkgPath, "Claims").Call(jen.Id("c")).Dot("Subject").Op("+").Lit("\n"))),
+	)
+}

@@ -1,0 +1,3 @@
+module example.com/gin-sqlite
+
+go 1.26
