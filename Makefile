@@ -13,11 +13,14 @@ all: test
 build:
 	$(GO) build -o $(BIN)/authgen .
 
-# Everything CI runs: formatting, vet, unit, golden, CLI, pseudo-terminal and
-# end-to-end tests (each scenario generated, vetted and tested with -race).
+# Everything CI runs: formatting, vet, the runtime's and the generator's unit
+# and golden tests, then the CLI, pseudo-terminal, end-to-end (every scenario
+# generated, vetted and tested with -race) and conformance suites, verbose so
+# that their summaries show.
 test: lint
-	$(GO) test -race -count=1 ./...
 	cd runtime && $(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 ./generator/... ./templates/...
+	$(GO) test -race -count=1 -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }

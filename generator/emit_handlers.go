@@ -275,11 +275,15 @@ func emitValidation(f *jen.File, m *Model) {
 	var identityRule string
 	switch m.Identity {
 	case "email":
-		identityRule = "email must be a single address such as ada@example.com"
-		f.Comment("validIdentity reports whether s is a plain email address.")
+		identityRule = "email must be a single ASCII address such as ada@example.com"
+		f.Comment("validIdentity reports whether s is a plain ASCII email address. Addresses with")
+		f.Comment("other characters are refused: their look-alikes make impersonation easy.")
 		f.Func().Id("validIdentity").Params(jen.Id("s").String()).Bool().Block(
 			jen.List(jen.Id("a"), jen.Err()).Op(":=").Qual("net/mail", "ParseAddress").Call(jen.Id("s")),
-			jen.Return(jen.Err().Op("==").Nil().Op("&&").Id("a").Dot("Name").Op("==").Lit("").Op("&&").Id("a").Dot("Address").Op("==").Id("s").Op("&&").Len(jen.Id("s")).Op("<=").Lit(254)),
+			jen.Return(jen.Err().Op("==").Nil().Op("&&").Id("a").Dot("Name").Op("==").Lit("").Op("&&").Id("a").Dot("Address").Op("==").Id("s").Op("&&").Len(jen.Id("s")).Op("<=").Lit(254).Op("&&").
+				Qual("strings", "IndexFunc").Call(jen.Id("s"), jen.Func().Params(jen.Id("r").Rune()).Bool().Block(
+				jen.Return(jen.Id("r").Op(">").Qual("unicode", "MaxASCII").Op("||").Op("!").Qual("unicode", "IsPrint").Call(jen.Id("r"))),
+			)).Op("<").Lit(0)),
 		)
 	case "username":
 		identityRule = "username must be 3 to 32 characters: letters, digits, '.', '_' or '-'"

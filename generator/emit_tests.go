@@ -284,6 +284,7 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 		{"no content type", "", valid(m.sampleOther()), "StatusUnsupportedMediaType", "unsupported_media_type"},
 		{"empty object", "application/json", `{}`, "StatusUnprocessableEntity", "validation_failed"},
 		{"invalid " + m.IdentityJSON, "application/json", valid(m.invalidIdentity()), "StatusUnprocessableEntity", "validation_failed"},
+		{"non-ASCII " + m.IdentityJSON, "application/json", valid("ädä" + m.SampleIdentity()[3:]), "StatusUnprocessableEntity", "validation_failed"},
 		{"short password", "application/json", `{"` + m.IdentityJSON + `":"` + m.sampleOther() + `","password":"short"}`, "StatusUnprocessableEntity", "validation_failed"},
 		{"duplicate in other letter case", "application/json", valid(strings.ToUpper(m.SampleIdentity())), "StatusConflict", "identity_taken"},
 	}

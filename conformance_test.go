@@ -1,0 +1,443 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// The conformance suite: for every router x store, `authgen new` a service,
+// build its binary, start it on a loopback port with a temp database, and
+// check the whole HTTP contract of DESIGN.md from outside. Every service must
+// give every check the same answer: a difference between routers fails.
+
+var updateConformanceDoc = flag.Bool("update-conformance-doc", false, "rewrite docs/CONFORMANCE.md from the suite's checks")
+
+const (
+	confSecret   = "conformance-secret-0123456789abcdef0123456789"
+	confIssuer   = "https://conformance.test"
+	confAudience = "api"
+	confPassword = "correct horse battery staple"
+)
+
+// combination is one generated service under test.
+type combination struct {
+	framework, storage string
+	// gomod, when set, is the go.mod the service starts from (echo v4 is
+	// chosen by a module that already requires it).
+	gomod string
+}
+
+func (c combination) name() string {
+	n := c.framework
+	if strings.Contains(c.gomod, "echo/v4") {
+		n += "-v4"
+	}
+	return n + "-" + c.storage
+}
+
+func combinations() []combination {
+	var out []combination
+	for _, fw := range []string{"nethttp", "chi", "echo", "gin"} {
+		for _, st := range []string{"memory", "sqlite"} {
+			out = append(out, combination{framework: fw, storage: st})
+		}
+	}
+	for _, st := range []string{"memory", "sqlite"} {
+		out = append(out, combination{framework: "echo", storage: st, gomod: "module example.com/svc\n\ngo 1.26\n\nrequire github.com/labstack/echo/v4 v4.16.0\n"})
+	}
+	return out
+}
+
+func TestConformance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a service per router and store; skipped with -short")
+	}
+	root := t.TempDir()
+	transcripts := map[string][]string{}
+	var names []string
+	var checks []string
+	for _, combo := range combinations() {
+		name := combo.name()
+		names = append(names, name)
+		t.Run(name, func(t *testing.T) {
+			bin := buildService(t, root, combo)
+			base := startService(t, bin, filepath.Join(root, name+".db"))
+			s := &suite{t: t, base: base}
+			s.run()
+			transcripts[name] = s.transcript
+			checks = s.names
+		})
+	}
+	if t.Failed() {
+		return
+	}
+	// Every router must have answered every check identically.
+	first := names[0]
+	for _, name := range names[1:] {
+		for i, line := range transcripts[name] {
+			if i >= len(transcripts[first]) || line != transcripts[first][i] {
+				t.Errorf("%s and %s differ:\n  %s\n  %s", first, name, transcripts[first][i], line)
+			}
+		}
+	}
+	t.Logf("conformance: %d services (%s) x %d checks passed, every router answered identically", len(names), strings.Join(names, ", "), len(checks))
+	checkConformanceDoc(t, checks, names)
+}
+
+func buildService(t *testing.T, root string, c combination) string {
+	t.Helper()
+	dir := filepath.Join(root, c.name())
+	if c.gomod != "" {
+		writeFile(t, filepath.Join(dir, "go.mod"), c.gomod)
+	}
+	r := authgen(t, root, "new", dir, "--module", "example.com/svc", "--framework", c.framework, "--storage", c.storage, "--yes")
+	if r.code != 0 {
+		t.Fatalf("authgen new: %d\n%s", r.code, r.stderr)
+	}
+	bin := filepath.Join(root, c.name()+".bin")
+	goCmd(t, dir, "build", "-o", bin, ".")
+	return bin
+}
+
+func startService(t *testing.T, bin, db string) string {
+	t.Helper()
+	port := freePort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "AUTH_JWT_SECRET="+confSecret,
+		"AUTH_ISSUER="+confIssuer, "AUTH_AUDIENCE="+confAudience, "AUTH_DATABASE_PATH="+db)
+	logs := new(lockedBuffer)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("service log:\n%s", logs.String())
+		}
+	})
+	base := "http://127.0.0.1:" + port
+	waitReady(t, base)
+	return base
+}
+
+// suite runs the checks against one service.
+type suite struct {
+	t          *testing.T
+	base       string
+	transcript []string // one normalised line per check, compared across routers
+	names      []string
+}
+
+// reply is a response with its body read.
+type reply struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (r reply) json() map[string]any {
+	var v map[string]any
+	json.Unmarshal(r.body, &v)
+	return v
+}
+
+// send performs one request. header holds name, value pairs.
+func (s *suite) send(method, path, ctype string, body []byte, header ...string) reply {
+	s.t.Helper()
+	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header[http.CanonicalHeaderKey(header[i])] = append(req.Header[http.CanonicalHeaderKey(header[i])], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return reply{resp.StatusCode, resp.Header, b}
+}
+
+func (s *suite) postJSON(path string, v any, header ...string) reply {
+	s.t.Helper()
+	b, _ := json.Marshal(v)
+	return s.send("POST", path, "application/json", b, header...)
+}
+
+// expect asserts one check: the status, never a 5xx, and for errors a
+// problem+json body with code, a Bearer challenge on 401 (with
+// error="invalid_token" when a token was presented), and no-store on every
+// auth answer. It records the answer for the cross-router comparison.
+func (s *suite) expect(name string, r reply, status int, code string) reply {
+	s.t.Helper()
+	s.names = append(s.names, fmt.Sprintf("%s | %d %s", name, status, code))
+	ctype := r.header.Get("Content-Type")
+	challenge := r.header.Get("WWW-Authenticate")
+	s.transcript = append(s.transcript, fmt.Sprintf("%s: %d %q %q %q %q", name, r.status, ctype, r.json()["code"], challenge, r.header.Get("Cache-Control")))
+	if r.status >= 500 {
+		s.t.Errorf("%s: server error %d: %s", name, r.status, r.body)
+		return r
+	}
+	if r.status != status {
+		s.t.Errorf("%s: status %d, want %d (body %s)", name, r.status, status, r.body)
+		return r
+	}
+	if r.header.Get("Cache-Control") != "no-store" {
+		s.t.Errorf("%s: Cache-Control %q, want no-store", name, r.header.Get("Cache-Control"))
+	}
+	if code == "" {
+		return r
+	}
+	body := r.json()
+	if ctype != "application/problem+json" {
+		s.t.Errorf("%s: Content-Type %q, want application/problem+json", name, ctype)
+	}
+	for _, k := range []string{"type", "title", "status", "detail", "code"} {
+		if _, ok := body[k]; !ok {
+			s.t.Errorf("%s: problem without %q: %s", name, k, r.body)
+		}
+	}
+	if body["code"] != code || body["status"] != float64(status) {
+		s.t.Errorf("%s: problem %s, want status %d code %s", name, r.body, status, code)
+	}
+	if status == 401 {
+		want := "Bearer"
+		if code == "invalid_token" {
+			want = `Bearer error="invalid_token"`
+		}
+		if challenge != want {
+			s.t.Errorf("%s: WWW-Authenticate %q, want %q", name, challenge, want)
+		}
+	}
+	if strings.Contains(string(r.body), "argon2") || strings.Contains(string(r.body), "SELECT") || strings.Contains(string(r.body), "goroutine") {
+		s.t.Errorf("%s: the error leaks internals: %s", name, r.body)
+	}
+	return r
+}
+
+func creds(identity, password string) map[string]string {
+	return map[string]string{"email": identity, "password": password}
+}
+
+type pair struct{ access, refresh string }
+
+func (s *suite) tokens(name string, r reply) pair {
+	s.t.Helper()
+	s.expect(name, r, 200, "")
+	b := r.json()
+	if r.header.Get("Content-Type") != "application/json" || b["token_type"] != "Bearer" || b["expires_in"] != float64(900) || b["refresh_expires_in"] != float64(2592000) {
+		s.t.Errorf("%s: token response %s %s", name, r.header.Get("Content-Type"), r.body)
+	}
+	p := pair{fmt.Sprint(b["access_token"]), fmt.Sprint(b["refresh_token"])}
+	if p.access == "" || p.refresh == "" {
+		s.t.Fatalf("%s: no tokens in %s", name, r.body)
+	}
+	return p
+}
+
+// forge signs a token with the service's own secret but chosen header and
+// claims: the attacker's view when a check is missing, and the way to make
+// expired or misaddressed tokens.
+func forge(method jwt.SigningMethod, key any, typ string, edit func(jwt.MapClaims)) string {
+	now := time.Now().Unix()
+	claims := jwt.MapClaims{"iss": confIssuer, "aud": confAudience, "sub": "someone", "iat": now, "nbf": now, "exp": now + 600, "jti": "j"}
+	if edit != nil {
+		edit(claims)
+	}
+	tok := jwt.NewWithClaims(method, claims)
+	if typ != "" {
+		tok.Header["typ"] = typ
+	}
+	s, _ := tok.SignedString(key)
+	return s
+}
+
+func bearerHeader(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+
+func (s *suite) run() {
+	const (
+		reg, login, refresh, logout, me = "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/me"
+		ada                             = "ada@example.com"
+	)
+	secret := []byte(confSecret)
+
+	// Success paths.
+	r := s.expect("register: 201 with the user", s.postJSON(reg, creds("Ada@Example.com", confPassword)), 201, "")
+	user := r.json()
+	if user["email"] != ada || user["id"] == nil || r.header.Get("Content-Type") != "application/json" || bytes.Contains(r.body, []byte("argon2")) || bytes.Contains(r.body, []byte(confPassword)) {
+		s.t.Errorf("register answered %s %s", r.header.Get("Content-Type"), r.body)
+	}
+	p1 := s.tokens("login: 200 token pair", s.postJSON(login, creds(ada, confPassword)))
+	r = s.expect("me: 200 the current user", s.send("GET", me, "", nil, bearerHeader(p1.access)...), 200, "")
+	if r.json()["id"] != user["id"] {
+		s.t.Errorf("me answered another user: %s", r.body)
+	}
+	p2 := s.tokens("refresh: 200 a new pair", s.postJSON(refresh, map[string]string{"refresh_token": p1.refresh}))
+	if p2.refresh == p1.refresh {
+		s.t.Error("refresh returned the same refresh token")
+	}
+	s.expect("me with the refreshed access token", s.send("GET", me, "", nil, bearerHeader(p2.access)...), 200, "")
+
+	// Hostile inputs: each gets its 4xx, never a 5xx, and changes nothing.
+	hostileJSON := []struct {
+		name, path, ctype, body string
+		status                  int
+		code                    string
+	}{
+		{"register: malformed JSON", reg, "application/json", `{"email":`, 400, "malformed_body"},
+		{"register: JSON array", reg, "application/json", `[]`, 400, "malformed_body"},
+		{"register: trailing data", reg, "application/json", `{"email":"x@example.com","password":"long enough pw"} {}`, 400, "malformed_body"},
+		{"register: text/plain", reg, "text/plain", `{"email":"x@example.com","password":"long enough pw"}`, 415, "unsupported_media_type"},
+		{"register: no content type", reg, "", `{"email":"x@example.com","password":"long enough pw"}`, 415, "unsupported_media_type"},
+		{"register: 2 MiB body", reg, "application/json", `{"email":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large"},
+		{"register: invalid email", reg, "application/json", `{"email":"not-an-email","password":"long enough pw"}`, 422, "validation_failed"},
+		{"register: short password", reg, "application/json", `{"email":"x@example.com","password":"short"}`, 422, "validation_failed"},
+		{"register: missing fields", reg, "application/json", `{}`, 422, "validation_failed"},
+		{"register: unicode identity", reg, "application/json", `{"email":"ädä@exämple.com","password":"long enough pw"}`, 422, "validation_failed"},
+		{"register: SQL-looking identity", reg, "application/json", `{"email":"x@example.com'; DROP TABLE users;--","password":"long enough pw"}`, 422, "validation_failed"},
+		{"register: SQL-looking identity without @", reg, "application/json", `{"email":"' OR '1'='1","password":"long enough pw"}`, 422, "validation_failed"},
+		{"register: duplicate in other letter case", reg, "application/json", `{"email":"ADA@example.COM","password":"long enough pw"}`, 409, "identity_taken"},
+		{"login: malformed JSON", login, "application/json", `{`, 400, "malformed_body"},
+		{"login: form without grant_type", login, "application/x-www-form-urlencoded", `username=ada&password=x`, 415, "unsupported_media_type"},
+		{"login: wrong password", login, "application/json", `{"email":"ada@example.com","password":"not the password"}`, 401, "invalid_credentials"},
+		{"login: unknown account", login, "application/json", `{"email":"nobody@example.com","password":"` + confPassword + `"}`, 401, "invalid_credentials"},
+		{"login: SQL-looking identity", login, "application/json", `{"email":"' OR '1'='1' --","password":"x"}`, 401, "invalid_credentials"},
+		{"refresh: malformed JSON", refresh, "application/json", `{"refresh_token":`, 400, "malformed_body"},
+		{"refresh: text/plain", refresh, "text/plain", `{}`, 415, "unsupported_media_type"},
+		{"refresh: garbage token", refresh, "application/json", `{"refresh_token":"garbage"}`, 401, "invalid_token"},
+		{"refresh: empty token", refresh, "application/json", `{"refresh_token":""}`, 401, "invalid_token"},
+		{"refresh: access token as refresh token", refresh, "application/json", `{"refresh_token":"` + p2.access + `"}`, 401, "invalid_token"},
+		{"logout: garbage refresh token", logout, "application/json", `{"refresh_token":"garbage"}`, 401, "invalid_token"},
+		{"logout: nothing presented", logout, "", ``, 401, "missing_token"},
+	}
+	bodies := map[string][]byte{}
+	for _, h := range hostileJSON {
+		r := s.expect(h.name, s.send("POST", h.path, h.ctype, []byte(h.body)), h.status, h.code)
+		bodies[h.name] = r.body
+	}
+	if !bytes.Equal(bodies["login: wrong password"], bodies["login: unknown account"]) {
+		s.t.Errorf("login failures differ:\n%s\n%s", bodies["login: wrong password"], bodies["login: unknown account"])
+	}
+
+	ecKey := mustECKey(s.t)
+	hostileTokens := []struct {
+		name   string
+		header []string
+		code   string
+	}{
+		{"me: no Authorization header", nil, "missing_token"},
+		{"me: empty Authorization header", []string{"Authorization", ""}, "invalid_token"},
+		{"me: 10 KB Authorization header", bearerHeader(strings.Repeat("a", 10<<10)), "invalid_token"},
+		{"me: unknown scheme", []string{"Authorization", "Basic YWRhOnB3"}, "invalid_token"},
+		{"me: scheme without token", []string{"Authorization", "Bearer"}, "invalid_token"},
+		{"me: two Authorization headers", []string{"Authorization", "Bearer " + p2.access, "Authorization", "Bearer " + p2.access}, "invalid_token"},
+		{"me: garbage token", bearerHeader("garbage"), "invalid_token"},
+		{"me: tampered signature", bearerHeader(p2.access[:len(p2.access)-2] + "AA"), "invalid_token"},
+		{"me: alg none", bearerHeader(forge(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, "at+jwt", nil)), "invalid_token"},
+		{"me: wrong algorithm (HS512)", bearerHeader(forge(jwt.SigningMethodHS512, secret, "at+jwt", nil)), "invalid_token"},
+		{"me: asymmetric algorithm (ES256)", bearerHeader(forge(jwt.SigningMethodES256, ecKey, "at+jwt", nil)), "invalid_token"},
+		{"me: wrong key", bearerHeader(forge(jwt.SigningMethodHS256, []byte(strings.Repeat("k", 48)), "at+jwt", nil)), "invalid_token"},
+		{"me: expired", bearerHeader(forge(jwt.SigningMethodHS256, secret, "at+jwt", func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-5 * time.Minute).Unix() })), "invalid_token"},
+		{"me: no exp", bearerHeader(forge(jwt.SigningMethodHS256, secret, "at+jwt", func(c jwt.MapClaims) { delete(c, "exp") })), "invalid_token"},
+		{"me: not yet valid", bearerHeader(forge(jwt.SigningMethodHS256, secret, "at+jwt", func(c jwt.MapClaims) { c["nbf"] = time.Now().Add(5 * time.Minute).Unix() })), "invalid_token"},
+		{"me: wrong issuer", bearerHeader(forge(jwt.SigningMethodHS256, secret, "at+jwt", func(c jwt.MapClaims) { c["iss"] = "https://evil.test" })), "invalid_token"},
+		{"me: wrong audience", bearerHeader(forge(jwt.SigningMethodHS256, secret, "at+jwt", func(c jwt.MapClaims) { c["aud"] = "other" })), "invalid_token"},
+		{"me: typ JWT instead of at+jwt", bearerHeader(forge(jwt.SigningMethodHS256, secret, "JWT", nil)), "invalid_token"},
+		{"me: unknown subject", bearerHeader(forge(jwt.SigningMethodHS256, secret, "at+jwt", nil)), "invalid_token"},
+		{"me: refresh token as access token", bearerHeader(p2.refresh), "invalid_token"},
+	}
+	for _, h := range hostileTokens {
+		code := 401
+		s.expect(h.name, s.send("GET", me, "", nil, h.header...), code, h.code)
+	}
+
+	// Nothing above changed any state: the session still rotates, and no
+	// hostile registration created an account.
+	p3 := s.tokens("refresh after the hostile inputs", s.postJSON(refresh, map[string]string{"refresh_token": p2.refresh}))
+	s.expect("login of a rejected registration", s.postJSON(login, creds("x@example.com", "long enough pw")), 401, "invalid_credentials")
+
+	// Rotation and reuse detection.
+	s.expect("refresh: spent token is rejected", s.postJSON(refresh, map[string]string{"refresh_token": p1.refresh}), 401, "invalid_token")
+	s.expect("refresh: reuse revoked the family", s.postJSON(refresh, map[string]string{"refresh_token": p3.refresh}), 401, "invalid_token")
+	s.expect("me: access tokens live until they expire", s.send("GET", me, "", nil, bearerHeader(p3.access)...), 200, "")
+
+	// Logout, by refresh token and by access token.
+	p4 := s.tokens("login again", s.postJSON(login, creds(ada, confPassword)))
+	s.expect("logout with the refresh token: 204", s.postJSON(logout, map[string]string{"refresh_token": p4.refresh}), 204, "")
+	s.expect("refresh after logout", s.postJSON(refresh, map[string]string{"refresh_token": p4.refresh}), 401, "invalid_token")
+	p5 := s.tokens("login once more", s.postJSON(login, creds(ada, confPassword)))
+	s.expect("logout with the access token: 204", s.send("POST", logout, "", nil, bearerHeader(p5.access)...), 204, "")
+	s.expect("refresh after access-token logout", s.postJSON(refresh, map[string]string{"refresh_token": p5.refresh}), 401, "invalid_token")
+}
+
+// checkConformanceDoc keeps docs/CONFORMANCE.md equal to the checks the
+// suite runs, so the table cannot drift from the code.
+func checkConformanceDoc(t *testing.T, checks, services []string) {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("# Conformance\n\n")
+	b.WriteString("`TestConformance` (conformance_test.go) scaffolds a service with `authgen new` for\n")
+	b.WriteString("every router and store, builds it, starts the binary on a loopback port with a\n")
+	b.WriteString("temporary database and runs these checks over real HTTP, in this order. Every\n")
+	b.WriteString("error must also be `application/problem+json` with type, title, status, detail\n")
+	b.WriteString("and code; every 401 must carry `WWW-Authenticate: Bearer` (with\n")
+	b.WriteString("`error=\"invalid_token\"` when a token was presented); every answer must carry\n")
+	b.WriteString("`Cache-Control: no-store`; no answer may be a 5xx. Then the answers of all\n")
+	b.WriteString("services are compared: a difference between routers is a failure.\n\n")
+	b.WriteString("Services: " + strings.Join(services, ", ") + ".\n\n")
+	b.WriteString("Regenerate this file with `go test -run TestConformance -update-conformance-doc .`\n\n")
+	b.WriteString("| # | check | status | code |\n|---|---|---|---|\n")
+	for i, c := range checks {
+		name, rest, _ := strings.Cut(c, " | ")
+		status, code, _ := strings.Cut(rest, " ")
+		if code == "" {
+			code = "—"
+		}
+		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, name, status, code)
+	}
+	path := filepath.Join("docs", "CONFORMANCE.md")
+	if *updateConformanceDoc {
+		os.MkdirAll("docs", 0o755)
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	have, err := os.ReadFile(path)
+	if err != nil || string(have) != b.String() {
+		t.Errorf("docs/CONFORMANCE.md is not the suite's list of checks: run go test -run TestConformance -update-conformance-doc .")
+	}
+}
+
+func mustECKey(t *testing.T) *ecdsa.PrivateKey {
+	t.Helper()
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
