@@ -18,14 +18,14 @@ build:
 # generated, vetted and tested with -race) and conformance suites, verbose so
 # that their summaries show.
 test: lint
-	cd runtime && $(GO) test -race -count=1 ./...
+	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
 	$(GO) test -race -count=1 -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
-	cd runtime && $(GO) vet ./...
+	(cd runtime && $(GO) vet ./...)
 
 # Rewrite golden/*.txtar after an intended change; read the diff before committing.
 golden:
@@ -35,7 +35,7 @@ golden:
 # the protected-route path of a freshly generated chi + SQLite service.
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./generator
-	cd runtime && $(GO) test -run '^$$' -bench . -benchmem -count 6 ./token ./password
+	(cd runtime && $(GO) test -run '^$$' -bench . -benchmem -count 6 ./token ./password)
 	dir=$$(mktemp -d)
 	trap 'rm -rf "$$dir"' EXIT
 	$(BIN)/authgen new "$$dir/svc" --module example.com/svc --framework chi --storage sqlite --yes >/dev/null

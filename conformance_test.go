@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authgen/authgen/generator"
 )
 
 // The conformance suite: for every router x store, `authgen new` a service,
@@ -51,14 +53,16 @@ func (c combination) name() string {
 	return n + "-" + c.storage
 }
 
+// combinations is every registered router x store, plus echo v4, which a
+// service gets when its go.mod already requires it.
 func combinations() []combination {
 	var out []combination
-	for _, fw := range []string{"nethttp", "chi", "echo", "gin"} {
-		for _, st := range []string{"memory", "sqlite"} {
+	for _, fw := range generator.FrameworkNames() {
+		for _, st := range generator.StorageNames() {
 			out = append(out, combination{framework: fw, storage: st})
 		}
 	}
-	for _, st := range []string{"memory", "sqlite"} {
+	for _, st := range generator.StorageNames() {
 		out = append(out, combination{framework: "echo", storage: st, gomod: "module example.com/svc\n\ngo 1.26\n\nrequire github.com/labstack/echo/v4 v4.16.0\n"})
 	}
 	return out

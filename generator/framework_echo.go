@@ -56,7 +56,7 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 	wrap := func(h string) *jen.Statement {
 		return jen.Qual(echo, "WrapHandler").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("s").Dot(h)))
 	}
-	body := []jen.Code{jen.Id("g").Op(":=").Id("e").Dot("Group").Call(jen.Lit(m.Prefix))}
+	body := []jen.Code{jen.Id("g").Op(":=").Id("r").Dot("Group").Call(jen.Lit(m.Prefix))}
 	for _, e := range m.Endpoints() {
 		args := []jen.Code{jen.Lit(e.Path), wrap(e.Handler)}
 		if e.Protected {
@@ -64,10 +64,16 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 		}
 		body = append(body, jen.Id("g").Dot(e.Method).Call(args...))
 	}
-	f.Comment("Mount registers the auth endpoints on e as the route group " + m.Prefix + ". The")
+	f.Comment("Router is what Mount needs of an echo router: *echo.Echo and *echo.Group")
+	f.Comment("both have it, so the routes can live under a group of the service's own.")
+	f.Type().Id("Router").Interface(
+		jen.Id("Group").Params(jen.Id("prefix").String(), jen.Id("m").Op("...").Qual(echo, "MiddlewareFunc")).Op("*").Qual(echo, "Group"),
+	)
+	f.Line()
+	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + ". The")
 	f.Comment("handlers are the package's net/http ones: they answer errors themselves, as")
 	f.Comment("problem+json, and never hand an error to echo's error handler.")
-	f.Func().Add(recv()).Id("Mount").Params(jen.Id("e").Op("*").Qual(echo, "Echo")).Block(body...)
+	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Id("Router")).Block(body...)
 	f.Line()
 
 	ctx := func() *jen.Statement { return jen.Id("c").Add(echoContext(m)) }

@@ -1,0 +1,3 @@
+module example.com/echo-v5-sqlite
+
+go 1.26

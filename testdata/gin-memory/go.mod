@@ -1,0 +1,3 @@
+module example.com/gin-memory
+
+go 1.26
