@@ -127,6 +127,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
 		jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
+		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	)
 	f.Line()
 	f.Comment("New returns a Service that keeps its state in store.")
@@ -149,6 +150,7 @@ func emitService(f *jen.File, m *Model) {
 		)), jen.Nil()),
 	)
 	f.Line()
+	emitFromEnv(f, m)
 	f.Comment("newID returns a random UUID (version 4) for a new user.")
 	f.Func().Id("newID").Params().String().Block(
 		jen.Var().Id("b").Index(jen.Lit(16)).Byte(),
@@ -159,4 +161,35 @@ func emitService(f *jen.File, m *Model) {
 			jen.Id("b").Index(jen.Empty(), jen.Lit(4)), jen.Id("b").Index(jen.Lit(4), jen.Lit(6)),
 			jen.Id("b").Index(jen.Lit(6), jen.Lit(8)), jen.Id("b").Index(jen.Lit(8), jen.Lit(10)), jen.Id("b").Index(jen.Lit(10), jen.Empty()))),
 	)
+}
+
+// emitFromEnv renders FromEnv, the one call a service's main needs, and
+// Service.Close.
+func emitFromEnv(f *jen.File, m *Model) {
+	open, closer := m.Storage.Open(m)
+	body := []jen.Code{
+		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(),
+		ifErrReturn(jen.Nil(), jen.Err()),
+	}
+	body = append(body, open...)
+	body = append(body, jen.List(jen.Id("svc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("cfg"), jen.Id("store")))
+	if closer != nil {
+		body = append(body,
+			ifErr(jen.Add(closer).Call(), jen.Return(jen.Nil(), jen.Err())),
+			jen.Id("svc").Dot("close").Op("=").Add(closer),
+		)
+	} else {
+		body = append(body, ifErrReturn(jen.Nil(), jen.Err()))
+	}
+	body = append(body, jen.Return(jen.Id("svc"), jen.Nil()))
+	f.Comment("FromEnv reads the configuration from the environment (see ConfigFromEnv),")
+	f.Comment("opens the " + m.Storage.Name() + " store and returns the Service. Close it when the server stops.")
+	f.Func().Id("FromEnv").Params(ctxParam()).Params(jen.Op("*").Id("Service"), jen.Error()).Block(body...)
+	f.Line()
+	f.Comment("Close releases what FromEnv opened.")
+	f.Func().Add(recv()).Id("Close").Params().Error().Block(
+		jen.If(jen.Id("s").Dot("close").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Return(jen.Id("s").Dot("close").Call()),
+	)
+	f.Line()
 }

@@ -25,15 +25,11 @@ func emitMain(m *Model) ([]byte, error) {
 		jen.List(jen.Id("ctx"), jen.Id("stop")).Op(":=").Qual("os/signal", "NotifyContext").Call(jen.Qual(pkgContext, "Background").Call(), jen.Qual("os", "Interrupt"), jen.Qual("syscall", "SIGTERM")),
 		jen.Defer().Id("stop").Call(),
 		jen.Line(),
-		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Qual(m.PkgPath, "ConfigFromEnv").Call(),
+		jen.List(jen.Id("svc"), jen.Err()).Op(":=").Qual(m.PkgPath, "FromEnv").Call(jen.Id("ctx")),
 		ifErrReturn(jen.Err()),
-	}
-	body = append(body, m.Storage.Open(m)...)
-	body = append(body,
-		jen.List(jen.Id("svc"), jen.Err()).Op(":=").Qual(m.PkgPath, "New").Call(jen.Id("cfg"), jen.Id("store")),
-		ifErrReturn(jen.Err()),
+		jen.Defer().Id("svc").Dot("Close").Call(),
 		jen.Line(),
-	)
+	}
 	body = append(body, m.Framework.MainRouter(m)...)
 	body = append(body,
 		jen.Id("srv").Op(":=").Op("&").Qual(pkgHTTP, "Server").Values(fields(

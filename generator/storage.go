@@ -15,9 +15,11 @@ type Storage interface {
 	Store(f *jen.File, m *Model)
 	// Assets returns the store's non-Go files (migrations), if any.
 	Assets(m *Model) ([]File, error)
-	// Open returns the statements of a new service's main that set the
-	// variable store (a Store) and arrange for it to be closed, given ctx.
-	Open(m *Model) []jen.Code
+	// Open returns the statements of FromEnv that open the store from the
+	// environment into the variable store, returning nil and the error on
+	// failure, given ctx; and the expression of a func() error that closes
+	// it, or nil when there is nothing to close.
+	Open(m *Model) (stmts []jen.Code, closer jen.Code)
 	// TestStore renders, into the generated tests,
 	//	func newTestStore(t *testing.T) Store
 	// returning a fresh, empty, real store that the test cleans up.

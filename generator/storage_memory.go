@@ -102,11 +102,11 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	)
 }
 
-func (memoryStorage) Open(m *Model) []jen.Code {
+func (memoryStorage) Open(m *Model) ([]jen.Code, jen.Code) {
 	return []jen.Code{
-		jen.Id("store").Op(":=").Qual(m.PkgPath, "NewMemoryStore").Call(),
+		jen.Id("store").Op(":=").Id("NewMemoryStore").Call(),
 		jen.Qual("log/slog", "Warn").Call(jen.Lit("auth: memory store: every user and session is lost when the process exits")),
-	}
+	}, nil
 }
 
 func (memoryStorage) TestStore(f *jen.File, m *Model) {

@@ -227,12 +227,11 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 	)
 }
 
-func (sqliteStorage) Open(m *Model) []jen.Code {
+func (sqliteStorage) Open(m *Model) ([]jen.Code, jen.Code) {
 	return []jen.Code{
-		jen.List(jen.Id("store"), jen.Err()).Op(":=").Qual(m.PkgPath, "OpenSQLite").Call(jen.Id("ctx"), jen.Id("envOr").Call(jen.Lit("AUTH_DATABASE_PATH"), jen.Lit("auth.db"))),
-		ifErrReturn(jen.Err()),
-		jen.Defer().Id("store").Dot("Close").Call(),
-	}
+		jen.List(jen.Id("store"), jen.Err()).Op(":=").Id("OpenSQLite").Call(jen.Id("ctx"), jen.Id("envOr").Call(jen.Lit("AUTH_DATABASE_PATH"), jen.Lit("auth.db"))),
+		ifErrReturn(jen.Nil(), jen.Err()),
+	}, jen.Id("store").Dot("Close")
 }
 
 func (sqliteStorage) TestStore(f *jen.File, m *Model) {

@@ -163,3 +163,37 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptedRunIsRepaired leaves the tree as a run killed between two
+// files leaves it (each file whole, some new, the rest and the manifest old:
+// writes are renames and the manifest goes last) and checks that the next
+// run finishes the job without mistaking that half-done work for hand edits.
+func TestInterruptedRunIsRepaired(t *testing.T) {
+	root := t.TempDir()
+	v1 := files("pkg/a.go", "a1", "pkg/b.go", "b1", "pkg/c.go", "c1")
+	if _, err := Write(root, v1, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := files("pkg/a.go", "a2", "pkg/b.go", "b2", "pkg/c.go", "c2")
+	if err := writeAtomic(root, "pkg/a.go", []byte("a2")); err != nil { // the killed run got this far
+		t.Fatal(err)
+	}
+	changes, err := Write(root, v2, WriteOptions{})
+	if err != nil {
+		t.Fatalf("the next run did not repair: %v", err)
+	}
+	if got := actions(changes); got["pkg/a.go"] != Unchanged || got["pkg/b.go"] != Updated || got["pkg/c.go"] != Updated {
+		t.Errorf("actions = %v", got)
+	}
+	for p, want := range map[string]string{"pkg/a.go": "a2", "pkg/b.go": "b2", "pkg/c.go": "c2"} {
+		if got := read(t, root, p); got != want {
+			t.Errorf("%s = %q, want %q", p, got, want)
+		}
+	}
+	if drift, _ := Check(root, v2); len(drift) != 0 {
+		t.Errorf("drift after repair: %+v", drift)
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(root, "pkg", ".authgen-*")); len(leftovers) > 0 {
+		t.Errorf("temp files left behind: %v", leftovers)
+	}
+}
