@@ -20,7 +20,7 @@ build:
 test: lint
 	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
-	$(GO) test -race -count=1 -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+	$(GO) test -race -count=1 -timeout 30m -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }

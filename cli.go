@@ -51,7 +51,10 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 			{
 				Name:   "init",
 				Usage:  "add authentication to the Go module in --dir",
-				Flags:  append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag),
+				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag,
+					&cli.BoolFlag{Name: "wire", Usage: "insert the lines that mount the routes into --wire-file"},
+					&cli.StringFlag{Name: "wire-file", Value: "main.go", Usage: "file, relative to --dir, whose router --wire mounts the routes on"},
+				),
 				Action: a.initCmd,
 			},
 			{
@@ -223,6 +226,11 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 			return failure(err)
 		}
 	}
+	if !newModule {
+		if err := a.wire(c, a.request(target, opts, false)); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(optionArgs(opts, target), " "))
 	if newModule {
 		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  export AUTH_JWT_SECRET=\"$(openssl rand -base64 48)\"\n  go run .\n", c.Args().First())
@@ -257,10 +265,51 @@ func (a *app) resolveOptions(c *cli.Context, target generator.Target) (generator
 	return opts, nil
 }
 
+// request is the generator's input for target and opts.
+func (a *app) request(target generator.Target, opts generator.Options, newModule bool) generator.Request {
+	v, src := version()
+	return generator.Request{Options: opts, Target: target, Version: v, Source: src, NewModule: newModule}
+}
+
+// wire mounts the routes in an existing service (--wire), or prints the
+// lines that do.
+func (a *app) wire(c *cli.Context, req generator.Request) error {
+	if c.Bool("wire") {
+		file, err := filepath.Abs(filepath.Join(c.String("dir"), c.String("wire-file")))
+		if err != nil {
+			return failure(err)
+		}
+		router, src, err := generator.Wire(req, file)
+		var why *generator.WireError
+		switch {
+		case errors.Is(err, generator.ErrWired):
+			fmt.Fprintf(a.stdout, "wired     %s already imports the auth package; left as it is\n", c.String("wire-file"))
+			return nil
+		case errors.As(err, &why):
+			fmt.Fprintf(a.stderr, "authgen: did not wire %s: %s\n", c.String("wire-file"), why.Reason)
+		case err != nil:
+			return failure(err)
+		default:
+			rel, _ := filepath.Rel(req.Target.Root, file)
+			if err := generator.WriteFile(req.Target.Root, filepath.ToSlash(rel), src); err != nil {
+				return failure(err)
+			}
+			fmt.Fprintf(a.stdout, "wired     %s: the routes are mounted on %s\n", filepath.ToSlash(rel), router)
+			return nil
+		}
+	}
+	code, imports := generator.Wiring(req, "router")
+	fmt.Fprintf(a.stdout, "\nMount the routes where your router (here: router) is created, after its middleware:\n\n")
+	for _, line := range strings.Split(strings.TrimRight(code, "\n"), "\n") {
+		fmt.Fprintf(a.stdout, "\t%s\n", line)
+	}
+	fmt.Fprintf(a.stdout, "\nwith the imports %q; or run `authgen init --wire` to have it done.\n", imports)
+	return nil
+}
+
 // generate runs the pure generator and writes its output.
 func (a *app) generate(c *cli.Context, target generator.Target, opts generator.Options, newModule bool, wo generator.WriteOptions) error {
-	v, src := version()
-	files, err := generator.Generate(generator.Request{Options: opts, Target: target, Version: v, Source: src, NewModule: newModule})
+	files, err := generator.Generate(a.request(target, opts, newModule))
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -346,8 +395,7 @@ func (a *app) checkCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	v, src := version()
-	files, err := generator.Generate(generator.Request{Options: opts, Target: target, Version: v, Source: src})
+	files, err := generator.Generate(a.request(target, opts, false))
 	if err != nil {
 		return usageErr("%v", err)
 	}

@@ -23,6 +23,9 @@ type Framework interface {
 	// Requires lists the modules the router's code needs, given what the
 	// target already requires.
 	Requires(t Target) []Module
+	// RouterTypes lists the types, as types.TypeString writes them, of the
+	// variables that `init --wire` recognises as the service's router.
+	RouterTypes(t Target) []string
 	// Routes renders routes.go: mounting the endpoints on the router and the
 	// Require/Authenticate middleware in the router's idiom.
 	Routes(f *jen.File, m *Model)

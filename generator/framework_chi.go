@@ -69,3 +69,7 @@ func (chiRouter) MainRouter(m *Model) []jen.Code {
 }
 
 func (chiRouter) Hello(f *jen.File, m *Model) { emitHTTPHello(f, m) }
+
+func (chiRouter) RouterTypes(Target) []string {
+	return []string{"*" + pkgChi + ".Mux", pkgChi + ".Router"}
+}

@@ -168,3 +168,5 @@ func (echoRouter) Hello(f *jen.File, m *Model) {
 			jen.Lit("hello, ").Op("+").Qual(m.PkgPath, "Claims").Call(jen.Id("c")).Dot("Subject").Op("+").Lit("\n"))),
 	)
 }
+
+func (echoRouter) RouterTypes(t Target) []string { return []string{"*" + echoPkg(t) + ".Echo"} }

@@ -117,3 +117,5 @@ func (ginRouter) Hello(f *jen.File, m *Model) {
 		jen.Id("c").Dot("String").Call(jen.Qual(pkgHTTP, "StatusOK"), jen.Lit("hello, %s\n"), jen.Qual(m.PkgPath, "Claims").Call(jen.Id("c")).Dot("Subject")),
 	)
 }
+
+func (ginRouter) RouterTypes(Target) []string { return []string{"*" + pkgGin + ".Engine"} }

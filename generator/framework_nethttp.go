@@ -113,3 +113,5 @@ func emitHTTPHello(f *jen.File, m *Model) {
 		jen.Qual("fmt", "Fprintf").Call(jen.Id("w"), jen.Lit("hello, %s\n"), jen.Qual(m.PkgPath, "ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()).Dot("Subject")),
 	)
 }
+
+func (netHTTP) RouterTypes(Target) []string { return []string{"*net/http.ServeMux"} }

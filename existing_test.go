@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestInitExistingServices adds auth to the sample services in
+// testdata/services with `init --wire`: each must still build, pass its own
+// tests and the generated ones, keep serving its routes, and answer the new
+// endpoints.
+func TestInitExistingServices(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs sample services; skipped with -short")
+	}
+	samples := []struct {
+		name, framework, route, want string
+	}{
+		{"nethttp-mux", "nethttp", "/items", `["hammer","saw"]`},
+		{"chi-groups", "chi", "/api/projects/1", `"authgen"`},
+		{"gin-middleware", "gin", "/notes", `["buy milk","ship authgen"]`},
+	}
+	for _, s := range samples {
+		t.Run(s.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), s.name)
+			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "services", s.name))); err != nil {
+				t.Fatal(err)
+			}
+			r := authgen(t, dir, "init", "--wire", "--yes")
+			if r.code != 0 || !strings.Contains(r.stdout, "wired     main.go") {
+				t.Fatalf("init --wire: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, "--framework "+s.framework+" ") {
+				t.Errorf("framework not detected from go.mod as %s:\n%s", s.framework, r.stdout)
+			}
+			goCmd(t, dir, "vet", "./...")
+			goCmd(t, dir, "test", "-count=1", "./...")
+			if r := authgen(t, dir, "init", "--wire", "--yes", "--no-tidy"); r.code != 0 || !strings.Contains(r.stdout, "already imports the auth package") {
+				t.Errorf("a second init changed the wiring: %d\n%s%s", r.code, r.stdout, r.stderr)
+			}
+			bin := filepath.Join(t.TempDir(), "svc")
+			goCmd(t, dir, "build", "-o", bin, ".")
+
+			port := freePort(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			cmd := exec.CommandContext(ctx, bin)
+			cmd.Env = append(os.Environ(), "PORT="+port, "AUTH_JWT_SECRET="+confSecret, "AUTH_DATABASE_PATH="+filepath.Join(t.TempDir(), "auth.db"))
+			logs := new(lockedBuffer)
+			cmd.Stdout, cmd.Stderr = logs, logs
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { cancel(); cmd.Wait() }()
+			base := "http://127.0.0.1:" + port
+			waitReady(t, base)
+
+			if code, body := request(t, "GET", base+s.route, "", ""); code != 200 || strings.TrimSpace(body) != s.want {
+				t.Errorf("existing route %s: %d %s", s.route, code, body)
+			}
+			creds := `{"email":"ada@example.com","password":"correct horse battery staple"}`
+			if code, body := request(t, "POST", base+"/auth/register", creds, ""); code != 201 {
+				t.Fatalf("register: %d %s\n%s", code, body, logs.String())
+			}
+			code, body := request(t, "POST", base+"/auth/login", creds, "")
+			var tk struct {
+				Access string `json:"access_token"`
+			}
+			json.Unmarshal([]byte(body), &tk)
+			if code != 200 || tk.Access == "" {
+				t.Fatalf("login: %d %s", code, body)
+			}
+			if code, body := request(t, "GET", base+"/auth/me", "", tk.Access); code != 200 || !strings.Contains(body, "ada@example.com") {
+				t.Errorf("me: %d %s", code, body)
+			}
+		})
+	}
+}
