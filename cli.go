@@ -49,8 +49,8 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 				Action:    a.newCmd,
 			},
 			{
-				Name:   "init",
-				Usage:  "add authentication to the Go module in --dir",
+				Name:  "init",
+				Usage: "add authentication to the Go module in --dir",
 				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag,
 					&cli.BoolFlag{Name: "wire", Usage: "insert the lines that mount the routes into --wire-file"},
 					&cli.StringFlag{Name: "wire-file", Value: "main.go", Usage: "file, relative to --dir, whose router --wire mounts the routes on"},

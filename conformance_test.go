@@ -7,7 +7,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -27,8 +26,6 @@ import (
 // build its binary, start it on a loopback port with a temp database, and
 // check the whole HTTP contract of DESIGN.md from outside. Every service must
 // give every check the same answer: a difference between routers fails.
-
-var updateConformanceDoc = flag.Bool("update-conformance-doc", false, "rewrite docs/CONFORMANCE.md from the suite's checks")
 
 const (
 	confSecret   = "conformance-secret-0123456789abcdef0123456789"
@@ -413,7 +410,7 @@ func checkConformanceDoc(t *testing.T, checks, services []string) {
 	b.WriteString("`Cache-Control: no-store`; no answer may be a 5xx. Then the answers of all\n")
 	b.WriteString("services are compared: a difference between routers is a failure.\n\n")
 	b.WriteString("Services: " + strings.Join(services, ", ") + ".\n\n")
-	b.WriteString("Regenerate this file with `go test -run TestConformance -update-conformance-doc .`\n\n")
+	b.WriteString("Regenerate this file with `go test -run TestConformance -update .`\n\n")
 	b.WriteString("| # | check | status | code |\n|---|---|---|---|\n")
 	for i, c := range checks {
 		name, rest, _ := strings.Cut(c, " | ")
@@ -424,7 +421,7 @@ func checkConformanceDoc(t *testing.T, checks, services []string) {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s |\n", i+1, name, status, code)
 	}
 	path := filepath.Join("docs", "CONFORMANCE.md")
-	if *updateConformanceDoc {
+	if *update {
 		os.MkdirAll("docs", 0o755)
 		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
@@ -433,7 +430,7 @@ func checkConformanceDoc(t *testing.T, checks, services []string) {
 	}
 	have, err := os.ReadFile(path)
 	if err != nil || string(have) != b.String() {
-		t.Errorf("docs/CONFORMANCE.md is not the suite's list of checks: run go test -run TestConformance -update-conformance-doc .")
+		t.Errorf("docs/CONFORMANCE.md is not the suite's list of checks: run go test -run TestConformance -update .")
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -114,6 +115,17 @@ func TestNewServiceServes(t *testing.T) {
 		t.Errorf("no equivalent command in:\n%s", r.stdout)
 	}
 	goCmd(t, svc, "vet", "./...")
+
+	// go generate right after new is a no-op: nothing is rewritten.
+	before := mtimes(t, svc)
+	goCmd(t, svc, "generate", "./...")
+	if after := mtimes(t, svc); !maps.Equal(before, after) {
+		t.Errorf("go generate rewrote files:\nbefore %v\nafter  %v", before, after)
+	}
+	if r := authgen(t, svc, "check"); r.code != 0 {
+		t.Errorf("check after go generate: %d %s%s", r.code, r.stdout, r.stderr)
+	}
+
 	bin := filepath.Join(root, "svc-bin")
 	goCmd(t, svc, "build", "-o", bin, ".")
 
@@ -224,4 +236,18 @@ func request(t *testing.T, method, url, body, token string) (int, string) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b)
+}
+
+// mtimes maps every file under dir to its modification time.
+func mtimes(t *testing.T, dir string) map[string]time.Time {
+	t.Helper()
+	out := map[string]time.Time{}
+	for _, rel := range listTree(t, dir) {
+		fi, err := os.Stat(filepath.Join(dir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[rel] = fi.ModTime()
+	}
+	return out
 }

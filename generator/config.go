@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -32,7 +33,7 @@ func ParseConfig(data []byte, base Options) (Options, error) {
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "unmarshal errors:\n  ", "")
-		msg = strings.ReplaceAll(msg, "in type generator.configFile", "(see the keys in AUTH.md)")
+		msg = strings.ReplaceAll(msg, " in type generator.configFile", ": the keys are "+strings.Join(configKeys(), ", "))
 		return Options{}, fmt.Errorf("%s: %s", ConfigFile, msg)
 	}
 	if cfg.Version != configVersion {
@@ -56,4 +57,15 @@ func RenderConfig(o Options) ([]byte, error) {
 		return nil, fmt.Errorf("internal error: %s does not round-trip: %v", ConfigFile, err)
 	}
 	return data, nil
+}
+
+// configKeys lists the keys of authgen.yaml, for error messages.
+func configKeys() []string {
+	keys := []string{"version"}
+	t := reflect.TypeOf(Options{})
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+		keys = append(keys, name)
+	}
+	return keys
 }

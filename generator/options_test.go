@@ -60,7 +60,7 @@ func TestParseConfig(t *testing.T) {
 
 func TestParseConfigErrorsCarryLineNumbers(t *testing.T) {
 	cases := map[string]string{
-		"version: 1\nframework: chi\nframwork: gin\n": "line 3: field framwork not found",
+		"version: 1\nframework: chi\nframwork: gin\n": "line 3: field framwork not found: the keys are version, framework, storage",
 		"version: 1\naccess_ttl: soon\n":              `"soon" is not a duration`,
 		"version: 2\n":                                "version 2 is not supported",
 		"framework: [chi\n":                           "line 1",
