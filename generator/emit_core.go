@@ -111,6 +111,11 @@ func emitStore(f *jen.File, m *Model) {
 		jen.Id("SetPasswordHash").Params(ctxParam(), jen.List(jen.Id("id"), jen.Id("hash")).String()).Error(),
 		jen.Line(),
 		jen.Qual(pkgRefresh, "Store"),
+		jen.Comment("RevokeUserRefresh revokes every refresh-token family of the user at now."),
+		jen.Id("RevokeUserRefresh").Params(ctxParam(), jen.Id("userID").String(), jen.Id("now").Qual(pkgTime, "Time")).Error(),
+		jen.Comment("DeleteExpiredRefresh deletes the refresh tokens that expired before"),
+		jen.Comment("before, and reports how many."),
+		jen.Id("DeleteExpiredRefresh").Params(ctxParam(), jen.Id("before").Qual(pkgTime, "Time")).Params(jen.Int64(), jen.Error()),
 	)
 }
 

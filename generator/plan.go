@@ -66,9 +66,8 @@ func newGoFile(m *Model, path, name string) *jen.File {
 		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth",
 		m.PkgPath: m.PkgName,
 	})
-	for p, n := range m.Framework.ImportNames() {
-		f.ImportName(p, n)
-	}
+	f.ImportNames(m.Framework.ImportNames())
+	f.ImportNames(m.Storage.ImportNames())
 	return f
 }
 

@@ -1,6 +1,13 @@
 package generator
 
-import "github.com/dave/jennifer/jen"
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/authgen/authgen/templates"
+)
 
 // Storage is one database. A new store is one new file that calls
 // registerStorage.
@@ -11,6 +18,9 @@ type Storage interface {
 	Describe() string
 	// Requires lists the modules the store's code needs.
 	Requires() []Module
+	// ImportNames maps the driver's import paths to their package names
+	// where the two differ.
+	ImportNames() map[string]string
 	// Store renders store_<name>.go, the implementation of Store.
 	Store(f *jen.File, m *Model)
 	// Assets returns the store's non-Go files (migrations), if any.
@@ -47,4 +57,19 @@ func Storages() []Storage {
 		out = append(out, storages[n])
 	}
 	return out
+}
+
+// migrationFiles renders templates/migrations/<dialect>/*.tmpl into the
+// package's migrations/<dialect>/ folder, in the up/down file pairs that
+// golang-migrate reads and goose can adopt.
+func migrationFiles(m *Model, dialect string) ([]File, error) {
+	var files []File
+	for _, path := range templates.Glob("migrations/" + dialect + "/*.tmpl") {
+		data, err := templates.Render(path, m)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		files = append(files, File{Path: m.Package + "/" + strings.TrimSuffix(path, ".tmpl"), Owner: Generated, Data: data})
+	}
+	return files, nil
 }

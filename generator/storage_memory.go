@@ -20,6 +20,8 @@ func (memoryStorage) Assets(*Model) ([]File, error) { return nil, nil }
 
 func (memoryStorage) Env() []EnvVar { return nil }
 
+func (memoryStorage) ImportNames() map[string]string { return nil }
+
 func (memoryStorage) Store(f *jen.File, m *Model) {
 	f.Comment("MemoryStore keeps users and refresh tokens in memory. Everything is lost")
 	f.Comment("when the process exits: use it for tests and demos, not production.")
@@ -89,6 +91,27 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.List(jen.Id("r"), jen.Id("ok")).Op(":=").Id("s").Dot("tokens").Index(jen.Id("digest")),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(rec.Clone().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
 		jen.Return(jen.Id("r"), jen.Nil()),
+	)
+	method("RevokeUserRefresh implements Store.", "RevokeUserRefresh",
+		[]jen.Code{ctx, jen.Id("userID").String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},
+		jen.For(jen.List(jen.Id("digest"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.If(jen.Id("r").Dot("UserID").Op("==").Id("userID").Op("&&").Id("r").Dot("RevokedAt").Op("==").Nil()).Block(
+				jen.Id("r").Dot("RevokedAt").Op("=").Op("&").Id("now"),
+				jen.Id("s").Dot("tokens").Index(jen.Id("digest")).Op("=").Id("r"),
+			),
+		),
+		jen.Return(jen.Nil()),
+	)
+	method("DeleteExpiredRefresh implements Store.", "DeleteExpiredRefresh",
+		[]jen.Code{ctx, jen.Id("before").Qual(pkgTime, "Time")}, []jen.Code{jen.Int64(), jen.Error()},
+		jen.Var().Id("n").Int64(),
+		jen.For(jen.List(jen.Id("digest"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.If(jen.Op("!").Id("r").Dot("ExpiresAt").Dot("After").Call(jen.Id("before"))).Block(
+				jen.Id("delete").Call(jen.Id("s").Dot("tokens"), jen.Id("digest")),
+				jen.Id("n").Op("++"),
+			),
+		),
+		jen.Return(jen.Id("n"), jen.Nil()),
 	)
 	method("RevokeRefreshFamily implements refresh.Store.", "RevokeRefreshFamily",
 		[]jen.Code{ctx, jen.Id("family").String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},

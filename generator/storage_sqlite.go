@@ -1,11 +1,7 @@
 package generator
 
 import (
-	"fmt"
-
 	"github.com/dave/jennifer/jen"
-
-	"github.com/authgen/authgen/templates"
 )
 
 func init() { registerStorage(sqliteStorage{}) }
@@ -30,36 +26,18 @@ func (sqliteStorage) Requires() []Module {
 	return []Module{{"modernc.org/sqlite", "v1.61.1"}}
 }
 
+func (sqliteStorage) ImportNames() map[string]string {
+	return map[string]string{pkgSQLiteLib: "sqlite3", pkgSQLite: "sqlite"}
+}
+
 func (sqliteStorage) Env() []EnvVar {
 	return []EnvVar{{"AUTH_DATABASE_PATH", "auth.db", "path of the SQLite database file, created if missing"}}
 }
 
-var sqliteMigrations = []string{"0001_init.up.sql", "0001_init.down.sql"}
-
-func (sqliteStorage) Assets(m *Model) ([]File, error) {
-	var files []File
-	for _, name := range sqliteMigrations {
-		data, err := templates.Render(name+".tmpl", m)
-		if err != nil {
-			return nil, fmt.Errorf("migration %s: %w", name, err)
-		}
-		files = append(files, File{Path: m.Package + "/migrations/sqlite/" + name, Owner: Generated, Data: data})
-	}
-	return files, nil
-}
-
-// sqliteUserColumns is the column list every user query selects, in the
-// order scanUser reads.
-func sqliteUserColumns(m *Model) string {
-	return "id, " + m.IdentityJSON + ", password_hash, active, created_at"
-}
-
-const sqliteRefreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr"
+func (sqliteStorage) Assets(m *Model) ([]File, error) { return migrationFiles(m, "sqlite") }
 
 func (sqliteStorage) Store(f *jen.File, m *Model) {
-	f.ImportNames(map[string]string{pkgSQLiteLib: "sqlite3", pkgSQLite: "sqlite"})
-	rec := func() *jen.Statement { return jen.Qual(pkgRefresh, "Record") }
-	recv := jen.Params(jen.Id("s").Op("*").Id("SQLiteStore"))
+	recv := sqliteQueries(m).recv()
 
 	f.Comment("//go:embed migrations/sqlite/*.sql")
 	f.Var().Id("sqliteMigrations").Qual("embed", "FS")
@@ -120,111 +98,42 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 	)
 	f.Line()
 
-	// Users.
-	f.Comment("CreateUser implements Store.")
-	f.Func().Add(recv).Id("CreateUser").Params(ctxParam(), jen.Id("u").Id("User")).Error().Block(
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("db").Dot("ExecContext").Call(jen.Id("ctx"),
-			jen.Lit("INSERT INTO users ("+sqliteUserColumns(m)+") VALUES (?, ?, ?, ?, ?)"),
-			jen.Id("u").Dot("ID"), jen.Id("u").Dot(m.IdentityField), jen.Id("u").Dot("PasswordHash"), jen.Id("u").Dot("Active"), jen.Id("u").Dot("CreatedAt").Dot("UnixMilli").Call()),
-		jen.Var().Id("e").Op("*").Qual(pkgSQLite, "Error"),
-		jen.If(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Code").Call().Op("==").Qual(pkgSQLiteLib, "SQLITE_CONSTRAINT_UNIQUE")).Block(
-			jen.Return(jen.Id("ErrDuplicate")),
-		),
-		jen.Return(jen.Err()),
-	)
-	f.Line()
-	for _, q := range []struct{ name, param, where string }{
-		{m.userByIdentity(), m.IdentityJSON, m.IdentityJSON},
-		{"UserByID", "id", "id"},
-	} {
-		f.Comment(q.name + " implements Store.")
-		f.Func().Add(recv).Id(q.name).Params(ctxParam(), jen.Id(q.param).String()).Params(jen.Id("User"), jen.Error()).Block(
-			jen.Return(jen.Id("scanUser").Call(jen.Id("s").Dot("db").Dot("QueryRowContext").Call(jen.Id("ctx"),
-				jen.Lit("SELECT "+sqliteUserColumns(m)+" FROM users WHERE "+q.where+" = ?"), jen.Id(q.param)))),
-		)
-		f.Line()
-	}
-	f.Func().Id("scanUser").Params(jen.Id("row").Op("*").Qual(pkgSQL, "Row")).Params(jen.Id("User"), jen.Error()).Block(
-		jen.Var().Id("u").Id("User"),
-		jen.Var().Id("created").Int64(),
-		jen.Err().Op(":=").Id("row").Dot("Scan").Call(jen.Op("&").Id("u").Dot("ID"), jen.Op("&").Id("u").Dot(m.IdentityField), jen.Op("&").Id("u").Dot("PasswordHash"), jen.Op("&").Id("u").Dot("Active"), jen.Op("&").Id("created")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgSQL, "ErrNoRows"))).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
-		jen.Id("u").Dot("CreatedAt").Op("=").Qual(pkgTime, "UnixMilli").Call(jen.Id("created")).Dot("UTC").Call(),
-		jen.Return(jen.Id("u"), jen.Err()),
-	)
-	f.Line()
-	f.Comment("SetPasswordHash implements Store.")
-	f.Func().Add(recv).Id("SetPasswordHash").Params(ctxParam(), jen.List(jen.Id("id"), jen.Id("hash")).String()).Error().Block(
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("db").Dot("ExecContext").Call(jen.Id("ctx"), jen.Lit("UPDATE users SET password_hash = ? WHERE id = ?"), jen.Id("hash"), jen.Id("id")),
-		jen.Return(jen.Err()),
-	)
-	f.Line()
-
-	// Refresh tokens.
-	f.Comment("InsertRefresh implements refresh.Store.")
-	f.Func().Add(recv).Id("InsertRefresh").Params(ctxParam(), jen.Id("r").Add(rec())).Error().Block(
-		jen.Return(jen.Id("insertRefresh").Call(jen.Id("ctx"), jen.Id("s").Dot("db"), jen.Id("r"))),
-	)
-	f.Line()
-	f.Comment("execer is what *sql.DB and *sql.Tx share.")
-	f.Type().Id("execer").Interface(
-		jen.Id("ExecContext").Params(ctxParam(), jen.Id("query").String(), jen.Id("args").Op("...").Any()).Params(jen.Qual(pkgSQL, "Result"), jen.Error()),
-	)
-	f.Line()
-	f.Func().Id("insertRefresh").Params(ctxParam(), jen.Id("db").Id("execer"), jen.Id("r").Add(rec())).Error().Block(
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("db").Dot("ExecContext").Call(jen.Id("ctx"),
-			jen.Lit("INSERT INTO refresh_tokens (digest, family_id, user_id, issued_at, expires_at, user_agent, client_addr) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-			jen.Id("r").Dot("Digest"), jen.Id("r").Dot("FamilyID"), jen.Id("r").Dot("UserID"),
-			jen.Id("r").Dot("IssuedAt").Dot("UnixMilli").Call(), jen.Id("r").Dot("ExpiresAt").Dot("UnixMilli").Call(),
-			jen.Id("r").Dot("UserAgent"), jen.Id("r").Dot("ClientAddr")),
-		jen.Return(jen.Err()),
-	)
-	f.Line()
-	f.Comment("RotateRefresh implements refresh.Store. The conditional UPDATE is the whole")
-	f.Comment("race: of concurrent rotations of one token, exactly one matches a live row.")
-	f.Func().Add(recv).Id("RotateRefresh").Params(ctxParam(), jen.Id("old").String(), jen.Id("next").Add(rec()), jen.Id("now").Qual(pkgTime, "Time")).Params(rec(), jen.Error()).Block(
-		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Id("s").Dot("db").Dot("BeginTx").Call(jen.Id("ctx"), jen.Nil()),
-		ifErrReturn(rec().Values(), jen.Err()),
-		jen.Defer().Id("tx").Dot("Rollback").Call(),
-		jen.Err().Op("=").Id("tx").Dot("QueryRowContext").Call(jen.Id("ctx"),
-			jen.Lit("UPDATE refresh_tokens SET replaced_at = ? WHERE digest = ? AND replaced_at IS NULL AND revoked_at IS NULL AND expires_at > ? RETURNING family_id, user_id"),
-			jen.Id("now").Dot("UnixMilli").Call(), jen.Id("old"), jen.Id("now").Dot("UnixMilli").Call()).Dot("Scan").Call(jen.Op("&").Id("next").Dot("FamilyID"), jen.Op("&").Id("next").Dot("UserID")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgSQL, "ErrNoRows"))).Block(jen.Return(rec().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
-		ifErrReturn(rec().Values(), jen.Err()),
-		jen.If(jen.Err().Op(":=").Id("insertRefresh").Call(jen.Id("ctx"), jen.Id("tx"), jen.Id("next")), jen.Err().Op("!=").Nil()).Block(jen.Return(rec().Values(), jen.Err())),
-		jen.Return(jen.Id("next"), jen.Id("tx").Dot("Commit").Call()),
-	)
-	f.Line()
-	f.Comment("RefreshByDigest implements refresh.Store.")
-	f.Func().Add(recv).Id("RefreshByDigest").Params(ctxParam(), jen.Id("digest").String()).Params(rec(), jen.Error()).Block(
-		jen.Var().Id("r").Add(rec()),
-		jen.Var().List(jen.Id("issued"), jen.Id("expires")).Int64(),
-		jen.Var().List(jen.Id("revoked"), jen.Id("replaced")).Qual(pkgSQL, "NullInt64"),
-		jen.Err().Op(":=").Id("s").Dot("db").Dot("QueryRowContext").Call(jen.Id("ctx"),
-			jen.Lit("SELECT "+sqliteRefreshColumns+" FROM refresh_tokens WHERE digest = ?"), jen.Id("digest")).Dot("Scan").Call(
-			jen.Op("&").Id("r").Dot("Digest"), jen.Op("&").Id("r").Dot("FamilyID"), jen.Op("&").Id("r").Dot("UserID"),
-			jen.Op("&").Id("issued"), jen.Op("&").Id("expires"), jen.Op("&").Id("revoked"), jen.Op("&").Id("replaced"),
-			jen.Op("&").Id("r").Dot("UserAgent"), jen.Op("&").Id("r").Dot("ClientAddr")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgSQL, "ErrNoRows"))).Block(jen.Return(rec().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
-		ifErrReturn(rec().Values(), jen.Err()),
-		jen.List(jen.Id("r").Dot("IssuedAt"), jen.Id("r").Dot("ExpiresAt")).Op("=").List(
-			jen.Qual(pkgTime, "UnixMilli").Call(jen.Id("issued")).Dot("UTC").Call(), jen.Qual(pkgTime, "UnixMilli").Call(jen.Id("expires")).Dot("UTC").Call()),
-		jen.List(jen.Id("r").Dot("RevokedAt"), jen.Id("r").Dot("ReplacedAt")).Op("=").List(jen.Id("optionalTime").Call(jen.Id("revoked")), jen.Id("optionalTime").Call(jen.Id("replaced"))),
-		jen.Return(jen.Id("r"), jen.Nil()),
-	)
-	f.Line()
 	f.Func().Id("optionalTime").Params(jen.Id("ms").Qual(pkgSQL, "NullInt64")).Op("*").Qual(pkgTime, "Time").Block(
 		jen.If(jen.Op("!").Id("ms").Dot("Valid")).Block(jen.Return(jen.Nil())),
 		jen.Id("t").Op(":=").Qual(pkgTime, "UnixMilli").Call(jen.Id("ms").Dot("Int64")).Dot("UTC").Call(),
 		jen.Return(jen.Op("&").Id("t")),
 	)
 	f.Line()
-	f.Comment("RevokeRefreshFamily implements refresh.Store.")
-	f.Func().Add(recv).Id("RevokeRefreshFamily").Params(ctxParam(), jen.Id("family").String(), jen.Id("now").Qual(pkgTime, "Time")).Error().Block(
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("db").Dot("ExecContext").Call(jen.Id("ctx"),
-			jen.Lit("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL"), jen.Id("now").Dot("UnixMilli").Call(), jen.Id("family")),
-		jen.Return(jen.Err()),
-	)
+	sqliteQueries(m).emitQueries(f)
+}
+
+// sqliteQueries is the SQL dialect of database/sql over modernc.org/sqlite:
+// ? parameters and times as Unix milliseconds.
+func sqliteQueries(m *Model) sqlStore {
+	return sqlStore{
+		m: m, typ: "SQLiteStore", handle: "db",
+		exec: "ExecContext", queryRow: "QueryRowContext",
+		begin:        func() *jen.Statement { return jen.Id("s").Dot("db").Dot("BeginTx").Call(jen.Id("ctx"), jen.Nil()) },
+		execer:       jen.Id("ExecContext").Params(ctxParam(), jen.Id("query").String(), jen.Id("args").Op("...").Any()).Params(jen.Qual(pkgSQL, "Result"), jen.Error()),
+		param:        func(int) string { return "?" },
+		noRows:       jen.Qual(pkgSQL, "ErrNoRows"),
+		timeArg:      func(v *jen.Statement) *jen.Statement { return v.Clone().Dot("UnixMilli").Call() },
+		timeType:     func() *jen.Statement { return jen.Int64() },
+		nullTimeType: func() *jen.Statement { return jen.Qual(pkgSQL, "NullInt64") },
+		timeOf: func(v *jen.Statement) *jen.Statement {
+			return jen.Qual(pkgTime, "UnixMilli").Call(v).Dot("UTC").Call()
+		},
+		nullTimeOf: func(v *jen.Statement) *jen.Statement { return jen.Id("optionalTime").Call(v) },
+		uniqueViolation: func() []jen.Code {
+			return []jen.Code{
+				jen.Var().Id("e").Op("*").Qual(pkgSQLite, "Error"),
+				jen.If(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Code").Call().Op("==").Qual(pkgSQLiteLib, "SQLITE_CONSTRAINT_UNIQUE")).Block(
+					jen.Return(jen.Id("ErrDuplicate")),
+				),
+			}
+		},
+		rowsAffected: func() []jen.Code { return []jen.Code{jen.Return(jen.Id("res").Dot("RowsAffected").Call())} },
+	}
 }
 
 func (sqliteStorage) Open(m *Model) ([]jen.Code, jen.Code) {
