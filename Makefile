@@ -17,7 +17,10 @@ build:
 # and golden tests, then the CLI, pseudo-terminal, end-to-end (every scenario
 # generated, vetted and tested with -race) and conformance suites, verbose so
 # that their summaries show.
+# PostgreSQL: .ci/postgres starts a throwaway loopback cluster (installing the
+# server from Debian's packages if needed) unless AUTH_TEST_DATABASE_URL names one.
 test: lint
+	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
 	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
 	$(GO) test -race -count=1 -timeout 30m -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
@@ -34,6 +37,7 @@ golden:
 # Benchmarks: Generate, the runtime's token verification and argon2id, and
 # the protected-route path of a freshly generated chi + SQLite service.
 bench: build
+	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./generator
 	(cd runtime && $(GO) test -run '^$$' -bench . -benchmem -count 6 ./token ./password)
 	dir=$$(mktemp -d)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -11,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,8 +76,8 @@ func TestConformance(t *testing.T) {
 		names = append(names, name)
 		t.Run(name, func(t *testing.T) {
 			bin := buildService(t, root, combo)
-			base := startService(t, bin, filepath.Join(root, name+".db"))
-			s := &suite{t: t, base: base}
+			svc := start(t, bin, serviceEnv(t, "conf_"+name, combo.storage))
+			s := &suite{t: t, base: svc.base}
 			s.run()
 			transcripts[name] = s.transcript
 			checks = s.names
@@ -114,30 +112,6 @@ func buildService(t *testing.T, root string, c combination) string {
 	bin := filepath.Join(root, c.name()+".bin")
 	goCmd(t, dir, "build", "-o", bin, ".")
 	return bin
-}
-
-func startService(t *testing.T, bin, db string) string {
-	t.Helper()
-	port := freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin)
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "AUTH_JWT_SECRET="+confSecret,
-		"AUTH_ISSUER="+confIssuer, "AUTH_AUDIENCE="+confAudience, "AUTH_DATABASE_PATH="+db)
-	logs := new(lockedBuffer)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("service log:\n%s", logs.String())
-		}
-	})
-	base := "http://127.0.0.1:" + port
-	waitReady(t, base)
-	return base
 }
 
 // suite runs the checks against one service.
@@ -393,6 +367,25 @@ func (s *suite) run() {
 	p5 := s.tokens("login once more", s.postJSON(login, creds(ada, confPassword)))
 	s.expect("logout with the access token: 204", s.send("POST", logout, "", nil, bearerHeader(p5.access)...), 204, "")
 	s.expect("refresh after access-token logout", s.postJSON(refresh, map[string]string{"refresh_token": p5.refresh}), 401, "invalid_token")
+
+	// Log out everywhere, and change the password: both end every session.
+	const logoutAll, password = "/auth/logout-all", "/auth/password"
+	phone := s.tokens("login on a phone", s.postJSON(login, creds(ada, confPassword)))
+	laptop := s.tokens("login on a laptop", s.postJSON(login, creds(ada, confPassword)))
+	s.expect("logout-all: no token", s.send("POST", logoutAll, "", nil), 401, "missing_token")
+	s.expect("logout-all: 204", s.send("POST", logoutAll, "", nil, bearerHeader(laptop.access)...), 204, "")
+	s.expect("refresh of another device after logout-all", s.postJSON(refresh, map[string]string{"refresh_token": phone.refresh}), 401, "invalid_token")
+	p6 := s.tokens("login after logout-all", s.postJSON(login, creds(ada, confPassword)))
+	change := func(current, next string) reply {
+		return s.postJSON(password, map[string]string{"current_password": current, "new_password": next}, bearerHeader(p6.access)...)
+	}
+	s.expect("password: no token", s.postJSON(password, map[string]string{"current_password": confPassword, "new_password": "another long passphrase"}), 401, "missing_token")
+	s.expect("password: wrong current password", change("not the password", "another long passphrase"), 403, "invalid_credentials")
+	s.expect("password: new password too short", change(confPassword, "short"), 422, "validation_failed")
+	s.expect("password: 204", change(confPassword, "another long passphrase"), 204, "")
+	s.expect("refresh after a password change", s.postJSON(refresh, map[string]string{"refresh_token": p6.refresh}), 401, "invalid_token")
+	s.expect("login with the old password", s.postJSON(login, creds(ada, confPassword)), 401, "invalid_credentials")
+	s.tokens("login with the new password", s.postJSON(login, creds(ada, "another long passphrase")))
 }
 
 // checkConformanceDoc keeps docs/CONFORMANCE.md equal to the checks the

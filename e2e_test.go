@@ -46,6 +46,9 @@ func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end builds and tests generated modules; skipped with -short")
 	}
+	if os.Getenv("AUTH_TEST_DATABASE_URL") == "" {
+		t.Fatal("AUTH_TEST_DATABASE_URL is not set: the PostgreSQL scenarios' generated tests would skip; run make test, which starts a server")
+	}
 	checkout, _ := filepath.Abs(".")
 	cases, _ := filepath.Glob("testdata/*/authgen.yaml")
 	if len(cases) < 4 {

@@ -36,6 +36,9 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("AccessTTL and RefreshTTL are the lifetimes of the two tokens."),
 		jen.Id("AccessTTL").Qual(pkgTime, "Duration"),
 		jen.Id("RefreshTTL").Qual(pkgTime, "Duration"),
+		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
+		jen.Comment("zero means 5s."),
+		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
 	)
 	f.Line()
 	f.Comment("ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET")
@@ -54,6 +57,10 @@ func emitConfig(f *jen.File, m *Model) {
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
 		jen.If(
 			jen.List(jen.Id("cfg").Dot("RefreshTTL"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_REFRESH_TTL"), durationCode(m.RefreshTTL)),
+			jen.Err().Op("!=").Nil(),
+		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
+		jen.If(
+			jen.List(jen.Id("cfg").Dot("StoreTimeout"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_STORE_TIMEOUT"), jen.Lit(5).Op("*").Qual(pkgTime, "Second")),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
@@ -132,6 +139,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
 		jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
+		jen.Id("timeout").Qual(pkgTime, "Duration"),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	)
 	f.Line()
@@ -145,6 +153,9 @@ func emitService(f *jen.File, m *Model) {
 			"TTL", jen.Id("cfg").Dot("AccessTTL"),
 		))),
 		ifErrReturn(jen.Nil(), jen.Err()),
+		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
+			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),
+		),
 		jen.Return(jen.Op("&").Id("Service").Values(fields(
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),
@@ -152,6 +163,7 @@ func emitService(f *jen.File, m *Model) {
 			"hasher", jen.Qual(pkgPassword, "Default").Call(),
 			"credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))),
 			"log", jen.Qual("log/slog", "Default").Call(),
+			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
 		)), jen.Nil()),
 	)
 	f.Line()
@@ -168,8 +180,8 @@ func emitService(f *jen.File, m *Model) {
 	)
 }
 
-// emitFromEnv renders FromEnv, the one call a service's main needs, and
-// Service.Close.
+// emitFromEnv renders FromEnv, the one call a service's main needs, the
+// cleanup of expired refresh tokens it schedules, and Service.Close.
 func emitFromEnv(f *jen.File, m *Model) {
 	open, closer := m.Storage.Open(m)
 	body := []jen.Code{
@@ -178,23 +190,57 @@ func emitFromEnv(f *jen.File, m *Model) {
 	}
 	body = append(body, open...)
 	body = append(body, jen.List(jen.Id("svc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("cfg"), jen.Id("store")))
+	closeStore := jen.Return(jen.Nil())
 	if closer != nil {
-		body = append(body,
-			ifErr(jen.Add(closer).Call(), jen.Return(jen.Nil(), jen.Err())),
-			jen.Id("svc").Dot("close").Op("=").Add(closer),
-		)
+		body = append(body, ifErr(jen.Add(closer).Call(), jen.Return(jen.Nil(), jen.Err())))
+		closeStore = jen.Return(jen.Add(closer).Call())
 	} else {
 		body = append(body, ifErrReturn(jen.Nil(), jen.Err()))
 	}
-	body = append(body, jen.Return(jen.Id("svc"), jen.Nil()))
+	body = append(body,
+		jen.Id("stop").Op(":=").Make(jen.Chan().Struct()),
+		jen.Go().Id("svc").Dot("cleanupEvery").Call(jen.Qual(pkgTime, "Hour"), jen.Id("stop")),
+		jen.Id("svc").Dot("close").Op("=").Func().Params().Error().Block(
+			jen.Id("close").Call(jen.Id("stop")),
+			closeStore,
+		),
+		jen.Return(jen.Id("svc"), jen.Nil()),
+	)
 	f.Comment("FromEnv reads the configuration from the environment (see ConfigFromEnv),")
-	f.Comment("opens the " + m.Storage.Name() + " store and returns the Service. Close it when the server stops.")
+	f.Comment("opens the " + m.Storage.Name() + " store, schedules the hourly cleanup of expired refresh")
+	f.Comment("tokens and returns the Service. Close it when the server stops.")
 	f.Func().Id("FromEnv").Params(ctxParam()).Params(jen.Op("*").Id("Service"), jen.Error()).Block(body...)
 	f.Line()
-	f.Comment("Close releases what FromEnv opened.")
+	f.Comment("Close stops the cleanup and releases what FromEnv opened.")
 	f.Func().Add(recv()).Id("Close").Params().Error().Block(
 		jen.If(jen.Id("s").Dot("close").Op("==").Nil()).Block(jen.Return(jen.Nil())),
 		jen.Return(jen.Id("s").Dot("close").Call()),
+	)
+	f.Line()
+	f.Comment("Cleanup deletes the refresh tokens that have expired and reports how many.")
+	f.Comment("FromEnv schedules it; a service that builds its Service with New calls it")
+	f.Comment("itself, from time to time.")
+	f.Func().Add(recv()).Id("Cleanup").Params(ctxParam()).Params(jen.Int64(), jen.Error()).Block(
+		jen.Return(jen.Id("s").Dot("store").Dot("DeleteExpiredRefresh").Call(jen.Id("ctx"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call())),
+	)
+	f.Line()
+	f.Func().Add(recv()).Id("cleanupEvery").Params(jen.Id("every").Qual(pkgTime, "Duration"), jen.Id("stop").Op("<-").Chan().Struct()).Block(
+		jen.Id("tick").Op(":=").Qual(pkgTime, "NewTicker").Call(jen.Id("every")),
+		jen.Defer().Id("tick").Dot("Stop").Call(),
+		jen.For().Block(
+			jen.Select().Block(
+				jen.Case(jen.Op("<-").Id("stop")).Block(jen.Return()),
+				jen.Case(jen.Op("<-").Id("tick").Dot("C")),
+			),
+			jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(pkgContext, "WithTimeout").Call(jen.Qual(pkgContext, "Background").Call(), jen.Qual(pkgTime, "Minute")),
+			jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("Cleanup").Call(jen.Id("ctx")),
+			jen.Id("cancel").Call(),
+			jen.If(jen.Err().Op("!=").Nil()).Block(
+				jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: refresh-token cleanup failed"), jen.Lit("err"), jen.Err()),
+			).Else().If(jen.Id("n").Op(">").Lit(0)).Block(
+				jen.Id("s").Dot("log").Dot("Info").Call(jen.Lit("auth: deleted expired refresh tokens"), jen.Lit("count"), jen.Id("n")),
+			),
+		),
 	)
 	f.Line()
 }

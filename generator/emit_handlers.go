@@ -22,6 +22,8 @@ func (m *Model) Endpoints() []Endpoint {
 		{"POST", "/refresh", "Refresh", false},
 		{"POST", "/logout", "Logout", false},
 		{"GET", "/me", "Me", true},
+		{"POST", "/logout-all", "LogoutAll", true},
+		{"POST", "/password", "ChangePassword", true},
 	}
 }
 
@@ -35,6 +37,8 @@ func emitHandlers(f *jen.File, m *Model) {
 	emitRefresh(f, m)
 	emitLogout(f, m)
 	emitMe(f, m)
+	emitLogoutAll(f, m)
+	emitChangePassword(f, m)
 	emitSessionHelpers(f, m)
 	emitValidation(f, m)
 }
@@ -49,6 +53,12 @@ func emitRequestTypes(f *jen.File, m *Model) {
 	f.Comment("refreshRequest is the body of refresh and logout.")
 	f.Type().Id("refreshRequest").Struct(
 		jen.Id("RefreshToken").String().Tag(map[string]string{"json": "refresh_token"}),
+	)
+	f.Line()
+	f.Comment("passwordChange is the body of a password change.")
+	f.Type().Id("passwordChange").Struct(
+		jen.Id("CurrentPassword").String().Tag(map[string]string{"json": "current_password"}),
+		jen.Id("NewPassword").String().Tag(map[string]string{"json": "new_password"}),
 	)
 	f.Line()
 	f.Comment("tokenResponse is the token response of RFC 6749 section 5.1.")
@@ -72,6 +82,12 @@ func decodeInto(typ, decoder string) []jen.Code {
 	}
 }
 
+// storeContext is "ctx, cancel := s.storeContext(r); defer cancel()" as one
+// statement list entry.
+func storeContext() jen.Code {
+	return jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Id("s").Dot("storeContext").Call(jen.Id("r")).Line().Defer().Id("cancel").Call()
+}
+
 // unavailableReturn is "s.unavailable(w, op, err); return".
 func unavailableReturn(op string) []jen.Code {
 	return []jen.Code{jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit(op), jen.Err()), jen.Return()}
@@ -89,6 +105,7 @@ func emitRegister(f *jen.File, m *Model) {
 		"It creates a user and answers 201 with the user, never its hash.")
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
+		storeContext(),
 		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField)),
 		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(
 			writeProblemReturn(jen.Id("p"))...,
@@ -102,7 +119,7 @@ func emitRegister(f *jen.File, m *Model) {
 			"Active", jen.True(),
 			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
 		)),
-		jen.Switch(jen.Err().Op(":=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u")), jen.Empty()).Block(
+		jen.Switch(jen.Err().Op(":=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Empty()).Block(
 			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(
 				writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON+" is already registered"))...,
 			),
@@ -121,8 +138,9 @@ func emitLogin(f *jen.File, m *Model) {
 		"endpoint tells an attacker nothing about which accounts exist.")
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
+		storeContext(),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(
-			jen.Id("r").Dot("Context").Call(), jen.Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField))),
+			jen.Id("ctx"), jen.Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
 			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("in").Dot("Password")),
 			writeProblem(jen.Id("errInvalidCredentials").Call()),
@@ -134,9 +152,9 @@ func emitLogin(f *jen.File, m *Model) {
 			writeProblemReturn(jen.Id("errInvalidCredentials").Call())...,
 		),
 		jen.If(jen.Id("rehash")).Block(
-			jen.Id("s").Dot("upgradeHash").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Password")),
+			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Password")),
 		),
-		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		ifErr(unavailableReturn("issue refresh token")...),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("rt"), jen.Id("rec")),
 	)
@@ -150,7 +168,7 @@ func emitRefresh(f *jen.File, m *Model) {
 		"already spent revokes its whole family: someone else holds a copy.")
 	body := decodeInto("refreshRequest", "DecodeJSON")
 	body = append(body,
-		jen.Id("ctx").Op(":=").Id("r").Dot("Context").Call(),
+		storeContext(),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Rotate").Call(jen.Id("ctx"), jen.Id("in").Dot("RefreshToken"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
 			writeProblemReturn(jen.Id("errInvalidRefreshToken").Call())...,
@@ -175,8 +193,9 @@ func emitLogout(f *jen.File, m *Model) {
 		"without one, the session of the access token, and answers 204.")
 	body := decodeInto("refreshRequest", "DecodeOptionalJSON")
 	body = append(body,
+		storeContext(),
 		jen.If(jen.Id("in").Dot("RefreshToken").Op("!=").Lit("")).Block(
-			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Revoke").Call(jen.Id("r").Dot("Context").Call(), jen.Id("in").Dot("RefreshToken")),
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Revoke").Call(jen.Id("ctx"), jen.Id("in").Dot("RefreshToken")),
 			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
 				writeProblemReturn(jen.Id("errInvalidRefreshToken").Call())...,
 			),
@@ -184,13 +203,12 @@ func emitLogout(f *jen.File, m *Model) {
 		).Else().Block(
 			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
 			jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
-			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("r").Dot("Context").Call(), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
 				unavailableReturn("revoke session")...,
 			),
 		),
-		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
-		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
 	)
+	body = append(body, noContent()...)
 	f.Func().Add(recv()).Id("Logout").Add(httpParams()).Block(body...)
 	f.Line()
 }
@@ -200,13 +218,78 @@ func emitMe(f *jen.File, m *Model) {
 	f.Func().Add(recv()).Id("Me").Add(httpParams()).Block(
 		jen.Id("claims").Op(":=").Id("ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()),
 		jen.If(jen.Id("claims").Op("==").Nil()).Block(writeProblemReturn(jen.Id("errMissingToken").Call())...),
-		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("r").Dot("Context").Call(), jen.Id("claims").Dot("Subject")),
+		storeContext(),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
 			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
 		),
 		ifErr(unavailableReturn("find user")...),
 		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("u")),
 	)
+	f.Line()
+}
+
+// requireClaims is "claims := ClaimsFrom(r.Context()); if nil { 401 }": the
+// guard of handlers mounted behind Require.
+func requireClaims() []jen.Code {
+	return []jen.Code{
+		jen.Id("claims").Op(":=").Id("ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()),
+		jen.If(jen.Id("claims").Op("==").Nil()).Block(writeProblemReturn(jen.Id("errMissingToken").Call())...),
+	}
+}
+
+func noContent() []jen.Code {
+	return []jen.Code{
+		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
+		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
+	}
+}
+
+func emitLogoutAll(f *jen.File, m *Model) {
+	handlerDoc(f, m, "LogoutAll", "POST "+m.Route("/logout-all")+" behind Require",
+		"It revokes every session of the user, on every device, and answers 204.",
+		"Access tokens already issued stay valid until they expire.")
+	body := requireClaims()
+	body = append(body,
+		storeContext(),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeUserRefresh").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
+			unavailableReturn("revoke sessions")...,
+		),
+	)
+	body = append(body, noContent()...)
+	f.Func().Add(recv()).Id("LogoutAll").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitChangePassword(f *jen.File, m *Model) {
+	handlerDoc(f, m, "ChangePassword", "POST "+m.Route("/password")+" behind Require",
+		"Given the current password and a new one, it replaces the hash, revokes",
+		"every session, and answers 204; the client logs in again. A wrong current",
+		"password is 403: the token is fine, the proof of knowledge is not.")
+	body := requireClaims()
+	body = append(body, decodeInto("passwordChange", "DecodeJSON")...)
+	body = append(body,
+		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
+		storeContext(),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
+			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
+		),
+		ifErr(unavailableReturn("find user")...),
+		jen.If(jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("in").Dot("CurrentPassword"), jen.Id("u").Dot("PasswordHash")), jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok")).Block(
+			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
+		),
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("in").Dot("NewPassword")),
+		ifErr(unavailableReturn("hash password")...),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("SetPasswordHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("hash")), jen.Err().Op("!=").Nil()).Block(
+			unavailableReturn("set password")...,
+		),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeUserRefresh").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
+			unavailableReturn("revoke sessions")...,
+		),
+	)
+	body = append(body, noContent()...)
+	f.Func().Add(recv()).Id("ChangePassword").Add(httpParams()).Block(body...)
 	f.Line()
 }
 
@@ -238,6 +321,12 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 			jen.Err().Op("=").Id("s").Dot("store").Dot("SetPasswordHash").Call(jen.Id("ctx"), jen.Id("id"), jen.Id("hash")),
 		),
 		ifErr(jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: password hash upgrade failed"), jen.Lit("err"), jen.Err())),
+	)
+	f.Line()
+	f.Comment("storeContext bounds the store calls of one request, so that an unreachable")
+	f.Comment("database is a 503 in bounded time rather than a hung request.")
+	f.Func().Add(recv()).Id("storeContext").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Qual(pkgContext, "Context"), jen.Qual(pkgContext, "CancelFunc")).Block(
+		jen.Return(jen.Qual(pkgContext, "WithTimeout").Call(jen.Id("r").Dot("Context").Call(), jen.Id("s").Dot("timeout"))),
 	)
 	f.Line()
 	f.Comment("unavailable logs a store failure and answers 503. The response names no")
@@ -298,13 +387,17 @@ func emitValidation(f *jen.File, m *Model) {
 	identityCheck = jen.Op("!").Id("validIdentity").Call(jen.Id("identity"))
 	f.Comment("validateCredentials checks a registration and names the first problem.")
 	f.Func().Id("validateCredentials").Params(jen.List(jen.Id("identity"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.Switch().Block(
-			jen.Case(identityCheck).Block(
-				jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", identityRule)),
-			),
-			jen.Case(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(1024)).Block(
-				jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", "password must be 8 to 1024 characters long")),
-			),
+		jen.If(identityCheck).Block(
+			jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", identityRule)),
+		),
+		jen.Return(jen.Id("validatePassword").Call(jen.Id("password"))),
+	)
+	f.Line()
+	f.Comment("validatePassword checks a new password's length: long passphrases are")
+	f.Comment("welcome, but a megabyte of password is a way to burn CPU in the hasher.")
+	f.Func().Id("validatePassword").Params(jen.Id("password").String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(1024)).Block(
+			jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", "password must be 8 to 1024 characters long")),
 		),
 		jen.Return(jen.Nil()),
 	)

@@ -45,7 +45,12 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestTokenChecks(f, m)
 	emitTestOptional(f, m)
 	emitTestConfig(f, m)
+	emitTestLogoutAll(f, m)
+	emitTestChangePassword(f, m)
+	emitTestConcurrentRefresh(f, m)
+	emitTestCleanup(f, m)
 	emitBenchmark(f, m)
+	emitRefreshBenchmark(f, m)
 	f.Comment("newTestStore returns a fresh, empty " + m.Storage.Name() + " store that the test cleans up.")
 	m.Storage.TestStore(f, m)
 	f.Line()
@@ -416,6 +421,144 @@ func emitBenchmark(f *jen.File, m *Model) {
 				jen.Id("b").Dot("Fatalf").Call(jen.Lit("status %d: %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
 			),
 		),
+	)
+	f.Line()
+}
+
+func refreshWith(token jen.Code) *jen.Statement {
+	return jen.Id("refreshBody").Call(token)
+}
+
+func emitTestLogoutAll(f *jen.File, m *Model) {
+	testFunc(f, "TestLogoutAll", "TestLogoutAll ends every session of the user at once.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("phone").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.Id("laptop").Op(":=").Id("wantTokens").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
+		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit("")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantStatus("logout-all", jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit(""), jen.Id("bearer").Call(jen.Id("laptop").Dot("Access")).Op("...")), "StatusNoContent"),
+		jen.For(jen.List(jen.Id("_"), jen.Id("tk")).Op(":=").Range().Index().Id("tokens").Values(jen.Id("phone"), jen.Id("laptop"))).Block(
+			jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		),
+	)
+}
+
+func emitTestChangePassword(f *jen.File, m *Model) {
+	change := func(current, next jen.Code) *jen.Statement {
+		return post(m.Route("/password"), jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit("current_password"): current, jen.Lit("new_password"): next}), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("..."))
+	}
+	testFunc(f, "TestChangePassword", "TestChangePassword needs the current password, and ends every session.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.Const().Id("newPassword").Op("=").Lit("a new and longer passphrase"),
+		jen.Id("wantProblem").Call(jen.Id("t"), change(jen.Lit("not the password"), jen.Id("newPassword")), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("invalid_credentials")),
+		jen.Id("wantProblem").Call(jen.Id("t"), change(jen.Id("testPassword"), jen.Lit("short")), jen.Qual(pkgHTTP, "StatusUnprocessableEntity"), jen.Lit("validation_failed")),
+		wantStatus("change", change(jen.Id("testPassword"), jen.Id("newPassword")), "StatusNoContent"),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		jen.Id("wantTokens").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("newPassword")))),
+	)
+}
+
+func emitTestConcurrentRefresh(f *jen.File, m *Model) {
+	testFunc(f, "TestConcurrentRefresh", "TestConcurrentRefresh presents one refresh token 50 times at once: exactly one\n// rotation wins, the others count as reuse, and reuse revokes the family, so\n// even the winner's new token is dead.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
+		jen.Const().Id("n").Op("=").Lit(50),
+		jen.Id("results").Op(":=").Make(jen.Chan().Id("result"), jen.Id("n")),
+		jen.Var().Id("wg").Qual("sync", "WaitGroup"),
+		jen.For(jen.Range().Id("n")).Block(
+			jen.Id("wg").Dot("Go").Call(jen.Func().Params().Block(
+				jen.Id("results").Op("<-").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/refresh")), refreshWith(jen.Id("tk").Dot("Refresh"))),
+			)),
+		),
+		jen.Id("wg").Dot("Wait").Call(),
+		jen.Id("close").Call(jen.Id("results")),
+		jen.Var().Id("winners").Index().Id("tokens"),
+		jen.For(jen.Id("r").Op(":=").Range().Id("results")).Block(
+			jen.Switch(jen.Id("r").Dot("status")).Block(
+				jen.Case(jen.Qual(pkgHTTP, "StatusOK")).Block(jen.Id("winners").Op("=").Append(jen.Id("winners"), jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("r")))),
+				jen.Case(jen.Qual(pkgHTTP, "StatusUnauthorized")).Block(jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token"))),
+				jen.Default().Block(tcall("Errorf", jen.Lit("refresh: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"))),
+			),
+		),
+		jen.If(jen.Len(jen.Id("winners")).Op("!=").Lit(1)).Block(
+			tcall("Fatalf", jen.Lit("%d of %d concurrent refreshes succeeded, want exactly 1"), jen.Len(jen.Id("winners")), jen.Id("n")),
+		),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("winners").Index(jen.Lit(0)).Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+	)
+}
+
+func emitTestCleanup(f *jen.File, m *Model) {
+	testFunc(f, "TestCleanup", "TestCleanup deletes expired refresh tokens and keeps live ones.",
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
+		jen.Id("ctx").Op(":=").Qual(pkgContext, "Background").Call(),
+		jen.Id("u").Op(":=").Id("User").Values(fields(
+			"ID", jen.Id("newID").Call(),
+			m.IdentityField, jen.Lit(m.SampleIdentity()),
+			"PasswordHash", jen.Lit("unused"),
+			"Active", jen.True(),
+			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call(),
+		)),
+		jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(tcall("Fatal", jen.Err())),
+		jen.Id("now").Op(":=").Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Millisecond")),
+		jen.For(jen.List(jen.Id("digest"), jen.Id("expires")).Op(":=").Range().Map(jen.String()).Qual(pkgTime, "Time").Values(jen.Dict{
+			jen.Lit("expired"): jen.Id("now").Dot("Add").Call(jen.Op("-").Qual(pkgTime, "Minute")),
+			jen.Lit("live"):    jen.Id("now").Dot("Add").Call(jen.Qual(pkgTime, "Hour")),
+		})).Block(
+			jen.Id("r").Op(":=").Qual(pkgRefresh, "Record").Values(fields(
+				"Digest", jen.Id("digest"),
+				"FamilyID", jen.Lit("family"),
+				"UserID", jen.Id("u").Dot("ID"),
+				"IssuedAt", jen.Id("now").Dot("Add").Call(jen.Op("-").Qual(pkgTime, "Hour")),
+				"ExpiresAt", jen.Id("expires"),
+			)),
+			jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("InsertRefresh").Call(jen.Id("ctx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(tcall("Fatal", jen.Err())),
+		),
+		jen.If(jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("svc").Dot("Cleanup").Call(jen.Id("ctx")), jen.Err().Op("!=").Nil().Op("||").Id("n").Op("!=").Lit(1)).Block(
+			tcall("Fatalf", jen.Lit("Cleanup = %d, %v; want 1 deleted"), jen.Id("n"), jen.Err()),
+		),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("svc").Dot("store").Dot("RefreshByDigest").Call(jen.Id("ctx"), jen.Lit("expired")), jen.Op("!").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrNotFound"))).Block(
+			tcall("Errorf", jen.Lit("expired token still stored: %v"), jen.Err()),
+		),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("svc").Dot("store").Dot("RefreshByDigest").Call(jen.Id("ctx"), jen.Lit("live")), jen.Err().Op("!=").Nil()).Block(
+			tcall("Errorf", jen.Lit("live token deleted: %v"), jen.Err()),
+		),
+	)
+}
+
+func emitRefreshBenchmark(f *jen.File, m *Model) {
+	f.Comment("BenchmarkRefreshRotation measures refresh rotations through the handler and")
+	f.Comment("the store, with parallel clients that each rotate their own session.")
+	f.Func().Id("BenchmarkRefreshRotation").Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("b")),
+		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("svc")),
+		jen.Id("ctx").Op(":=").Qual(pkgContext, "Background").Call(),
+		jen.Id("u").Op(":=").Id("User").Values(fields(
+			"ID", jen.Id("newID").Call(),
+			m.IdentityField, jen.Lit(m.SampleIdentity()),
+			"PasswordHash", jen.Lit("unused"),
+			"Active", jen.True(),
+			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call(),
+		)),
+		jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err())),
+		jen.Id("b").Dot("ReportAllocs").Call(),
+		jen.Id("b").Dot("RunParallel").Call(jen.Func().Params(jen.Id("pb").Op("*").Qual(pkgTesting, "PB")).Block(
+			jen.List(jen.Id("rt"), jen.Id("_"), jen.Err()).Op(":=").Id("svc").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Qual(pkgRefresh, "Meta").Values()),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Error").Call(jen.Err()), jen.Return()),
+			jen.For(jen.Id("pb").Dot("Next").Call()).Block(
+				jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Lit(m.Route("/refresh")), jen.Qual("strings", "NewReader").Call(jen.Lit(`{"refresh_token":"`).Op("+").Id("rt").Op("+").Lit(`"}`))),
+				jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
+				jen.Id("w").Op(":=").Qual("net/http/httptest", "NewRecorder").Call(),
+				jen.Id("router").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
+				jen.Var().Id("next").Id("tokens"),
+				jen.If(jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").Qual("encoding/json", "Unmarshal").Call(jen.Id("w").Dot("Body").Dot("Bytes").Call(), jen.Op("&").Id("next")).Op("!=").Nil()).Block(
+					jen.Id("b").Dot("Errorf").Call(jen.Lit("refresh: %d %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+					jen.Return(),
+				),
+				jen.Id("rt").Op("=").Id("next").Dot("Refresh"),
+			),
+		)),
+		jen.Id("b").Dot("ReportMetric").Call(jen.Float64().Call(jen.Id("b").Dot("N")).Op("/").Id("b").Dot("Elapsed").Call().Dot("Seconds").Call(), jen.Lit("rotations/s")),
 	)
 	f.Line()
 }

@@ -1,0 +1,202 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// testDatabase creates an empty database for one test on the server at
+// AUTH_TEST_DATABASE_URL and returns its URL. Without that server the test
+// fails: make test starts one (.ci/postgres), and a PostgreSQL test that
+// quietly skips would prove nothing.
+func testDatabase(t *testing.T, name string) string {
+	t.Helper()
+	admin := os.Getenv("AUTH_TEST_DATABASE_URL")
+	if admin == "" {
+		t.Fatal("AUTH_TEST_DATABASE_URL is not set: run the tests with make test, which starts PostgreSQL (.ci/postgres)")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatalf("connect to %s: %v", admin, err)
+	}
+	defer conn.Close(ctx)
+	db := pgx.Identifier{strings.ReplaceAll(name, "-", "_")}.Sanitize()
+	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+db); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(admin)
+	u.Path = "/" + strings.Trim(db, `"`)
+	return u.String()
+}
+
+// serviceEnv is the environment of a generated service under test: both
+// stores' settings, each store reading its own.
+func serviceEnv(t *testing.T, name, storage string) []string {
+	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_ISSUER=" + confIssuer, "AUTH_AUDIENCE=" + confAudience,
+		"AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")}
+	if storage == "postgres" {
+		env = append(env, "AUTH_DATABASE_URL="+testDatabase(t, name))
+	}
+	return env
+}
+
+// running is a generated service's binary started on a loopback port.
+type running struct {
+	base string
+	cmd  *exec.Cmd
+	logs *lockedBuffer
+}
+
+func start(t *testing.T, bin string, env []string) *running {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...)
+	r := &running{base: "http://127.0.0.1:" + port, cmd: cmd, logs: new(lockedBuffer)}
+	cmd.Stdout, cmd.Stderr = r.logs, r.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.stop() })
+	waitReady(t, r.base)
+	return r
+}
+
+// stop shuts the service down gracefully and waits for it.
+func (r *running) stop() {
+	if r.cmd.ProcessState == nil {
+		r.cmd.Process.Signal(os.Interrupt)
+		r.cmd.Wait()
+	}
+}
+
+type session struct{ access, refresh string }
+
+func login(t *testing.T, base string) session {
+	t.Helper()
+	code, body := request(t, "POST", base+"/auth/login", `{"email":"ada@example.com","password":"`+confPassword+`"}`, "")
+	if code != 200 {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	return session{jsonField(body, "access_token"), jsonField(body, "refresh_token")}
+}
+
+// TestRestartKeepsState stops and restarts the built service between
+// requests: users and live refresh tokens survive on every durable store.
+func TestRestartKeepsState(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and restarts services; skipped with -short")
+	}
+	root := t.TempDir()
+	for _, storage := range []string{"sqlite", "postgres"} {
+		t.Run(storage, func(t *testing.T) {
+			bin := buildService(t, root, combination{framework: "chi", storage: storage})
+			env := serviceEnv(t, "restart_"+storage, storage)
+			svc := start(t, bin, env)
+			if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
+				t.Fatalf("register: %d %s", code, body)
+			}
+			s := login(t, svc.base)
+			svc.stop()
+
+			svc = start(t, bin, env)
+			login(t, svc.base)
+			if code, body := request(t, "GET", svc.base+"/auth/me", "", s.access); code != 200 {
+				t.Errorf("access token after restart: %d %s", code, body)
+			}
+			if code, body := request(t, "POST", svc.base+"/auth/refresh", `{"refresh_token":"`+s.refresh+`"}`, ""); code != 200 {
+				t.Errorf("refresh token after restart: %d %s", code, body)
+			}
+		})
+	}
+}
+
+// TestDatabaseOutage stops the PostgreSQL server under a running service:
+// store-bound endpoints answer 503 problem+json in bounded time, token-only
+// routes keep working, the process stays up, and service resumes when the
+// database returns. It runs its own cluster so as not to disturb the others.
+func TestDatabaseOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and stops a PostgreSQL cluster; skipped with -short")
+	}
+	// Not under t.TempDir: the cluster runs as the postgres user, who cannot
+	// enter root's private temp directories.
+	port := freePort(t)
+	dir := filepath.Join(os.TempDir(), "authgen-pg-outage-"+port)
+	pg := []string{"PGPORT=" + port, "PGDIR=" + dir}
+	cluster := func(args ...string) string {
+		cmd := exec.Command(".ci/postgres", args...)
+		cmd.Env = append(os.Environ(), pg...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf(".ci/postgres %v: %v", args, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	dbURL := cluster()
+	t.Cleanup(func() { cluster("stop"); os.RemoveAll(dir) })
+
+	bin := buildService(t, t.TempDir(), combination{framework: "nethttp", storage: "postgres"})
+	svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_URL=" + dbURL, "AUTH_STORE_TIMEOUT=2s"})
+	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	s := login(t, svc.base)
+
+	cluster("stop")
+	for _, c := range []struct{ method, path, body, token string }{
+		{"POST", "/auth/login", `{"email":"ada@example.com","password":"` + confPassword + `"}`, ""},
+		{"POST", "/auth/refresh", `{"refresh_token":"` + s.refresh + `"}`, ""},
+		{"GET", "/auth/me", "", s.access},
+	} {
+		began := time.Now()
+		code, body := request(t, c.method, svc.base+c.path, c.body, c.token)
+		took := time.Since(began)
+		if code != 503 || jsonField(body, "code") != "unavailable" {
+			t.Errorf("%s %s with the database down: %d %s, want 503 unavailable", c.method, c.path, code, body)
+		}
+		if took > 5*time.Second {
+			t.Errorf("%s %s took %v with the database down, want under the 2s store timeout plus slack", c.method, c.path, took)
+		}
+	}
+	if code, body := request(t, "GET", svc.base+"/hello", "", s.access); code != 200 {
+		t.Errorf("a token-only route with the database down: %d %s", code, body)
+	}
+
+	cluster()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		code, body := request(t, "POST", svc.base+"/auth/login", `{"email":"ada@example.com","password":"`+confPassword+`"}`, "")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no recovery after the database returned: %d %s\n%s", code, body, svc.logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if svc.cmd.ProcessState != nil {
+		t.Fatal("the service exited during the outage")
+	}
+}
+
+// jsonField returns the string field key of a JSON object body.
+func jsonField(body, key string) string {
+	var v map[string]any
+	json.Unmarshal([]byte(body), &v)
+	s, _ := v[key].(string)
+	return s
+}

@@ -1,0 +1,3 @@
+module example.com/chi-postgres
+
+go 1.26

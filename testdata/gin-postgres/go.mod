@@ -1,0 +1,3 @@
+module example.com/gin-postgres
+
+go 1.26

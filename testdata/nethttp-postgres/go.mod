@@ -1,0 +1,3 @@
+module example.com/nethttp-postgres
+
+go 1.26
