@@ -175,7 +175,7 @@ func emitRefresh(f *jen.File, m *Model) {
 		),
 		ifErr(unavailableReturn("rotate refresh token")...),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("rec").Dot("UserID")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
+		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
 			jen.Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("rec").Dot("FamilyID")),
 			writeProblem(jen.Id("errInvalidRefreshToken").Call()),
 			jen.Return(),
@@ -220,7 +220,7 @@ func emitMe(f *jen.File, m *Model) {
 		jen.If(jen.Id("claims").Op("==").Nil()).Block(writeProblemReturn(jen.Id("errMissingToken").Call())...),
 		storeContext(),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
+		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
 			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
 		),
 		ifErr(unavailableReturn("find user")...),
@@ -272,7 +272,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 		storeContext(),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))).Block(
+		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
 			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
 		),
 		ifErr(unavailableReturn("find user")...),
@@ -341,6 +341,12 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 		jen.List(jen.Id("host"), jen.Id("_"), jen.Err()).Op(":=").Qual("net", "SplitHostPort").Call(jen.Id("r").Dot("RemoteAddr")),
 		ifErr(jen.Id("host").Op("=").Id("r").Dot("RemoteAddr")),
 		jen.Return(jen.Qual(pkgRefresh, "Meta").Values(jen.Dict{jen.Id("UserAgent"): jen.Id("r").Dot("UserAgent").Call(), jen.Id("ClientAddr"): jen.Id("host")})),
+	)
+	f.Line()
+	f.Comment("gone reports whether a lookup found no usable account: deleted or disabled")
+	f.Comment("since its token was issued.")
+	f.Func().Id("gone").Params(jen.Id("u").Id("User"), jen.Err().Error()).Bool().Block(
+		jen.Return(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Parens(jen.Err().Op("==").Nil().Op("&&").Op("!").Id("u").Dot("Active"))),
 	)
 	f.Line()
 	f.Func().Id("errInvalidCredentials").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(

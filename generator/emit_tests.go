@@ -489,9 +489,9 @@ func emitTestConcurrentRefresh(f *jen.File, m *Model) {
 }
 
 func emitTestCleanup(f *jen.File, m *Model) {
-	testFunc(f, "TestCleanup", "TestCleanup deletes expired refresh tokens and keeps live ones.",
-		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
-		jen.Id("ctx").Op(":=").Qual(pkgContext, "Background").Call(),
+	f.Comment("storeUser puts a user straight into the store, for tests below the HTTP layer.")
+	f.Func().Id("storeUser").Params(jen.Id("t").Qual(pkgTesting, "TB"), jen.Id("svc").Op("*").Id("Service")).Id("User").Block(
+		tcall("Helper"),
 		jen.Id("u").Op(":=").Id("User").Values(fields(
 			"ID", jen.Id("newID").Call(),
 			m.IdentityField, jen.Lit(m.SampleIdentity()),
@@ -499,7 +499,14 @@ func emitTestCleanup(f *jen.File, m *Model) {
 			"Active", jen.True(),
 			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call(),
 		)),
-		jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(tcall("Fatal", jen.Err())),
+		jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("CreateUser").Call(jen.Qual(pkgContext, "Background").Call(), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(tcall("Fatal", jen.Err())),
+		jen.Return(jen.Id("u")),
+	)
+	f.Line()
+	testFunc(f, "TestCleanup", "TestCleanup deletes expired refresh tokens and keeps live ones.",
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
+		jen.Id("ctx").Op(":=").Qual(pkgContext, "Background").Call(),
+		jen.Id("u").Op(":=").Id("storeUser").Call(jen.Id("t"), jen.Id("svc")),
 		jen.Id("now").Op(":=").Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Millisecond")),
 		jen.For(jen.List(jen.Id("digest"), jen.Id("expires")).Op(":=").Range().Map(jen.String()).Qual(pkgTime, "Time").Values(jen.Dict{
 			jen.Lit("expired"): jen.Id("now").Dot("Add").Call(jen.Op("-").Qual(pkgTime, "Minute")),
@@ -533,14 +540,7 @@ func emitRefreshBenchmark(f *jen.File, m *Model) {
 		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("b")),
 		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("svc")),
 		jen.Id("ctx").Op(":=").Qual(pkgContext, "Background").Call(),
-		jen.Id("u").Op(":=").Id("User").Values(fields(
-			"ID", jen.Id("newID").Call(),
-			m.IdentityField, jen.Lit(m.SampleIdentity()),
-			"PasswordHash", jen.Lit("unused"),
-			"Active", jen.True(),
-			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call(),
-		)),
-		jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err())),
+		jen.Id("u").Op(":=").Id("storeUser").Call(jen.Id("b"), jen.Id("svc")),
 		jen.Id("b").Dot("ReportAllocs").Call(),
 		jen.Id("b").Dot("RunParallel").Call(jen.Func().Params(jen.Id("pb").Op("*").Qual(pkgTesting, "PB")).Block(
 			jen.List(jen.Id("rt"), jen.Id("_"), jen.Err()).Op(":=").Id("svc").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Qual(pkgRefresh, "Meta").Values()),

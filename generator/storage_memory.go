@@ -94,12 +94,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	)
 	method("RevokeUserRefresh implements Store.", "RevokeUserRefresh",
 		[]jen.Code{ctx, jen.Id("userID").String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},
-		jen.For(jen.List(jen.Id("digest"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
-			jen.If(jen.Id("r").Dot("UserID").Op("==").Id("userID").Op("&&").Id("r").Dot("RevokedAt").Op("==").Nil()).Block(
-				jen.Id("r").Dot("RevokedAt").Op("=").Op("&").Id("now"),
-				jen.Id("s").Dot("tokens").Index(jen.Id("digest")).Op("=").Id("r"),
-			),
-		),
+		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(jen.Return(jen.Id("r").Dot("UserID").Op("==").Id("userID")))),
 		jen.Return(jen.Nil()),
 	)
 	method("DeleteExpiredRefresh implements Store.", "DeleteExpiredRefresh",
@@ -115,13 +110,17 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	)
 	method("RevokeRefreshFamily implements refresh.Store.", "RevokeRefreshFamily",
 		[]jen.Code{ctx, jen.Id("family").String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},
+		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(jen.Return(jen.Id("r").Dot("FamilyID").Op("==").Id("family")))),
+		jen.Return(jen.Nil()),
+	)
+	f.Comment("revoke marks revoked at now the live records that match; the caller holds s.mu.")
+	f.Func().Params(jen.Id("s").Op("*").Id("MemoryStore")).Id("revoke").Params(jen.Id("now").Qual(pkgTime, "Time"), jen.Id("match").Func().Params(jen.Qual(pkgRefresh, "Record")).Bool()).Block(
 		jen.For(jen.List(jen.Id("digest"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
-			jen.If(jen.Id("r").Dot("FamilyID").Op("==").Id("family").Op("&&").Id("r").Dot("RevokedAt").Op("==").Nil()).Block(
+			jen.If(jen.Id("r").Dot("RevokedAt").Op("==").Nil().Op("&&").Id("match").Call(jen.Id("r"))).Block(
 				jen.Id("r").Dot("RevokedAt").Op("=").Op("&").Id("now"),
 				jen.Id("s").Dot("tokens").Index(jen.Id("digest")).Op("=").Id("r"),
 			),
 		),
-		jen.Return(jen.Nil()),
 	)
 }
 
