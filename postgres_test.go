@@ -62,6 +62,14 @@ type running struct {
 
 func start(t *testing.T, bin string, env []string) *running {
 	t.Helper()
+	r := launch(t, bin, env)
+	waitReady(t, r.base)
+	return r
+}
+
+// launch starts the binary without waiting for it to listen.
+func launch(t *testing.T, bin string, env []string) *running {
+	t.Helper()
 	port := freePort(t)
 	cmd := exec.Command(bin)
 	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...)
@@ -71,7 +79,6 @@ func start(t *testing.T, bin string, env []string) *running {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.stop() })
-	waitReady(t, r.base)
 	return r
 }
 
@@ -199,4 +206,31 @@ func jsonField(body, key string) string {
 	json.Unmarshal([]byte(body), &v)
 	s, _ := v[key].(string)
 	return s
+}
+
+// TestInstancesStartTogether starts three instances of a PostgreSQL service
+// at once against an empty database: the advisory lock makes them take turns
+// at the migrations, and all three come up and serve the same users.
+func TestInstancesStartTogether(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs services; skipped with -short")
+	}
+	bin := buildService(t, t.TempDir(), combination{framework: "chi", storage: "postgres"})
+	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_URL=" + testDatabase(t, "instances")}
+	var instances []*running
+	for range 3 {
+		instances = append(instances, launch(t, bin, env))
+	}
+	for _, in := range instances {
+		waitReady(t, in.base)
+	}
+	if code, body := request(t, "POST", instances[0].base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
+		t.Fatalf("register on the first instance: %d %s", code, body)
+	}
+	for i, in := range instances {
+		login(t, in.base)
+		if strings.Contains(in.logs.String(), "migrate") {
+			t.Errorf("instance %d logged a migration error:\n%s", i, in.logs.String())
+		}
+	}
 }
