@@ -34,16 +34,23 @@ lint:
 golden:
 	$(GO) test ./generator -run Golden -update
 
-# Benchmarks: Generate, the runtime's token verification and argon2id, and
-# the protected-route path of a freshly generated chi + SQLite service.
+# Benchmarks: Generate, the runtime's token verification and argon2id, and the
+# generated protected-route and refresh-rotation paths on every store.
+# docs/PERFORMANCE.md holds the latest figures. With benchstat on the PATH
+# each set is printed as a benchstat table.
+BENCH = $(GO) test -run '^$$' -bench . -benchmem -count 6
 bench: build
 	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
-	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./generator
-	(cd runtime && $(GO) test -run '^$$' -bench . -benchmem -count 6 ./token ./password)
 	dir=$$(mktemp -d)
 	trap 'rm -rf "$$dir"' EXIT
-	$(BIN)/authgen new "$$dir/svc" --module example.com/svc --framework chi --storage sqlite --yes >/dev/null
-	cd "$$dir/svc" && $(GO) test -run '^$$' -bench . -benchmem -count 6 ./internal/auth
+	show() { if command -v benchstat >/dev/null; then benchstat "$$1"; else cat "$$1"; fi; }
+	$(BENCH) ./generator > "$$dir/generator.txt"; show "$$dir/generator.txt"
+	(cd runtime && $(BENCH) ./token ./password) > "$$dir/runtime.txt"; show "$$dir/runtime.txt"
+	for store in memory sqlite postgres; do
+	  $(BIN)/authgen new "$$dir/$$store" --module example.com/svc --framework chi --storage $$store --yes >/dev/null 2>&1
+	  (cd "$$dir/$$store" && $(BENCH) ./internal/auth) > "$$dir/$$store.txt"
+	  echo "== generated service, $$store store"; show "$$dir/$$store.txt"
+	done
 
 # Scaffold a chi + SQLite service into a temp dir, start it, and walk
 # register -> login -> me -> refresh -> logout with curl.
