@@ -105,13 +105,13 @@ func emitRegister(f *jen.File, m *Model) {
 		"It creates a user and answers 201 with the user, never its hash.")
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
-		storeContext(),
 		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField)),
 		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(
 			writeProblemReturn(jen.Id("p"))...,
 		),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("in").Dot("Password")),
 		ifErr(unavailableReturn("hash password")...),
+		storeContext(),
 		jen.Id("u").Op(":=").Id("User").Values(fields(
 			"ID", jen.Id("newID").Call(),
 			m.IdentityField, jen.Id("identity"),
