@@ -474,16 +474,21 @@ func emitTestConcurrentRefresh(f *jen.File, m *Model) {
 		jen.Id("wg").Dot("Wait").Call(),
 		jen.Id("close").Call(jen.Id("results")),
 		jen.Var().Id("winners").Index().Id("tokens"),
+		jen.Id("rejected").Op(":=").Lit(0),
 		jen.For(jen.Id("r").Op(":=").Range().Id("results")).Block(
 			jen.Switch(jen.Id("r").Dot("status")).Block(
 				jen.Case(jen.Qual(pkgHTTP, "StatusOK")).Block(jen.Id("winners").Op("=").Append(jen.Id("winners"), jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("r")))),
-				jen.Case(jen.Qual(pkgHTTP, "StatusUnauthorized")).Block(jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token"))),
+				jen.Case(jen.Qual(pkgHTTP, "StatusUnauthorized")).Block(
+					jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+					jen.Id("rejected").Op("++"),
+				),
 				jen.Default().Block(tcall("Errorf", jen.Lit("refresh: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"))),
 			),
 		),
 		jen.If(jen.Len(jen.Id("winners")).Op("!=").Lit(1)).Block(
 			tcall("Fatalf", jen.Lit("%d of %d concurrent refreshes succeeded, want exactly 1"), jen.Len(jen.Id("winners")), jen.Id("n")),
 		),
+		tcall("Logf", jen.Lit("%d concurrent refreshes of one token: %d succeeded, %d rejected"), jen.Id("n"), jen.Len(jen.Id("winners")), jen.Id("rejected")),
 		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("winners").Index(jen.Lit(0)).Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
 	)
 }
