@@ -45,18 +45,28 @@ type Framework interface {
 	Hello(f *jen.File, m *Model)
 }
 
-var frameworks = map[string]Framework{}
+var frameworks = registry[Framework]{}
 
-func registerFramework(f Framework) { frameworks[f.Name()] = f }
+func registerFramework(f Framework) { frameworks.add(f) }
 
 // FrameworkNames lists the frameworks in a stable order.
-func FrameworkNames() []string { return sortedKeys(frameworks) }
+func FrameworkNames() []string { return frameworks.names() }
 
 // Frameworks lists the frameworks in a stable order.
-func Frameworks() []Framework {
-	var out []Framework
-	for _, n := range FrameworkNames() {
-		out = append(out, frameworks[n])
+func Frameworks() []Framework { return frameworks.all() }
+
+// registry holds the implementations of one of the variation interfaces,
+// by the name users choose them with.
+type registry[T interface{ Name() string }] map[string]T
+
+func (r registry[T]) add(v T) { r[v.Name()] = v }
+
+func (r registry[T]) names() []string { return sortedKeys(r) }
+
+func (r registry[T]) all() []T {
+	var out []T
+	for _, n := range r.names() {
+		out = append(out, r[n])
 	}
 	return out
 }

@@ -43,21 +43,15 @@ type EnvVar struct {
 	Name, Default, Doc string
 }
 
-var storages = map[string]Storage{}
+var storages = registry[Storage]{}
 
-func registerStorage(s Storage) { storages[s.Name()] = s }
+func registerStorage(s Storage) { storages.add(s) }
 
 // StorageNames lists the storages in a stable order.
-func StorageNames() []string { return sortedKeys(storages) }
+func StorageNames() []string { return storages.names() }
 
 // Storages lists the storages in a stable order.
-func Storages() []Storage {
-	var out []Storage
-	for _, n := range StorageNames() {
-		out = append(out, storages[n])
-	}
-	return out
-}
+func Storages() []Storage { return storages.all() }
 
 // migrationFiles renders templates/migrations/<dialect>/*.tmpl into the
 // package's migrations/<dialect>/ folder, in the up/down file pairs that
