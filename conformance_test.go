@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -69,6 +70,7 @@ func TestConformance(t *testing.T) {
 	}
 	root := t.TempDir()
 	transcripts := map[string][]string{}
+	observed := map[string]bool{}
 	var names []string
 	var checks []string
 	for _, combo := range combinations() {
@@ -81,6 +83,7 @@ func TestConformance(t *testing.T) {
 			s.run()
 			transcripts[name] = s.transcript
 			checks = s.names
+			maps.Copy(observed, s.observed)
 		})
 	}
 	if t.Failed() {
@@ -97,6 +100,34 @@ func TestConformance(t *testing.T) {
 	}
 	t.Logf("conformance: %d services (%s) x %d checks passed, every router answered identically", len(names), strings.Join(names, ", "), len(checks))
 	checkConformanceDoc(t, checks, names)
+	checkOpenAPIDrift(t, filepath.Join(root, first, "internal", "auth", "openapi.yaml"), observed)
+}
+
+// checkOpenAPIDrift fails unless the routes and statuses the service's
+// openapi.yaml declares are exactly those the suite observed. 503 is the one
+// exception: the suite's stores are up; TestDatabaseOutage checks that each
+// 503 it observes is declared.
+func checkOpenAPIDrift(t *testing.T, specPath string, observed map[string]bool) {
+	t.Helper()
+	data, err := os.ReadFile(specPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := loadOpenAPI(data)
+	if err != nil {
+		t.Fatalf("%s: %v", specPath, err)
+	}
+	declared := declaredResponses(doc)
+	for k := range declared {
+		if !observed[k] && !strings.HasSuffix(k, " 503") {
+			t.Errorf("openapi.yaml declares %q, which the conformance suite never observed", k)
+		}
+	}
+	for k := range observed {
+		if !declared[k] {
+			t.Errorf("the service answered %q, which openapi.yaml does not declare", k)
+		}
+	}
 }
 
 func buildService(t *testing.T, root string, c combination) string {
@@ -120,13 +151,15 @@ type suite struct {
 	base       string
 	transcript []string // one normalised line per check, compared across routers
 	names      []string
+	observed   map[string]bool // "METHOD path status", for the OpenAPI drift check
 }
 
 // reply is a response with its body read.
 type reply struct {
-	status int
-	header http.Header
-	body   []byte
+	method, path string
+	status       int
+	header       http.Header
+	body         []byte
 }
 
 func (r reply) json() map[string]any {
@@ -154,7 +187,7 @@ func (s *suite) send(method, path, ctype string, body []byte, header ...string) 
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return reply{resp.StatusCode, resp.Header, b}
+	return reply{method, path, resp.StatusCode, resp.Header, b}
 }
 
 func (s *suite) postJSON(path string, v any, header ...string) reply {
@@ -170,6 +203,10 @@ func (s *suite) postJSON(path string, v any, header ...string) reply {
 func (s *suite) expect(name string, r reply, status int, code string) reply {
 	s.t.Helper()
 	s.names = append(s.names, fmt.Sprintf("%s | %d %s", name, status, code))
+	if s.observed == nil {
+		s.observed = map[string]bool{}
+	}
+	s.observed[fmt.Sprintf("%s %s %d", r.method, r.path, r.status)] = true
 	ctype := r.header.Get("Content-Type")
 	challenge := r.header.Get("WWW-Authenticate")
 	s.transcript = append(s.transcript, fmt.Sprintf("%s: %d %q %q %q %q", name, r.status, ctype, r.json()["code"], challenge, r.header.Get("Cache-Control")))
@@ -297,17 +334,21 @@ func (s *suite) run() {
 		{"register: SQL-looking identity without @", reg, "application/json", `{"email":"' OR '1'='1","password":"long enough pw"}`, 422, "validation_failed"},
 		{"register: duplicate in other letter case", reg, "application/json", `{"email":"ADA@example.COM","password":"long enough pw"}`, 409, "identity_taken"},
 		{"login: malformed JSON", login, "application/json", `{`, 400, "malformed_body"},
+		{"login: 2 MiB body", login, "application/json", `{"email":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large"},
 		{"login: form without grant_type", login, "application/x-www-form-urlencoded", `username=ada&password=x`, 415, "unsupported_media_type"},
 		{"login: wrong password", login, "application/json", `{"email":"ada@example.com","password":"not the password"}`, 401, "invalid_credentials"},
 		{"login: unknown account", login, "application/json", `{"email":"nobody@example.com","password":"` + confPassword + `"}`, 401, "invalid_credentials"},
 		{"login: SQL-looking identity", login, "application/json", `{"email":"' OR '1'='1' --","password":"x"}`, 401, "invalid_credentials"},
 		{"refresh: malformed JSON", refresh, "application/json", `{"refresh_token":`, 400, "malformed_body"},
 		{"refresh: text/plain", refresh, "text/plain", `{}`, 415, "unsupported_media_type"},
+		{"refresh: 2 MiB body", refresh, "application/json", `{"refresh_token":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large"},
 		{"refresh: garbage token", refresh, "application/json", `{"refresh_token":"garbage"}`, 401, "invalid_token"},
 		{"refresh: empty token", refresh, "application/json", `{"refresh_token":""}`, 401, "invalid_token"},
 		{"refresh: access token as refresh token", refresh, "application/json", `{"refresh_token":"` + p2.access + `"}`, 401, "invalid_token"},
 		{"logout: garbage refresh token", logout, "application/json", `{"refresh_token":"garbage"}`, 401, "invalid_token"},
 		{"logout: nothing presented", logout, "", ``, 401, "missing_token"},
+		{"logout: malformed JSON", logout, "application/json", `{"refresh_token":`, 400, "malformed_body"},
+		{"logout: text/plain body", logout, "text/plain", `refresh`, 415, "unsupported_media_type"},
 	}
 	bodies := map[string][]byte{}
 	for _, h := range hostileJSON {
@@ -382,6 +423,9 @@ func (s *suite) run() {
 	s.expect("password: no token", s.postJSON(password, map[string]string{"current_password": confPassword, "new_password": "another long passphrase"}), 401, "missing_token")
 	s.expect("password: wrong current password", change("not the password", "another long passphrase"), 403, "invalid_credentials")
 	s.expect("password: new password too short", change(confPassword, "short"), 422, "validation_failed")
+	s.expect("password: malformed JSON", s.send("POST", password, "application/json", []byte(`{"current_password":`), bearerHeader(p6.access)...), 400, "malformed_body")
+	s.expect("password: text/plain", s.send("POST", password, "text/plain", []byte(`{}`), bearerHeader(p6.access)...), 415, "unsupported_media_type")
+	s.expect("password: 2 MiB body", s.send("POST", password, "application/json", []byte(`{"new_password":"`+strings.Repeat("a", 2<<20)+`"}`), bearerHeader(p6.access)...), 413, "body_too_large")
 	s.expect("password: 204", change(confPassword, "another long passphrase"), 204, "")
 	s.expect("refresh after a password change", s.postJSON(refresh, map[string]string{"refresh_token": p6.refresh}), 401, "invalid_token")
 	s.expect("login with the old password", s.postJSON(login, creds(ada, confPassword)), 401, "invalid_credentials")

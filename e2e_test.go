@@ -155,7 +155,12 @@ func TestNewServiceServes(t *testing.T) {
 	defer cmd.Process.Kill()
 	waitReady(t, base)
 
-	creds := `{"email":"ada@example.com","password":"correct horse battery staple"}`
+	// AUTH.md's walk-through runs as written against the live service.
+	if out := runWalkthrough(t, filepath.Join(svc, "internal", "auth", "AUTH.md"), base+"/auth"); !strings.Contains(out, "session walked through") {
+		t.Errorf("AUTH.md walk-through:\n%s", out)
+	}
+
+	creds := `{"email":"grace@example.com","password":"correct horse battery staple"}`
 	if code, body := request(t, "POST", base+"/auth/register", creds, ""); code != 201 {
 		t.Fatalf("register: %d %s\n%s", code, body, logs.String())
 	}
@@ -253,4 +258,31 @@ func mtimes(t *testing.T, dir string) map[string]time.Time {
 		out[rel] = fi.ModTime()
 	}
 	return out
+}
+
+// runWalkthrough runs the shell block of AUTH.md that sets BASE, with BASE
+// pointing at a running service, and returns its output.
+func runWalkthrough(t *testing.T, authMD, base string) string {
+	t.Helper()
+	doc, err := os.ReadFile(authMD)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var script string
+	for _, block := range strings.Split(string(doc), "```sh\n")[1:] {
+		body, _, _ := strings.Cut(block, "```")
+		if strings.HasPrefix(body, "BASE=") {
+			script = body
+		}
+	}
+	if script == "" {
+		t.Fatal("AUTH.md has no walk-through block")
+	}
+	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+	cmd.Env = append(os.Environ(), "BASE="+base)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("AUTH.md walk-through failed: %v\n%s", err, out)
+	}
+	return string(out)
 }

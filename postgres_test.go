@@ -156,7 +156,17 @@ func TestDatabaseOutage(t *testing.T) {
 	dbURL := cluster()
 	t.Cleanup(func() { cluster("stop"); os.RemoveAll(dir) })
 
-	bin := buildService(t, t.TempDir(), combination{framework: "nethttp", storage: "postgres"})
+	svcRoot := t.TempDir()
+	bin := buildService(t, svcRoot, combination{framework: "nethttp", storage: "postgres"})
+	spec, err := os.ReadFile(filepath.Join(svcRoot, "nethttp-postgres", "internal", "auth", "openapi.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := loadOpenAPI(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := declaredResponses(doc)
 	svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_URL=" + dbURL, "AUTH_STORE_TIMEOUT=2s"})
 	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
 		t.Fatalf("register: %d %s", code, body)
@@ -174,6 +184,9 @@ func TestDatabaseOutage(t *testing.T) {
 		took := time.Since(began)
 		if code != 503 || jsonField(body, "code") != "unavailable" {
 			t.Errorf("%s %s with the database down: %d %s, want 503 unavailable", c.method, c.path, code, body)
+		}
+		if !declared[c.method+" "+c.path+" 503"] {
+			t.Errorf("%s %s answered 503, which openapi.yaml does not declare", c.method, c.path)
 		}
 		if took > 5*time.Second {
 			t.Errorf("%s %s took %v with the database down, want under the 2s store timeout plus slack", c.method, c.path, took)

@@ -36,6 +36,7 @@ func plan(m *Model, newModule bool) []step {
 		{pkg("auth_test.go"), Generated, goFile(emitTests)},
 		{pkg("generate.go"), Generated, goFile(emitGenerate)},
 		{pkg("AUTH.md"), Generated, templateFile("AUTH.md.tmpl")},
+		{pkg("openapi.yaml"), Generated, templateFile("openapi.yaml.tmpl")},
 		{".env.example", Scaffold, templateFile("env.example.tmpl")},
 	}
 	if newModule {
