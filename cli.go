@@ -24,6 +24,8 @@ type app struct {
 	stdin          *os.File
 	stdout, stderr io.Writer
 	prompter       Prompter
+	// color is set when stdout is a terminal and NO_COLOR is not.
+	color bool
 }
 
 func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
@@ -35,7 +37,19 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 		Usage:           "scaffold JWT authentication into Go web services",
 		Writer:          stdout,
 		ErrWriter:       stderr,
-		HideHelpCommand: true,
+		HideHelpCommand:      true,
+		EnableBashCompletion: true,
+		Before: func(c *cli.Context) error {
+			if c.Bool("quiet") {
+				a.stdout = io.Discard
+			}
+			f, ok := a.stdout.(*os.File)
+			a.color = ok && term.IsTerminal(int(f.Fd())) && os.Getenv("NO_COLOR") == ""
+			return nil
+		},
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors"},
+		},
 		ExitErrHandler:  func(*cli.Context, error) {}, // run prints and exits
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErr("%v (see --help)", err)
@@ -45,12 +59,27 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 				Name:      "new",
 				Usage:     "create a new Go service with authentication",
 				ArgsUsage: "DIR",
-				Flags:     append(optionFlags(), &cli.StringFlag{Name: "module", Usage: "module path of the new service (default: DIR's name)"}, yesFlag, noTidyFlag),
-				Action:    a.newCmd,
+				Description: `Creates a module in DIR (empty, or holding only a fresh go.mod) with the auth
+package, a runnable main.go, authgen.yaml and .env.example. On a terminal it
+asks for the options the flags do not give.
+
+Examples:
+   authgen new ./svc
+   authgen new ./svc --module example.com/svc --framework chi --storage postgres --yes`,
+				Flags:  append(optionFlags(), &cli.StringFlag{Name: "module", Usage: "module path of the new service (default: DIR's name)"}, yesFlag, noTidyFlag),
+				Action: a.newCmd,
 			},
 			{
 				Name:  "init",
 				Usage: "add authentication to the Go module in --dir",
+				Description: `Inspects the module (go.mod, its router, the package directory), writes the
+auth package and authgen.yaml, adds the requirements, and prints the lines that
+mount the routes; --wire inserts them into main.go after the router and its
+middleware.
+
+Examples:
+   authgen init
+   authgen init --dir ./api --pkg internal/login --wire --yes`,
 				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag,
 					&cli.BoolFlag{Name: "wire", Usage: "insert the lines that mount the routes into --wire-file"},
 					&cli.StringFlag{Name: "wire-file", Value: "main.go", Usage: "file, relative to --dir, whose router --wire mounts the routes on"},
@@ -60,6 +89,14 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 			{
 				Name:  "generate",
 				Usage: "regenerate the auth package from authgen.yaml, without prompts",
+				Description: `Renders the package from authgen.yaml and writes only the files whose bytes
+changed. Refuses to overwrite a generated file edited by hand (--force
+discards the edit) and removes generated files no longer produced. The
+generated generate.go runs it: go generate ./...
+
+Examples:
+   go generate ./...
+   authgen generate --diff`,
 				Flags: []cli.Flag{dirFlag,
 					&cli.BoolFlag{Name: "dry-run", Usage: "list what would change, write nothing"},
 					&cli.BoolFlag{Name: "diff", Usage: "print the diff of what would change, write nothing"},
@@ -69,7 +106,12 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 			},
 			{
 				Name:   "check",
-				Usage:  "exit 1 with a diff when generated files are stale, edited, missing or extra",
+				Usage: "exit 1 with a diff when generated files are stale, edited, missing or extra",
+				Description: `For CI: exit 0 when every generated file matches authgen.yaml, 1 with a
+unified diff when one does not, 2 when the configuration cannot be read.
+
+Example:
+   go tool authgen check`,
 				Flags:  []cli.Flag{dirFlag},
 				Action: a.checkCmd,
 			},
@@ -77,6 +119,15 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 				Name:   "version",
 				Usage:  "print the generator, runtime and Go versions",
 				Action: a.versionCmd,
+			},
+			{
+				Name:      "completion",
+				Usage:     "print the shell completion script",
+				ArgsUsage: "bash|zsh",
+				Description: `Examples:
+   source <(authgen completion bash)
+   authgen completion zsh > "${fpath[1]}/_authgen"`,
+				Action: a.completionCmd,
 			},
 		},
 	}
@@ -325,8 +376,11 @@ func (a *app) generate(c *cli.Context, target generator.Target, opts generator.O
 	return nil
 }
 
+// report prints one aligned line per file that changed, then the counts.
 func (a *app) report(changes []generator.Change, diff bool) {
+	counts := map[generator.Action]int{}
 	for _, ch := range changes {
+		counts[ch.Action]++
 		if ch.Action == generator.Unchanged {
 			continue
 		}
@@ -334,8 +388,27 @@ func (a *app) report(changes []generator.Change, diff bool) {
 			fmt.Fprint(a.stdout, ch.Diff)
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%-9s %s\n", ch.Action, ch.Path)
+		fmt.Fprintf(a.stdout, "%s %s\n", a.paint(ch.Action, fmt.Sprintf("%-9s", ch.Action)), ch.Path)
 	}
+	var parts []string
+	for _, act := range []generator.Action{generator.Created, generator.Updated, generator.Removed, generator.Kept, generator.Unchanged} {
+		if n := counts[act]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, act))
+		}
+	}
+	fmt.Fprintf(a.stdout, "authgen: %s\n", strings.Join(parts, ", "))
+}
+
+// paint colours s by action, on a terminal only.
+func (a *app) paint(act generator.Action, s string) string {
+	if !a.color {
+		return s
+	}
+	code := map[generator.Action]string{generator.Created: "32", generator.Updated: "33", generator.Removed: "31", generator.Kept: "2"}[act]
+	if code == "" {
+		return s
+	}
+	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
 // loadProject finds the module and its authgen.yaml for generate and check.

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -65,10 +66,16 @@ func failure(err error) error {
 // `authgen new ./svc --framework chi` works: urfave/cli v2 stops reading
 // flags at the first positional argument.
 func flagsFirst(app *cli.App, args []string) []string {
-	if len(args) < 2 {
+	// The command is the first argument that names one; global flags
+	// (--quiet) may come before it.
+	at := 1
+	for at < len(args) && strings.HasPrefix(args[at], "-") {
+		at++
+	}
+	if at >= len(args) {
 		return args
 	}
-	cmd := app.Command(args[1])
+	cmd := app.Command(args[at])
 	if cmd == nil {
 		return args
 	}
@@ -81,7 +88,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 		}
 	}
 	var flags, positional []string
-	rest := args[2:]
+	rest := args[at+1:]
 	for i := 0; i < len(rest); i++ {
 		a := rest[i]
 		switch {
@@ -99,7 +106,7 @@ func flagsFirst(app *cli.App, args []string) []string {
 			positional = append(positional, a)
 		}
 	}
-	out := append([]string{args[0], args[1]}, flags...)
+	out := append(slices.Clone(args[:at+1]), flags...)
 	if len(positional) > 0 {
 		out = append(append(out, "--"), positional...)
 	}

@@ -99,6 +99,8 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 	}
 	inputOpt("issuer", "Token issuer (iss):", "who issues the tokens; defaults to the module path", &o.Issuer, nonEmpty)
 	inputOpt("audience", "Token audience (aud):", "who the tokens are for; verifiers require it", &o.Audience, nonEmpty)
+	inputOpt("prefix", "Route prefix:", "where the endpoints live, e.g. /auth or /api/v1/auth", &o.Prefix, generator.ValidatePrefix)
+	inputOpt("pkg", "Package directory:", "where the generated package goes, relative to the module root", &o.Package, generator.ValidatePackageDir)
 	return o, err
 }
 

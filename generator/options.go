@@ -97,16 +97,25 @@ func (o Options) Validate() error {
 	if o.Issuer == "" || o.Audience == "" {
 		bad("issuer and audience must not be empty: e.g. --issuer https://api.example.com --audience api")
 	}
-	if !prefixPath.MatchString(o.Prefix) {
-		bad("route prefix %q must look like /auth: lower case segments, leading slash, no trailing slash", o.Prefix)
+	if err := ValidatePrefix(o.Prefix); err != nil {
+		errs = append(errs, err)
 	}
-	if err := validPackageDir(o.Package); err != nil {
+	if err := ValidatePackageDir(o.Package); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
 
-func validPackageDir(dir string) error {
+// ValidatePrefix checks a route prefix such as /auth.
+func ValidatePrefix(prefix string) error {
+	if !prefixPath.MatchString(prefix) {
+		return fmt.Errorf("route prefix %q must look like /auth: lower case segments, leading slash, no trailing slash", prefix)
+	}
+	return nil
+}
+
+// ValidatePackageDir checks the package directory: relative, inside the module.
+func ValidatePackageDir(dir string) error {
 	if path.IsAbs(dir) || strings.HasPrefix(dir, "..") || path.Clean(dir) != dir || !pkgDir.MatchString(dir) {
 		return fmt.Errorf("package dir %q must be a relative path inside the module, e.g. internal/auth", dir)
 	}
