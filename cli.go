@@ -33,10 +33,10 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 	a.prompter = newSurveyPrompter(stdin, stdout, stderr)
 	dirFlag := &cli.StringFlag{Name: "dir", Value: ".", Usage: "directory inside the target module"}
 	return &cli.App{
-		Name:            "authgen",
-		Usage:           "scaffold JWT authentication into Go web services",
-		Writer:          stdout,
-		ErrWriter:       stderr,
+		Name:                 "authgen",
+		Usage:                "scaffold JWT authentication into Go web services",
+		Writer:               stdout,
+		ErrWriter:            stderr,
 		HideHelpCommand:      true,
 		EnableBashCompletion: true,
 		Before: func(c *cli.Context) error {
@@ -50,7 +50,7 @@ func newApp(stdin *os.File, stdout, stderr io.Writer) *cli.App {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors"},
 		},
-		ExitErrHandler:  func(*cli.Context, error) {}, // run prints and exits
+		ExitErrHandler: func(*cli.Context, error) {}, // run prints and exits
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageErr("%v (see --help)", err)
 		},
@@ -105,7 +105,7 @@ Examples:
 				Action: a.generateCmd,
 			},
 			{
-				Name:   "check",
+				Name:  "check",
 				Usage: "exit 1 with a diff when generated files are stale, edited, missing or extra",
 				Description: `For CI: exit 0 when every generated file matches authgen.yaml, 1 with a
 unified diff when one does not, 2 when the configuration cannot be read.
@@ -389,6 +389,9 @@ func (a *app) report(changes []generator.Change, diff bool) {
 			continue
 		}
 		fmt.Fprintf(a.stdout, "%s %s\n", a.paint(ch.Action, fmt.Sprintf("%-9s", ch.Action)), ch.Path)
+	}
+	if counts[generator.Unchanged] == len(changes) {
+		return // a no-op run (go generate on every build) stays silent
 	}
 	var parts []string
 	for _, act := range []generator.Action{generator.Created, generator.Updated, generator.Removed, generator.Kept, generator.Unchanged} {
