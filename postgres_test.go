@@ -247,3 +247,33 @@ func TestInstancesStartTogether(t *testing.T) {
 		}
 	}
 }
+
+// TestSecretRotationKeepsSessions restarts a service with a new
+// AUTH_JWT_SECRET, as AUTH.md tells operators to rotate it: old access
+// tokens are refused, and the stored refresh tokens still work, so nobody
+// has to log in again.
+func TestSecretRotationKeepsSessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and restarts a service; skipped with -short")
+	}
+	bin := buildService(t, t.TempDir(), combination{framework: "nethttp", storage: "sqlite"})
+	db := "AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")
+	svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, db})
+	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	s := login(t, svc.base)
+	svc.stop()
+
+	svc = start(t, bin, []string{"AUTH_JWT_SECRET=" + strings.Repeat("n", 48), db})
+	if code, body := request(t, "GET", svc.base+"/auth/me", "", s.access); code != 401 || jsonField(body, "code") != "invalid_token" {
+		t.Errorf("old access token under the new secret: %d %s, want 401 invalid_token", code, body)
+	}
+	code, body := request(t, "POST", svc.base+"/auth/refresh", `{"refresh_token":"`+s.refresh+`"}`, "")
+	if code != 200 {
+		t.Fatalf("refresh after rotation: %d %s", code, body)
+	}
+	if code, body := request(t, "GET", svc.base+"/auth/me", "", jsonField(body, "access_token")); code != 200 {
+		t.Errorf("new access token: %d %s", code, body)
+	}
+}
