@@ -67,7 +67,3 @@ const (
 	// ModuleFile is go.mod: authgen adds lines to it, never removes any.
 	ModuleFile
 )
-
-func (o Owner) String() string {
-	return [...]string{"generated", "scaffold", "module"}[o]
-}

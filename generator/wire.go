@@ -9,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -87,7 +88,7 @@ func Wire(req Request, file string) (router string, src []byte, err error) {
 		return "", nil, &WireError{fmt.Sprintf("found several routers in %s: %s; add the lines yourself after the one that serves the API", filepath.Base(file), strings.Join(names, ", "))}
 	}
 	r := found[0]
-	original, err := readFile(abs)
+	original, err := os.ReadFile(abs)
 	if err != nil {
 		return "", nil, err
 	}

@@ -275,8 +275,6 @@ func unified(p string, before, after []byte) string {
 	return udiff.Unified("a/"+p, "b/"+p, string(before), string(after))
 }
 
-func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
-
 // WriteFile writes data to rel under root atomically, for files authgen
 // edits rather than generates (a main.go it wires).
 func WriteFile(root, rel string, data []byte) error { return writeAtomic(root, rel, data) }

@@ -15,10 +15,7 @@ import (
 //go:embed *.tmpl migrations
 var files embed.FS
 
-var funcs = template.FuncMap{
-	"join":  strings.Join,
-	"upper": strings.ToUpper,
-}
+var funcs = template.FuncMap{"join": strings.Join}
 
 // byPath holds each template under its path in this directory, so that
 // files of the same name in different folders (each store's migrations)
