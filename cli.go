@@ -274,7 +274,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	}
 	if !c.Bool("no-tidy") {
 		if err := goModTidy(target.Root, a.stderr); err != nil {
-			return failure(err)
+			return err
 		}
 	}
 	if !newModule {
@@ -454,14 +454,7 @@ func (a *app) generateCmd(c *cli.Context) error {
 	}
 	after, _ := os.ReadFile(filepath.Join(target.Root, "go.mod"))
 	if string(after) != string(before) {
-		return goModTidyOrFail(target.Root, a.stderr)
-	}
-	return nil
-}
-
-func goModTidyOrFail(root string, stderr io.Writer) error {
-	if err := goModTidy(root, stderr); err != nil {
-		return failure(err)
+		return goModTidy(target.Root, a.stderr)
 	}
 	return nil
 }
@@ -503,14 +496,15 @@ func goVersion() string {
 	return v
 }
 
-// goModTidy fills go.sum for the requirements authgen added.
+// goModTidy fills go.sum for the requirements authgen added; its failure is
+// the command's (exit 1).
 func goModTidy(root string, stderr io.Writer) error {
 	cmd := exec.Command("go", "mod", "tidy")
 	cmd.Dir = root
 	cmd.Stdout = stderr
 	cmd.Stderr = stderr
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go mod tidy in %s failed: %w (run it yourself to see why, or pass --no-tidy)", root, err)
+		return failure(fmt.Errorf("go mod tidy in %s failed: %w (run it yourself to see why, or pass --no-tidy)", root, err))
 	}
 	return nil
 }

@@ -90,7 +90,7 @@ func emitStore(f *jen.File, m *Model) {
 	f.Comment("User is a registered account. Its password hash never leaves the package.")
 	f.Type().Id("User").Struct(
 		jen.Id("ID").String().Tag(map[string]string{"json": "id"}),
-		jen.Id(m.IdentityField).String().Tag(map[string]string{"json": m.IdentityJSON}),
+		jen.Id(m.IdentityField()).String().Tag(map[string]string{"json": m.IdentityJSON()}),
 		jen.Id("PasswordHash").String().Tag(map[string]string{"json": "-"}),
 		jen.Comment("Active is false for a disabled account, which cannot log in."),
 		jen.Id("Active").Bool().Tag(map[string]string{"json": "active"}),
@@ -101,8 +101,8 @@ func emitStore(f *jen.File, m *Model) {
 	f.Var().Defs(
 		jen.Comment("ErrNotFound means no user matches."),
 		jen.Id("ErrNotFound").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: user not found")),
-		jen.Comment("ErrDuplicate means the "+m.IdentityJSON+" is already registered."),
-		jen.Id("ErrDuplicate").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: "+m.IdentityJSON+" already registered")),
+		jen.Comment("ErrDuplicate means the "+m.IdentityJSON()+" is already registered."),
+		jen.Id("ErrDuplicate").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: "+m.IdentityJSON()+" already registered")),
 	)
 	f.Line()
 	f.Comment("Store persists users and refresh tokens. Identities are stored normalised")
@@ -110,8 +110,8 @@ func emitStore(f *jen.File, m *Model) {
 	f.Type().Id("Store").Interface(
 		jen.Comment("CreateUser stores u, or returns ErrDuplicate."),
 		jen.Id("CreateUser").Params(ctxParam(), jen.Id("u").Id("User")).Error(),
-		jen.Comment(m.userByIdentity()+" returns the user with the normalised "+m.IdentityJSON+", or ErrNotFound."),
-		jen.Id(m.userByIdentity()).Params(ctxParam(), jen.Id(m.IdentityJSON).String()).Params(jen.Id("User"), jen.Error()),
+		jen.Comment(m.userByIdentity()+" returns the user with the normalised "+m.IdentityJSON()+", or ErrNotFound."),
+		jen.Id(m.userByIdentity()).Params(ctxParam(), jen.Id(m.IdentityJSON()).String()).Params(jen.Id("User"), jen.Error()),
 		jen.Comment("UserByID returns the user with id, or ErrNotFound."),
 		jen.Id("UserByID").Params(ctxParam(), jen.Id("id").String()).Params(jen.Id("User"), jen.Error()),
 		jen.Comment("SetPasswordHash replaces the password hash of the user with id."),
@@ -127,7 +127,7 @@ func emitStore(f *jen.File, m *Model) {
 }
 
 // userByIdentity is the name of the lookup method, e.g. UserByEmail.
-func (m *Model) userByIdentity() string { return "UserBy" + m.IdentityField }
+func (m *Model) userByIdentity() string { return "UserBy" + m.IdentityField() }
 
 // emitService renders service.go: Service and New.
 func emitService(f *jen.File, m *Model) {

@@ -46,7 +46,7 @@ func emitHandlers(f *jen.File, m *Model) {
 func emitRequestTypes(f *jen.File, m *Model) {
 	f.Comment("credentials is the body of register and login.")
 	f.Type().Id("credentials").Struct(
-		jen.Id(m.IdentityField).String().Tag(map[string]string{"json": m.IdentityJSON}),
+		jen.Id(m.IdentityField()).String().Tag(map[string]string{"json": m.IdentityJSON()}),
 		jen.Id("Password").String().Tag(map[string]string{"json": "password"}),
 	)
 	f.Line()
@@ -105,7 +105,7 @@ func emitRegister(f *jen.File, m *Model) {
 		"It creates a user and answers 201 with the user, never its hash.")
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
-		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField)),
+		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField())),
 		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(
 			writeProblemReturn(jen.Id("p"))...,
 		),
@@ -114,14 +114,14 @@ func emitRegister(f *jen.File, m *Model) {
 		storeContext(),
 		jen.Id("u").Op(":=").Id("User").Values(fields(
 			"ID", jen.Id("newID").Call(),
-			m.IdentityField, jen.Id("identity"),
+			m.IdentityField(), jen.Id("identity"),
 			"PasswordHash", jen.Id("hash"),
 			"Active", jen.True(),
 			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
 		)),
 		jen.Switch(jen.Err().Op(":=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Empty()).Block(
 			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(
-				writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON+" is already registered"))...,
+				writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON()+" is already registered"))...,
 			),
 			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
 		),
@@ -133,14 +133,14 @@ func emitRegister(f *jen.File, m *Model) {
 
 func emitLogin(f *jen.File, m *Model) {
 	handlerDoc(f, m, "Login", "POST "+m.Route("/login"),
-		"It answers a new token pair. An unknown "+m.IdentityJSON+", a wrong password and a disabled",
+		"It answers a new token pair. An unknown "+m.IdentityJSON()+", a wrong password and a disabled",
 		"account get the same answer after the same hashing work, so that the",
 		"endpoint tells an attacker nothing about which accounts exist.")
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
 		storeContext(),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(
-			jen.Id("ctx"), jen.Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField))),
+			jen.Id("ctx"), jen.Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField()))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
 			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("in").Dot("Password")),
 			writeProblem(jen.Id("errInvalidCredentials").Call()),
@@ -350,7 +350,7 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 	)
 	f.Line()
 	f.Func().Id("errInvalidCredentials").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidCredentials"), jen.Lit("the "+m.IdentityJSON+" or password is wrong"), jen.False())),
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidCredentials"), jen.Lit("the "+m.IdentityJSON()+" or password is wrong"), jen.False())),
 	)
 	f.Line()
 	f.Func().Id("errInvalidRefreshToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(

@@ -6,7 +6,7 @@ import (
 	"github.com/dave/jennifer/jen"
 )
 
-// sample identities the generated tests and docs use.
+// SampleIdentity is the identity the generated tests and docs use.
 func (m *Model) SampleIdentity() string {
 	if m.Identity == "email" {
 		return "ada@example.com"
@@ -74,7 +74,7 @@ func testFunc(f *jen.File, name, doc string, body ...jen.Code) {
 
 // credsJSON is the map literal {identity: id, "password": pw}.
 func credsJSON(m *Model, id, pw jen.Code) *jen.Statement {
-	return jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit(m.IdentityJSON): id, jen.Lit("password"): pw})
+	return jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit(m.IdentityJSON()): id, jen.Lit("password"): pw})
 }
 
 func emitTestHelpers(f *jen.File, m *Model) {
@@ -223,8 +223,8 @@ func emitTestLifecycle(f *jen.File, m *Model) {
 		jen.Id("reg").Op(":=").Add(post(m.Route("/register"), credsJSON(m, jen.Lit(upper), jen.Id("testPassword")))),
 		jen.If(jen.Id("reg").Dot("status").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(tcall("Fatalf", jen.Lit("register: %d %s"), jen.Id("reg").Dot("status"), jen.Id("reg").Dot("body"))),
 		jen.Id("user").Op(":=").Id("reg").Dot("fields").Call(jen.Id("t")),
-		jen.If(jen.Id("user").Index(jen.Lit(m.IdentityJSON)).Op("!=").Lit(m.SampleIdentity()).Op("||").Id("user").Index(jen.Lit("id")).Op("==").Lit("")).Block(
-			tcall("Errorf", jen.Lit("registered user = %v, want the normalised "+m.IdentityJSON+" and an id"), jen.Id("user")),
+		jen.If(jen.Id("user").Index(jen.Lit(m.IdentityJSON())).Op("!=").Lit(m.SampleIdentity()).Op("||").Id("user").Index(jen.Lit("id")).Op("==").Lit("")).Block(
+			tcall("Errorf", jen.Lit("registered user = %v, want the normalised "+m.IdentityJSON()+" and an id"), jen.Id("user")),
 		),
 		jen.If(jen.Qual("bytes", "Contains").Call(jen.Id("reg").Dot("body"), jen.Index().Byte().Call(jen.Lit("argon2"))).Op("||").Qual("bytes", "Contains").Call(jen.Id("reg").Dot("body"), jen.Index().Byte().Call(jen.Id("testPassword")))).Block(
 			tcall("Errorf", jen.Lit("register leaks the password or its hash: %s"), jen.Id("reg").Dot("body")),
@@ -277,20 +277,20 @@ func emitTestLogoutWithAccessToken(f *jen.File, m *Model) {
 
 func emitTestRegisterRejects(f *jen.File, m *Model) {
 	valid := func(id string) string {
-		return `{"` + m.IdentityJSON + `":"` + id + `","password":"` + testPassword + `"}`
+		return `{"` + m.IdentityJSON() + `":"` + id + `","password":"` + testPassword + `"}`
 	}
 	cases := []struct {
 		name, ctype, body string
 		status, code      string
 	}{
-		{"malformed JSON", "application/json", `{"` + m.IdentityJSON + `":`, "StatusBadRequest", "malformed_body"},
+		{"malformed JSON", "application/json", `{"` + m.IdentityJSON() + `":`, "StatusBadRequest", "malformed_body"},
 		{"trailing data", "application/json", valid(m.sampleOther()) + `{}`, "StatusBadRequest", "malformed_body"},
 		{"wrong content type", "text/plain", valid(m.sampleOther()), "StatusUnsupportedMediaType", "unsupported_media_type"},
 		{"no content type", "", valid(m.sampleOther()), "StatusUnsupportedMediaType", "unsupported_media_type"},
 		{"empty object", "application/json", `{}`, "StatusUnprocessableEntity", "validation_failed"},
-		{"invalid " + m.IdentityJSON, "application/json", valid(m.invalidIdentity()), "StatusUnprocessableEntity", "validation_failed"},
-		{"non-ASCII " + m.IdentityJSON, "application/json", valid("ädä" + m.SampleIdentity()[3:]), "StatusUnprocessableEntity", "validation_failed"},
-		{"short password", "application/json", `{"` + m.IdentityJSON + `":"` + m.sampleOther() + `","password":"short"}`, "StatusUnprocessableEntity", "validation_failed"},
+		{"invalid " + m.IdentityJSON(), "application/json", valid(m.invalidIdentity()), "StatusUnprocessableEntity", "validation_failed"},
+		{"non-ASCII " + m.IdentityJSON(), "application/json", valid("ädä" + m.SampleIdentity()[3:]), "StatusUnprocessableEntity", "validation_failed"},
+		{"short password", "application/json", `{"` + m.IdentityJSON() + `":"` + m.sampleOther() + `","password":"short"}`, "StatusUnprocessableEntity", "validation_failed"},
 		{"duplicate in other letter case", "application/json", valid(strings.ToUpper(m.SampleIdentity())), "StatusConflict", "identity_taken"},
 	}
 	var rows []jen.Code
@@ -298,7 +298,7 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 		rows = append(rows, jen.Values(jen.Lit(c.name), jen.Lit(c.ctype), jen.Lit(c.body), jen.Qual(pkgHTTP, c.status), jen.Lit(c.code)))
 	}
 	rows = append(rows, jen.Values(jen.Lit("body over 1 MiB"), jen.Lit("application/json"),
-		jen.Lit(`{"`+m.IdentityJSON+`":"`).Op("+").Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(2<<20)).Op("+").Lit(`"}`),
+		jen.Lit(`{"`+m.IdentityJSON()+`":"`).Op("+").Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(2<<20)).Op("+").Lit(`"}`),
 		jen.Qual(pkgHTTP, "StatusRequestEntityTooLarge"), jen.Lit("body_too_large")))
 	testFunc(f, "TestRegisterRejects", "TestRegisterRejects sends bad registrations: each gets its problem, and none\n// creates an account.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
@@ -499,7 +499,7 @@ func emitTestCleanup(f *jen.File, m *Model) {
 		tcall("Helper"),
 		jen.Id("u").Op(":=").Id("User").Values(fields(
 			"ID", jen.Id("newID").Call(),
-			m.IdentityField, jen.Lit(m.SampleIdentity()),
+			m.IdentityField(), jen.Lit(m.SampleIdentity()),
 			"PasswordHash", jen.Lit("unused"),
 			"Active", jen.True(),
 			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call(),

@@ -37,7 +37,7 @@ func Generate(req Request) ([]File, error) {
 	if req.Version == DevelVersion && req.Source == "" {
 		return nil, fmt.Errorf("authgen runs from a checkout but cannot find it: set AUTHGEN_SOURCE to the checkout directory")
 	}
-	m := newModel(req.Options, req.Target, req.Version)
+	m := newModel(req.Options, req.Target)
 	var files []File
 	for _, s := range plan(m, req.NewModule) {
 		data, err := s.render(m)

@@ -10,13 +10,10 @@ import (
 type Model struct {
 	Options
 	Target    Target
-	Version   string // authgen's version, "(devel)" from a checkout
 	PkgPath   string // import path of the generated package
 	PkgName   string
 	Framework Framework
 	Storage   Storage
-	// Identity names the login field: "Email" in Go, "email" in JSON and SQL.
-	IdentityField, IdentityJSON string
 }
 
 // RuntimeModule is the module path of the shared runtime.
@@ -30,20 +27,22 @@ const (
 	pkgHTTPAuth = RuntimeModule + "/httpauth"
 )
 
-func newModel(o Options, t Target, version string) *Model {
-	m := &Model{
-		Options:      o,
-		Target:       t,
-		Version:      version,
-		PkgPath:      t.Module + "/" + o.Package,
-		PkgName:      path.Base(o.Package),
-		Framework:    frameworks[o.Framework],
-		Storage:      storages[o.Storage],
-		IdentityJSON: o.Identity,
+func newModel(o Options, t Target) *Model {
+	return &Model{
+		Options:   o,
+		Target:    t,
+		PkgPath:   t.Module + "/" + o.Package,
+		PkgName:   path.Base(o.Package),
+		Framework: frameworks[o.Framework],
+		Storage:   storages[o.Storage],
 	}
-	m.IdentityField = strings.ToUpper(o.Identity[:1]) + o.Identity[1:]
-	return m
 }
+
+// IdentityJSON names the login field in JSON and SQL: "email".
+func (m *Model) IdentityJSON() string { return m.Identity }
+
+// IdentityField names the login field in Go: "Email".
+func (m *Model) IdentityField() string { return strings.ToUpper(m.Identity[:1]) + m.Identity[1:] }
 
 // Route is the full path of an endpoint, e.g. Route("/login") = "/auth/login".
 func (m *Model) Route(p string) string { return m.Prefix + p }

@@ -28,7 +28,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	f.Type().Id("MemoryStore").Struct(
 		jen.Id("mu").Qual("sync", "Mutex"),
 		jen.Id("users").Map(jen.String()).Id("User").Comment("by ID"),
-		jen.Id("ids").Map(jen.String()).String().Comment("user ID by normalised "+m.IdentityJSON),
+		jen.Id("ids").Map(jen.String()).String().Comment("user ID by normalised "+m.IdentityJSON()),
 		jen.Id("tokens").Map(jen.String()).Qual(pkgRefresh, "Record").Comment("by digest"),
 	)
 	f.Line()
@@ -50,13 +50,13 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	ctx := jen.Id("_").Qual(pkgContext, "Context")
 	userErr := []jen.Code{jen.Id("User"), jen.Error()}
 	method("CreateUser implements Store.", "CreateUser", []jen.Code{ctx, jen.Id("u").Id("User")}, []jen.Code{jen.Error()},
-		jen.If(jen.List(jen.Id("_"), jen.Id("taken")).Op(":=").Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField)), jen.Id("taken")).Block(jen.Return(jen.Id("ErrDuplicate"))),
+		jen.If(jen.List(jen.Id("_"), jen.Id("taken")).Op(":=").Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField())), jen.Id("taken")).Block(jen.Return(jen.Id("ErrDuplicate"))),
 		jen.Id("s").Dot("users").Index(jen.Id("u").Dot("ID")).Op("=").Id("u"),
-		jen.Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField)).Op("=").Id("u").Dot("ID"),
+		jen.Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField())).Op("=").Id("u").Dot("ID"),
 		jen.Return(jen.Nil()),
 	)
-	method(m.userByIdentity()+" implements Store.", m.userByIdentity(), []jen.Code{ctx, jen.Id(m.IdentityJSON).String()}, userErr,
-		jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Id("s").Dot("ids").Index(jen.Id(m.IdentityJSON)),
+	method(m.userByIdentity()+" implements Store.", m.userByIdentity(), []jen.Code{ctx, jen.Id(m.IdentityJSON()).String()}, userErr,
+		jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Id("s").Dot("ids").Index(jen.Id(m.IdentityJSON())),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
 		jen.Return(jen.Id("s").Dot("users").Index(jen.Id("id")), jen.Nil()),
 	)

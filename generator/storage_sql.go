@@ -54,7 +54,7 @@ func (s sqlStore) params(n int) string {
 }
 
 func (s sqlStore) userColumns() string {
-	return "id, " + s.m.IdentityJSON + ", password_hash, active, created_at"
+	return "id, " + s.m.IdentityJSON() + ", password_hash, active, created_at"
 }
 
 const refreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr"
@@ -77,25 +77,25 @@ func (s sqlStore) emitQueries(f *jen.File) {
 
 	createBody := []jen.Code{
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn("INSERT INTO users ("+s.userColumns()+") VALUES ("+s.params(5)+")",
-			jen.Id("u").Dot("ID"), jen.Id("u").Dot(m.IdentityField), jen.Id("u").Dot("PasswordHash"), jen.Id("u").Dot("Active"), s.timeArg(jen.Id("u").Dot("CreatedAt")))),
+			jen.Id("u").Dot("ID"), jen.Id("u").Dot(m.IdentityField()), jen.Id("u").Dot("PasswordHash"), jen.Id("u").Dot("Active"), s.timeArg(jen.Id("u").Dot("CreatedAt")))),
 	}
 	createBody = append(createBody, s.uniqueViolation()...)
 	createBody = append(createBody, jen.Return(jen.Err()))
 	method("CreateUser implements Store.", "CreateUser", []jen.Code{ctxParam(), jen.Id("u").Id("User")}, jen.Error(), createBody...)
 
-	where := m.IdentityJSON + " = " + s.param(1)
+	where := m.IdentityJSON() + " = " + s.param(1)
 	if s.foldCase {
-		where = "lower(" + m.IdentityJSON + ") = lower(" + s.param(1) + ")"
+		where = "lower(" + m.IdentityJSON() + ") = lower(" + s.param(1) + ")"
 	}
 	for _, q := range []struct{ name, param, where string }{
-		{m.userByIdentity(), m.IdentityJSON, where},
+		{m.userByIdentity(), m.IdentityJSON(), where},
 		{"UserByID", "id", "id = " + s.param(1)},
 	} {
 		method(q.name+" implements Store.", q.name, []jen.Code{ctxParam(), jen.Id(q.param).String()}, jen.Params(jen.Id("User"), jen.Error()),
 			jen.Var().Id("u").Id("User"),
 			jen.Var().Id("created").Add(s.timeType()),
 			jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT "+s.userColumns()+" FROM users WHERE "+q.where), jen.Id(q.param)).Dot("Scan").Call(
-				jen.Op("&").Id("u").Dot("ID"), jen.Op("&").Id("u").Dot(m.IdentityField), jen.Op("&").Id("u").Dot("PasswordHash"), jen.Op("&").Id("u").Dot("Active"), jen.Op("&").Id("created")),
+				jen.Op("&").Id("u").Dot("ID"), jen.Op("&").Id("u").Dot(m.IdentityField()), jen.Op("&").Id("u").Dot("PasswordHash"), jen.Op("&").Id("u").Dot("Active"), jen.Op("&").Id("created")),
 			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
 			jen.Id("u").Dot("CreatedAt").Op("=").Add(s.timeOf(jen.Id("created"))),
 			jen.Return(jen.Id("u"), jen.Err()),

@@ -22,7 +22,7 @@ import (
 // to add after the router is created, and the imports they need. init
 // prints it, or with --wire inserts it with Wire.
 func Wiring(req Request, router string) (code string, imports []string) {
-	m := newModel(req.Options, req.Target, req.Version)
+	m := newModel(req.Options, req.Target)
 	code = fmt.Sprintf(`authService, err := %[1]s.FromEnv(context.Background())
 if err != nil {
 	log.Fatalf("auth: %%v", err)
@@ -48,7 +48,7 @@ func (e *WireError) Error() string { return e.Reason }
 // refuses middleware after routes). It loads the package with go/packages
 // to know the variables' types. The file is returned, not written.
 func Wire(req Request, file string) (router string, src []byte, err error) {
-	m := newModel(req.Options, req.Target, req.Version)
+	m := newModel(req.Options, req.Target)
 	abs, err := filepath.Abs(file)
 	if err != nil {
 		return "", nil, err
