@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -140,20 +138,8 @@ func TestNewServiceServes(t *testing.T) {
 		t.Fatalf("started with a short secret: %v\n%s", err, out)
 	}
 
-	port := freePort(t)
-	base := "http://127.0.0.1:" + port
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	cmd = exec.CommandContext(ctx, bin)
-	cmd.Dir = svc
-	cmd.Env = append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "AUTH_JWT_SECRET="+strings.Repeat("s", 48), "AUTH_DATABASE_PATH="+filepath.Join(root, "auth.db"))
-	logs := new(lockedBuffer)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
-	waitReady(t, base)
+	server := start(t, bin, []string{"AUTH_JWT_SECRET=" + strings.Repeat("s", 48), "AUTH_DATABASE_PATH=" + filepath.Join(root, "auth.db")})
+	base, logs := server.base, server.logs
 
 	// AUTH.md's walk-through runs as written against the live service.
 	if out := runWalkthrough(t, filepath.Join(svc, "internal", "auth", "AUTH.md"), base+"/auth"); !strings.Contains(out, "session walked through") {
@@ -165,12 +151,11 @@ func TestNewServiceServes(t *testing.T) {
 		t.Fatalf("register: %d %s\n%s", code, body, logs.String())
 	}
 	code, body := request(t, "POST", base+"/auth/login", creds, "")
-	var tk struct{ AccessToken, RefreshToken string }
-	json.Unmarshal([]byte(strings.NewReplacer("access_token", "AccessToken", "refresh_token", "RefreshToken").Replace(body)), &tk)
-	if code != 200 || tk.AccessToken == "" {
+	access := jsonField(body, "access_token")
+	if code != 200 || access == "" {
 		t.Fatalf("login: %d %s", code, body)
 	}
-	if code, body := request(t, "GET", base+"/hello", "", tk.AccessToken); code != 200 || !strings.HasPrefix(body, "hello, ") {
+	if code, body := request(t, "GET", base+"/hello", "", access); code != 200 || !strings.HasPrefix(body, "hello, ") {
 		t.Fatalf("hello: %d %s", code, body)
 	}
 	if code, _ := request(t, "GET", base+"/hello", "", ""); code != 401 {
@@ -178,13 +163,61 @@ func TestNewServiceServes(t *testing.T) {
 	}
 
 	// SIGINT shuts the service down gracefully, with exit status 0.
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
+	if err := server.stop(); err != nil {
 		t.Errorf("graceful shutdown: %v\n%s", err, logs.String())
 	}
-	if strings.Contains(logs.String(), "correct horse") || strings.Contains(logs.String(), tk.AccessToken) {
+	if strings.Contains(logs.String(), "correct horse") || strings.Contains(logs.String(), access) {
 		t.Errorf("the service logged a secret:\n%s", logs.String())
 	}
+}
+
+// running is a generated service's binary started on a loopback port.
+type running struct {
+	base string
+	cmd  *exec.Cmd
+	logs *lockedBuffer
+}
+
+func start(t *testing.T, bin string, env []string) *running {
+	t.Helper()
+	r := launch(t, bin, env)
+	waitReady(t, r.base)
+	return r
+}
+
+// launch starts the binary without waiting for it to listen.
+func launch(t *testing.T, bin string, env []string) *running {
+	t.Helper()
+	port := freePort(t)
+	cmd := exec.Command(bin)
+	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...)
+	r := &running{base: "http://127.0.0.1:" + port, cmd: cmd, logs: new(lockedBuffer)}
+	cmd.Stdout, cmd.Stderr = r.logs, r.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.stop() })
+	return r
+}
+
+// stop shuts the service down gracefully (SIGINT) and returns how it exited.
+func (r *running) stop() error {
+	if r.cmd.ProcessState != nil {
+		return nil
+	}
+	r.cmd.Process.Signal(os.Interrupt)
+	return r.cmd.Wait()
+}
+
+type session struct{ access, refresh string }
+
+func login(t *testing.T, base string) session {
+	t.Helper()
+	code, body := request(t, "POST", base+"/auth/login", `{"email":"ada@example.com","password":"`+confPassword+`"}`, "")
+	if code != 200 {
+		t.Fatalf("login: %d %s", code, body)
+	}
+	return session{jsonField(body, "access_token"), jsonField(body, "refresh_token")}
 }
 
 // lockedBuffer collects a child's output while the test reads it.

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,25 +44,15 @@ func TestInitExistingServices(t *testing.T) {
 			bin := filepath.Join(t.TempDir(), "svc")
 			goCmd(t, dir, "build", "-o", bin, ".")
 
-			port := freePort(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			cmd := exec.CommandContext(ctx, bin)
-			cmd.Env = append(os.Environ(), "PORT="+port, "AUTH_JWT_SECRET="+confSecret, "AUTH_DATABASE_PATH="+filepath.Join(t.TempDir(), "auth.db"))
-			logs := new(lockedBuffer)
-			cmd.Stdout, cmd.Stderr = logs, logs
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { cancel(); cmd.Wait() }()
-			base := "http://127.0.0.1:" + port
-			waitReady(t, base)
+			svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")})
+			base := svc.base
 
 			if code, body := request(t, "GET", base+s.route, "", ""); code != 200 || strings.TrimSpace(body) != s.want {
 				t.Errorf("existing route %s: %d %s", s.route, code, body)
 			}
 			creds := `{"email":"ada@example.com","password":"correct horse battery staple"}`
 			if code, body := request(t, "POST", base+"/auth/register", creds, ""); code != 201 {
-				t.Fatalf("register: %d %s\n%s", code, body, logs.String())
+				t.Fatalf("register: %d %s\n%s", code, body, svc.logs.String())
 			}
 			code, body := request(t, "POST", base+"/auth/login", creds, "")
 			var tk struct {

@@ -53,54 +53,6 @@ func serviceEnv(t *testing.T, name, storage string) []string {
 	return env
 }
 
-// running is a generated service's binary started on a loopback port.
-type running struct {
-	base string
-	cmd  *exec.Cmd
-	logs *lockedBuffer
-}
-
-func start(t *testing.T, bin string, env []string) *running {
-	t.Helper()
-	r := launch(t, bin, env)
-	waitReady(t, r.base)
-	return r
-}
-
-// launch starts the binary without waiting for it to listen.
-func launch(t *testing.T, bin string, env []string) *running {
-	t.Helper()
-	port := freePort(t)
-	cmd := exec.Command(bin)
-	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...)
-	r := &running{base: "http://127.0.0.1:" + port, cmd: cmd, logs: new(lockedBuffer)}
-	cmd.Stdout, cmd.Stderr = r.logs, r.logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { r.stop() })
-	return r
-}
-
-// stop shuts the service down gracefully and waits for it.
-func (r *running) stop() {
-	if r.cmd.ProcessState == nil {
-		r.cmd.Process.Signal(os.Interrupt)
-		r.cmd.Wait()
-	}
-}
-
-type session struct{ access, refresh string }
-
-func login(t *testing.T, base string) session {
-	t.Helper()
-	code, body := request(t, "POST", base+"/auth/login", `{"email":"ada@example.com","password":"`+confPassword+`"}`, "")
-	if code != 200 {
-		t.Fatalf("login: %d %s", code, body)
-	}
-	return session{jsonField(body, "access_token"), jsonField(body, "refresh_token")}
-}
-
 // TestRestartKeepsState stops and restarts the built service between
 // requests: users and live refresh tokens survive on every durable store.
 func TestRestartKeepsState(t *testing.T) {
