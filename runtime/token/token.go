@@ -12,8 +12,10 @@ package token
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -41,6 +43,7 @@ var (
 	ErrInvalid   = errors.New("token: invalid access token")
 	ErrTooLong   = fmt.Errorf("%w: longer than %d bytes", ErrInvalid, MaxLength)
 	ErrWrongType = fmt.Errorf("%w: typ header is not %q", ErrInvalid, Type)
+	ErrRevoked   = fmt.Errorf("%w: revoked", ErrInvalid)
 )
 
 // Config describes how tokens are signed and what a valid token must say.
@@ -60,6 +63,13 @@ type Config struct {
 	Leeway time.Duration
 	// Now returns the current time; nil means time.Now. Tests inject a clock.
 	Now func() time.Time
+	// CacheSize bounds the cache of verified tokens (see Verify); zero means
+	// DefaultCacheSize, a negative value turns the cache off.
+	CacheSize int
+	// Revoked, when set, is asked about every token that passes all other
+	// checks, cached or not; returning true rejects it. Services use it to end
+	// sessions before their access tokens expire.
+	Revoked func(*Claims) bool
 }
 
 // Claims are the claims of an access token.
@@ -75,7 +85,12 @@ type Tokens struct {
 	method jwt.SigningMethod
 	key    []byte
 	cfg    Config
-	parser *jwt.Parser
+	// header is the encoded JOSE header Issue writes; tokens that carry it
+	// byte for byte take the fast path of Verify.
+	header    string
+	parser    *jwt.Parser
+	validator *jwt.Validator
+	cache     *cache
 }
 
 // New checks cfg and returns a Tokens ready for use.
@@ -102,8 +117,7 @@ func New(cfg Config) (*Tokens, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	t := &Tokens{method: method, key: cfg.Secret, cfg: cfg}
-	t.parser = jwt.NewParser(
+	checks := []jwt.ParserOption{
 		jwt.WithValidMethods([]string{method.Alg()}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
@@ -111,8 +125,29 @@ func New(cfg Config) (*Tokens, error) {
 		jwt.WithAudience(cfg.Audience),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(cfg.Now),
-	)
-	return t, nil
+	}
+	header, err := encodeHeader(method)
+	if err != nil {
+		return nil, err
+	}
+	return &Tokens{
+		method:    method,
+		key:       cfg.Secret,
+		cfg:       cfg,
+		header:    header,
+		parser:    jwt.NewParser(checks...),
+		validator: jwt.NewValidator(checks...),
+		cache:     newCache(cfg.CacheSize),
+	}, nil
+}
+
+// encodeHeader encodes the header exactly as golang-jwt does when Issue signs.
+func encodeHeader(method jwt.SigningMethod) (string, error) {
+	b, err := json.Marshal(map[string]string{"alg": method.Alg(), "typ": Type})
+	if err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
 }
 
 var hmacMethods = map[string]*jwt.SigningMethodHMAC{
@@ -154,23 +189,96 @@ func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
 }
 
 // Verify parses raw and returns its claims when every check passes. Any
-// failure, whatever its cause, is an error wrapping ErrInvalid.
+// failure, whatever its cause, is an error wrapping ErrInvalid. The claims are
+// the caller's to read; their Audience slice is shared and must not change.
+//
+// The first time a token is seen, Verify checks its signature with
+// golang-jwt's signing method and decodes the claims on a lean path when the
+// token has exactly the shape Issue writes, and with golang-jwt's parser
+// otherwise. It then remembers the verified claims, so that the same token
+// seen again costs a map lookup; the time, issuer, audience and revocation
+// checks run on every call either way.
 func (t *Tokens) Verify(raw string) (*Claims, error) {
 	if len(raw) > MaxLength {
 		return nil, ErrTooLong
 	}
-	claims := new(Claims)
-	_, err := t.parser.ParseWithClaims(raw, claims, t.keyFor)
+	claims := t.cache.get(raw)
+	if claims == nil {
+		var err error
+		if claims, err = t.verifyFresh(raw); err != nil {
+			return nil, err
+		}
+		t.cache.put(raw, claims, expiredBefore(t.cfg.Now(), t.cfg.Leeway))
+	} else if err := t.validate(claims); err != nil {
+		return nil, err
+	}
+	c := *claims
+	return &c, nil
+}
+
+// verifyFresh verifies a token not in the cache: on the fast path when its
+// header is the one Issue writes and its claims decode there, else with
+// golang-jwt's parser. Both paths run the same signature method and the same
+// claims validator, and must agree on every input (FuzzVerifyMatchesParser).
+func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
+	header, rest, _ := strings.Cut(raw, ".")
+	payload, sig, ok := strings.Cut(rest, ".")
+	if header != t.header || !ok || strings.Contains(sig, ".") {
+		return t.verifyWithParser(raw)
+	}
+	signature, err := base64.RawURLEncoding.DecodeString(sig)
 	if err != nil {
+		return t.verifyWithParser(raw)
+	}
+	if err := t.method.Verify(raw[:len(header)+1+len(payload)], signature, t.key); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	body, err := base64.RawURLEncoding.DecodeString(payload)
+	claims := new(Claims)
+	if err != nil || !decodeClaims(string(body), claims) {
+		return t.verifyWithParser(raw)
+	}
+	if err := t.validate(claims); err != nil {
+		return nil, err
+	}
+	return claims, nil
+}
+
+// verifyWithParser is the reference path: golang-jwt's parser with every
+// check configured.
+func (t *Tokens) verifyWithParser(raw string) (*Claims, error) {
+	claims := new(Claims)
+	if _, err := t.parser.ParseWithClaims(raw, claims, t.keyFor); err != nil {
 		if errors.Is(err, ErrInvalid) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if claims.Subject == "" {
-		return nil, fmt.Errorf("%w: no subject", ErrInvalid)
+	if err := t.accept(claims); err != nil {
+		return nil, err
 	}
 	return claims, nil
+}
+
+// validate runs golang-jwt's claims validator (exp, nbf, iat, iss, aud with
+// leeway) and then the checks of accept.
+func (t *Tokens) validate(claims *Claims) error {
+	if err := t.validator.Validate(claims); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return t.accept(claims)
+}
+
+// accept holds the checks golang-jwt does not make: a subject is required,
+// and the service may have revoked the token.
+func (t *Tokens) accept(claims *Claims) error {
+	if claims.Subject == "" {
+		return fmt.Errorf("%w: no subject", ErrInvalid)
+	}
+	if t.cfg.Revoked != nil && t.cfg.Revoked(claims) {
+		return ErrRevoked
+	}
+	return nil
 }
 
 // keyFor hands out the key only for a token of the pinned family and type:

@@ -180,14 +180,79 @@ func TestSecretFromEnv(t *testing.T) {
 	}
 }
 
+// BenchmarkVerify compares the paths of Verify with golang-jwt's Parser
+// configured with the same checks. "first" cycles through more distinct
+// tokens than the cache holds, so every call verifies a token it has not seen.
 func BenchmarkVerify(b *testing.B) {
 	c := &clock{time.Unix(1_800_000_000, 0)}
-	tk := newTokens(b, c)
-	raw, _, _ := tk.Issue("user-1", "session-1")
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := tk.Verify(raw); err != nil {
-			b.Fatal(err)
+	tk := newTokens(b, c, func(cfg *token.Config) { cfg.CacheSize = 64 })
+	raws := make([]string, 1024)
+	for i := range raws {
+		raws[i], _, _ = tk.Issue("user-1", "session-1")
+	}
+	b.Run("golang-jwt", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := reference(raws[0], c.t); err != nil {
+				b.Fatal(err)
+			}
 		}
+	})
+	b.Run("first", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if _, err := tk.Verify(raws[i%len(raws)]); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
+	b.Run("again", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := tk.Verify(raws[0]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestCachedTokensAreStillChecked proves that the cache of verified tokens
+// saves only the signature work: expiry and revocation apply to a token seen
+// before, and claims handed out cannot change what the cache holds.
+func TestCachedTokensAreStillChecked(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	revoked := map[string]bool{}
+	tk := newTokens(t, c, func(cfg *token.Config) {
+		cfg.Revoked = func(claims *token.Claims) bool { return revoked[claims.SessionID] }
+	})
+	raw, _, err := tk.Issue("user-1", "s1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := tk.Verify(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first.Subject = "someone-else"
+	again, err := tk.Verify(raw)
+	if err != nil || again.Subject != "user-1" {
+		t.Fatalf("cached Verify = %+v, %v; want subject user-1", again, err)
+	}
+
+	revoked["s1"] = true
+	if _, err := tk.Verify(raw); !errors.Is(err, token.ErrRevoked) {
+		t.Errorf("revoked session: err = %v, want ErrRevoked", err)
+	}
+	revoked["s1"] = false
+
+	c.t = c.t.Add(15*time.Minute + token.DefaultLeeway - time.Second)
+	if _, err := tk.Verify(raw); err != nil {
+		t.Errorf("within leeway: %v", err)
+	}
+	c.t = c.t.Add(time.Second)
+	if _, err := tk.Verify(raw); !errors.Is(err, token.ErrInvalid) || !errors.Is(err, jwt.ErrTokenExpired) {
+		t.Errorf("expired cached token: err = %v, want ErrInvalid wrapping ErrTokenExpired", err)
 	}
 }

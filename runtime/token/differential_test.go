@@ -1,0 +1,144 @@
+package token_test
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/authgen/authgen/runtime/token"
+)
+
+// reference verifies raw the way the token package promises to: golang-jwt's
+// Parser with every check configured, written here independently of the
+// package's own code.
+func reference(raw string, now time.Time) (*token.Claims, error) {
+	if len(raw) > token.MaxLength {
+		return nil, errors.New("too long")
+	}
+	p := jwt.NewParser(
+		jwt.WithValidMethods([]string{"HS256"}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithIssuer("https://issuer.test"),
+		jwt.WithAudience("api"),
+		jwt.WithLeeway(token.DefaultLeeway),
+		jwt.WithTimeFunc(func() time.Time { return now }),
+	)
+	claims := new(token.Claims)
+	_, err := p.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+		if t.Header["typ"] != "at+jwt" {
+			return nil, errors.New("typ")
+		}
+		return secret, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if claims.Subject == "" {
+		return nil, errors.New("no subject")
+	}
+	return claims, nil
+}
+
+// signed joins an encoded header and payload with a valid HS256 signature,
+// so that the input reaches claims decoding on both paths.
+func signed(header, payload []byte) string {
+	input := base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(payload)
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(input))
+	return input + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+const canonicalHeader = `{"alg":"HS256","typ":"at+jwt"}`
+
+// FuzzVerifyMatchesParser feeds Verify and golang-jwt's Parser the same
+// tokens and fails on any disagreement about accept/reject or the claims.
+// mode picks how the two inputs become a token: 0 signs header and payload
+// as given, 1 signs payload under the header Issue writes (the fast path), 2
+// joins them unsigned as hostile text.
+func FuzzVerifyMatchesParser(f *testing.F) {
+	now := time.Unix(1_800_000_000, 0)
+	c := &clock{now}
+	issued, _, err := newTokens(f, c).Issue("user-1", "session-1")
+	if err != nil {
+		f.Fatal(err)
+	}
+	parts := [3][]byte{}
+	for i, p := range splitDots(issued) {
+		parts[i], _ = base64.RawURLEncoding.DecodeString(p)
+	}
+	payload := string(parts[1])
+	for _, seed := range []struct {
+		header, payload string
+		mode            uint8
+	}{
+		{canonicalHeader, payload, 1},
+		{canonicalHeader, payload, 0},
+		{issued[:len(issued)-1], "x", 2},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"iat":1800000000}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":[],"exp":1800000600}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":["x","api"],"exp":1800000600}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600.9}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"SUB":""}`, 1},
+		{canonicalHeader, `{"sub":"u","sub":"","iss":"https://issuer.test","aud":"api","exp":1800000600}`, 1},
+		{canonicalHeader, `{"sub":"\u0075","iss":"https://issuer.test","aud":"api","exp":01800000600}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1799999000}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600} `, 1},
+		{canonicalHeader, `null`, 1},
+		{`{"typ":"at+jwt","alg":"HS256"}`, payload, 0},
+		{`{"alg":"HS256","typ":"at+jwt","alg":"none"}`, payload, 0},
+		{`{"alg":"HS256","typ":"JWT"}`, payload, 0},
+	} {
+		f.Add([]byte(seed.header), []byte(seed.payload), seed.mode)
+	}
+	cached := newTokens(f, c)
+	f.Fuzz(func(t *testing.T, header, payload []byte, mode uint8) {
+		var raw string
+		switch mode % 3 {
+		case 0:
+			raw = signed(header, payload)
+		case 1:
+			raw = signed([]byte(canonicalHeader), payload)
+		default:
+			raw = string(header) + "." + string(payload)
+		}
+		want, wantErr := reference(raw, now)
+		fresh := newTokens(t, c, func(cfg *token.Config) { cfg.CacheSize = -1 })
+		got, err := fresh.Verify(raw)
+		agree(t, "uncached", raw, want, wantErr, got, err)
+		for range 2 { // the second call answers from the cache
+			got, err = cached.Verify(raw)
+			agree(t, "cached", raw, want, wantErr, got, err)
+		}
+	})
+}
+
+func agree(t *testing.T, path, raw string, want *token.Claims, wantErr error, got *token.Claims, err error) {
+	t.Helper()
+	switch {
+	case (err == nil) != (wantErr == nil):
+		t.Fatalf("%s Verify(%q): err = %v, golang-jwt says %v", path, raw, err, wantErr)
+	case err != nil && !errors.Is(err, token.ErrInvalid):
+		t.Fatalf("%s Verify(%q): error %v does not wrap ErrInvalid", path, raw, err)
+	case err == nil && !reflect.DeepEqual(got, want):
+		t.Fatalf("%s Verify(%q): claims\n%+v\ngolang-jwt decodes\n%+v", path, raw, got, want)
+	}
+}
+
+func splitDots(s string) []string {
+	var out []string
+	start := 0
+	for i := range len(s) {
+		if s[i] == '.' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}

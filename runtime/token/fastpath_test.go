@@ -1,0 +1,61 @@
+package token
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestIssuedTokensTakeTheFastPath guards the benchmark's premise: what Issue
+// writes is exactly what the fast path of Verify accepts without falling
+// back to golang-jwt's parser.
+func TestIssuedTokensTakeTheFastPath(t *testing.T) {
+	for _, alg := range []string{"HS256", "HS384", "HS512"} {
+		tk, err := New(Config{Algorithm: alg, Secret: []byte(strings.Repeat("k", 32)), Issuer: "iss", Audience: "aud", TTL: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, want, err := tk.Issue("user-1", "session-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.Split(raw, ".")
+		if parts[0] != tk.header {
+			t.Fatalf("%s: issued header %q, fast path expects %q", alg, parts[0], tk.header)
+		}
+		body, _ := base64.RawURLEncoding.DecodeString(parts[1])
+		var got Claims
+		if !decodeClaims(string(body), &got) {
+			t.Fatalf("%s: lean decoder refuses the issued claims %s", alg, body)
+		}
+		if got.Subject != want.Subject || got.ID != want.ID || got.SessionID != want.SessionID ||
+			!got.ExpiresAt.Equal(want.ExpiresAt.Time) || len(got.Audience) != 1 || got.Audience[0] != "aud" {
+			t.Errorf("%s: lean decoder gave %+v, issued %+v", alg, got, want)
+		}
+	}
+}
+
+func TestCacheStaysBounded(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	tk, err := New(Config{Algorithm: "HS256", Secret: []byte(strings.Repeat("k", 32)), Issuer: "iss", Audience: "aud",
+		TTL: time.Minute, CacheSize: 64, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 1000 {
+		raw, _, err := tk.Issue("user-1", "s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tk.Verify(raw); err != nil {
+			t.Fatal(err)
+		}
+		if n := tk.cache.len(); n > 64 {
+			t.Fatalf("cache holds %d tokens, bound is 64", n)
+		}
+	}
+	if n := tk.cache.len(); n < 48 {
+		t.Errorf("cache holds %d tokens after 1000 verifications: eviction drops too much", n)
+	}
+}

@@ -1,0 +1,177 @@
+package token
+
+import (
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// decodeClaims is the fast path's claims decoder. It accepts only the compact
+// form Issue writes (encoding/json output: no whitespace, the known claim names
+// once each, printable-ASCII strings without escapes, non-negative integer
+// dates) and reports false for anything else, so that the caller hands the
+// token to golang-jwt's parser instead. On what it accepts it must produce
+// exactly what encoding/json would; FuzzVerifyMatchesParser holds it to that.
+func decodeClaims(s string, c *Claims) bool {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return false
+	}
+	if s == "{}" {
+		return true
+	}
+	var seen uint8
+	for i := 1; ; {
+		name, next, ok := leanString(s, i)
+		if !ok || next >= len(s) || s[next] != ':' {
+			return false
+		}
+		bit := claimBit(name)
+		if bit == 0 || seen&bit != 0 {
+			return false // unknown (or differently cased) claim, or a duplicate
+		}
+		seen |= bit
+		if i, ok = decodeClaim(s, next+1, name, c); !ok || i >= len(s) {
+			return false
+		}
+		switch {
+		case s[i] == '}':
+			return i == len(s)-1
+		case s[i] != ',':
+			return false
+		}
+		i++
+	}
+}
+
+// decodeClaim decodes the value of claim name starting at s[i] and returns
+// the index after it.
+func decodeClaim(s string, i int, name string, c *Claims) (int, bool) {
+	var (
+		str string
+		ok  bool
+	)
+	switch name {
+	case "exp", "nbf", "iat":
+		var n int64
+		if n, i, ok = leanInt(s, i); !ok {
+			return 0, false
+		}
+		date := jwt.NewNumericDate(time.Unix(n, 0))
+		switch name {
+		case "exp":
+			c.ExpiresAt = date
+		case "nbf":
+			c.NotBefore = date
+		default:
+			c.IssuedAt = date
+		}
+		return i, true
+	case "aud":
+		return leanAudience(s, i, c)
+	}
+	if str, i, ok = leanString(s, i); !ok {
+		return 0, false
+	}
+	switch name {
+	case "iss":
+		c.Issuer = str
+	case "sub":
+		c.Subject = str
+	case "jti":
+		c.ID = str
+	default:
+		c.SessionID = str
+	}
+	return i, true
+}
+
+// leanAudience decodes "aud" as a string or an array of strings, the two
+// forms jwt.ClaimStrings accepts; an empty array leaves it nil, as there.
+func leanAudience(s string, i int, c *Claims) (int, bool) {
+	if i < len(s) && s[i] == '"' {
+		str, next, ok := leanString(s, i)
+		if ok {
+			c.Audience = jwt.ClaimStrings{str}
+		}
+		return next, ok
+	}
+	if i >= len(s) || s[i] != '[' {
+		return 0, false
+	}
+	i++
+	if i < len(s) && s[i] == ']' {
+		return i + 1, true
+	}
+	var aud jwt.ClaimStrings
+	for {
+		str, next, ok := leanString(s, i)
+		if !ok || next >= len(s) {
+			return 0, false
+		}
+		aud = append(aud, str)
+		switch s[next] {
+		case ']':
+			c.Audience = aud
+			return next + 1, true
+		case ',':
+			i = next + 1
+		default:
+			return 0, false
+		}
+	}
+}
+
+func claimBit(name string) uint8 {
+	switch name {
+	case "iss":
+		return 1 << 0
+	case "sub":
+		return 1 << 1
+	case "aud":
+		return 1 << 2
+	case "exp":
+		return 1 << 3
+	case "nbf":
+		return 1 << 4
+	case "iat":
+		return 1 << 5
+	case "jti":
+		return 1 << 6
+	case "sid":
+		return 1 << 7
+	}
+	return 0
+}
+
+// leanString reads a JSON string at s[i] made only of printable ASCII other
+// than the quote and the backslash: the strings whose decoding is the bytes
+// between the quotes.
+func leanString(s string, i int) (string, int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return "", 0, false
+	}
+	for j := i + 1; j < len(s); j++ {
+		switch b := s[j]; {
+		case b == '"':
+			return s[i+1 : j], j + 1, true
+		case b < 0x20 || b > 0x7e || b == '\\':
+			return "", 0, false
+		}
+	}
+	return "", 0, false
+}
+
+// leanInt reads a JSON integer of at most 15 digits at s[i]: no sign, no
+// fraction, no exponent, no leading zero. Below 2^53 a float64 holds it
+// exactly, so it means what jwt.NumericDate's own decoding makes of it.
+func leanInt(s string, i int) (int64, int, bool) {
+	var n int64
+	j := i
+	for ; j < len(s) && s[j] >= '0' && s[j] <= '9'; j++ {
+		n = n*10 + int64(s[j]-'0')
+	}
+	if digits := j - i; digits == 0 || digits > 15 || (digits > 1 && s[i] == '0') {
+		return 0, 0, false
+	}
+	return n, j, true
+}
