@@ -60,7 +60,7 @@ func (e Extractor) Extract(r *http.Request) (string, error) {
 		return "", ErrUnknownScheme
 	}
 	token = strings.TrimLeft(token, " ")
-	if token == "" || strings.ContainsAny(token, " \t") {
+	if token == "" || strings.IndexByte(token, ' ') >= 0 || strings.IndexByte(token, '\t') >= 0 {
 		return "", ErrMalformed
 	}
 	return token, nil

@@ -1,26 +1,41 @@
 package token
 
 import (
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // DefaultCacheSize is the number of verified tokens a Tokens remembers when
 // Config.CacheSize is zero: enough for the access tokens of a few thousand
-// active clients, at most a few MiB.
+// active clients, a few MiB at most.
 const DefaultCacheSize = 4096
 
-// cache remembers the claims of tokens whose signature and decoding have
-// been checked, keyed by the exact token text, so that a client reusing its
-// access token pays for a map lookup instead of an HMAC and a JSON decode.
-// Only the signature work is saved: Verify still validates the times, issuer,
-// audience and revocation of a cached token on every request. Only verified
+// cache remembers the claims of tokens that passed every check, keyed by the
+// exact token text, so that a client reusing its access token pays for a map
+// lookup instead of an HMAC and a JSON decode. Only that work is saved: each
+// entry keeps the window in which its token is valid, checked against the
+// clock on every hit, and revocation is asked on every call. Only verified
 // tokens enter, so an attacker cannot fill it with garbage.
+//
+// It holds two generations of at most max/2 tokens each: when the current
+// one is full it becomes the previous one and the oldest is dropped whole, so
+// that eviction costs no per-entry work and tokens in use (found in the
+// previous generation and promoted) survive it.
 type cache struct {
-	mu      sync.RWMutex
-	entries map[string]*Claims
-	max     int
+	mu       sync.RWMutex
+	current  map[string]*entry
+	previous map[string]*entry
+	perGen   int
+}
+
+// entry is a verified token: its claims, and the instants from which and
+// until which its time claims (nbf, iat, exp, with leeway) let it pass.
+type entry struct {
+	claims    *Claims
+	notBefore time.Time // valid when !now.Before(notBefore)
+	notAfter  time.Time // valid when now.Before(notAfter)
 }
 
 func newCache(size int) *cache {
@@ -30,43 +45,38 @@ func newCache(size int) *cache {
 	if size == 0 {
 		size = DefaultCacheSize
 	}
-	return &cache{entries: make(map[string]*Claims), max: size}
+	perGen := max(size/2, 1)
+	return &cache{current: make(map[string]*entry, perGen), perGen: perGen}
 }
 
-func (c *cache) get(raw string) *Claims {
+func (c *cache) get(raw string) *entry {
 	if c == nil {
 		return nil
 	}
 	c.mu.RLock()
-	claims := c.entries[raw]
+	e, ok := c.current[raw]
+	if !ok {
+		e = c.previous[raw]
+	}
 	c.mu.RUnlock()
-	return claims
+	if e != nil && !ok {
+		c.put(raw, e)
+	}
+	return e
 }
 
-// put remembers claims for raw. When the cache is full it first forgets the
-// expired tokens, then arbitrary ones (map order is random), until a quarter
-// of it is free: amortised, each put costs O(1).
-func (c *cache) put(raw string, claims *Claims, expired func(*Claims) bool) {
+// put remembers e for raw. The key shares memory with raw, which Verify
+// bounds to MaxLength bytes.
+func (c *cache) put(raw string, e *entry) {
 	if c == nil {
 		return
 	}
-	raw = strings.Clone(raw) // raw may share memory with a much larger header
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= c.max {
-		for k, e := range c.entries {
-			if expired(e) {
-				delete(c.entries, k)
-			}
-		}
-		for k := range c.entries {
-			if len(c.entries) <= c.max*3/4 {
-				break
-			}
-			delete(c.entries, k)
-		}
+	if len(c.current) >= c.perGen {
+		c.previous, c.current = c.current, make(map[string]*entry, c.perGen)
 	}
-	c.entries[raw] = claims
+	c.current[raw] = e
 }
 
 func (c *cache) len() int {
@@ -75,12 +85,29 @@ func (c *cache) len() int {
 	}
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	return len(c.entries)
+	return len(c.current) + len(c.previous)
 }
 
-// expiredBefore reports whether claims expired before now, leeway included.
-func expiredBefore(now time.Time, leeway time.Duration) func(*Claims) bool {
-	return func(c *Claims) bool {
-		return c.ExpiresAt == nil || !now.Before(c.ExpiresAt.Add(leeway))
+// newEntry computes the validity window of claims that golang-jwt's
+// validator has just accepted, applying its rules: exp is exclusive, nbf and
+// iat inclusive, each widened by leeway.
+func newEntry(claims *Claims, leeway time.Duration) *entry {
+	e := &entry{claims: claims, notAfter: claims.ExpiresAt.Add(leeway)}
+	for _, d := range []*jwt.NumericDate{claims.NotBefore, claims.IssuedAt} {
+		if d != nil && d.Add(-leeway).After(e.notBefore) {
+			e.notBefore = d.Add(-leeway)
+		}
 	}
+	return e
+}
+
+// checkTime answers as golang-jwt's validator would for the entry's token.
+func (e *entry) checkTime(now time.Time) error {
+	switch {
+	case !now.Before(e.notAfter):
+		return jwt.ErrTokenExpired
+	case now.Before(e.notBefore):
+		return jwt.ErrTokenNotValidYet
+	}
+	return nil
 }

@@ -61,7 +61,9 @@ const canonicalHeader = `{"alg":"HS256","typ":"at+jwt"}`
 // tokens and fails on any disagreement about accept/reject or the claims.
 // mode picks how the two inputs become a token: 0 signs header and payload
 // as given, 1 signs payload under the header Issue writes (the fast path), 2
-// joins them unsigned as hostile text.
+// joins them unsigned as hostile text. The token is then verified again from
+// the cache, shift seconds later (or earlier), against the parser at that
+// instant.
 func FuzzVerifyMatchesParser(f *testing.F) {
 	now := time.Unix(1_800_000_000, 0)
 	c := &clock{now}
@@ -95,10 +97,13 @@ func FuzzVerifyMatchesParser(f *testing.F) {
 		{`{"alg":"HS256","typ":"at+jwt","alg":"none"}`, payload, 0},
 		{`{"alg":"HS256","typ":"JWT"}`, payload, 0},
 	} {
-		f.Add([]byte(seed.header), []byte(seed.payload), seed.mode)
+		for _, shift := range []int32{0, 629, 630, 929, 930, -30, -31} {
+			f.Add([]byte(seed.header), []byte(seed.payload), seed.mode, shift)
+		}
 	}
-	cached := newTokens(f, c)
-	f.Fuzz(func(t *testing.T, header, payload []byte, mode uint8) {
+	later := &clock{now}
+	cached := newTokens(f, later)
+	f.Fuzz(func(t *testing.T, header, payload []byte, mode uint8, shift int32) {
 		var raw string
 		switch mode % 3 {
 		case 0:
@@ -112,10 +117,14 @@ func FuzzVerifyMatchesParser(f *testing.F) {
 		fresh := newTokens(t, c, func(cfg *token.Config) { cfg.CacheSize = -1 })
 		got, err := fresh.Verify(raw)
 		agree(t, "uncached", raw, want, wantErr, got, err)
-		for range 2 { // the second call answers from the cache
-			got, err = cached.Verify(raw)
-			agree(t, "cached", raw, want, wantErr, got, err)
-		}
+
+		later.t = now
+		got, err = cached.Verify(raw)
+		agree(t, "first", raw, want, wantErr, got, err)
+		later.t = now.Add(time.Duration(shift) * time.Second)
+		want, wantErr = reference(raw, later.t)
+		got, err = cached.Verify(raw)
+		agree(t, "cached", raw, want, wantErr, got, err)
 	})
 }
 

@@ -6,13 +6,21 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// leanClaims holds decoded claims together with the storage their pointers
+// and slices use, so that decoding allocates once.
+type leanClaims struct {
+	Claims
+	dates [3]jwt.NumericDate
+	aud   [1]string
+}
+
 // decodeClaims is the fast path's claims decoder. It accepts only the compact
 // form Issue writes (encoding/json output: no whitespace, the known claim names
 // once each, printable-ASCII strings without escapes, non-negative integer
 // dates) and reports false for anything else, so that the caller hands the
 // token to golang-jwt's parser instead. On what it accepts it must produce
 // exactly what encoding/json would; FuzzVerifyMatchesParser holds it to that.
-func decodeClaims(s string, c *Claims) bool {
+func decodeClaims(s string, c *leanClaims) bool {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
 		return false
 	}
@@ -45,7 +53,7 @@ func decodeClaims(s string, c *Claims) bool {
 
 // decodeClaim decodes the value of claim name starting at s[i] and returns
 // the index after it.
-func decodeClaim(s string, i int, name string, c *Claims) (int, bool) {
+func decodeClaim(s string, i int, name string, c *leanClaims) (int, bool) {
 	var (
 		str string
 		ok  bool
@@ -56,15 +64,16 @@ func decodeClaim(s string, i int, name string, c *Claims) (int, bool) {
 		if n, i, ok = leanInt(s, i); !ok {
 			return 0, false
 		}
-		date := jwt.NewNumericDate(time.Unix(n, 0))
+		var date *jwt.NumericDate
 		switch name {
 		case "exp":
-			c.ExpiresAt = date
+			date, c.ExpiresAt = &c.dates[0], &c.dates[0]
 		case "nbf":
-			c.NotBefore = date
+			date, c.NotBefore = &c.dates[1], &c.dates[1]
 		default:
-			c.IssuedAt = date
+			date, c.IssuedAt = &c.dates[2], &c.dates[2]
 		}
+		date.Time = time.Unix(n, 0).Truncate(jwt.TimePrecision) // as jwt.NewNumericDate
 		return i, true
 	case "aud":
 		return leanAudience(s, i, c)
@@ -87,11 +96,12 @@ func decodeClaim(s string, i int, name string, c *Claims) (int, bool) {
 
 // leanAudience decodes "aud" as a string or an array of strings, the two
 // forms jwt.ClaimStrings accepts; an empty array leaves it nil, as there.
-func leanAudience(s string, i int, c *Claims) (int, bool) {
+func leanAudience(s string, i int, c *leanClaims) (int, bool) {
 	if i < len(s) && s[i] == '"' {
 		str, next, ok := leanString(s, i)
 		if ok {
-			c.Audience = jwt.ClaimStrings{str}
+			c.aud[0] = str
+			c.Audience = c.aud[:]
 		}
 		return next, ok
 	}
@@ -102,7 +112,7 @@ func leanAudience(s string, i int, c *Claims) (int, bool) {
 	if i < len(s) && s[i] == ']' {
 		return i + 1, true
 	}
-	var aud jwt.ClaimStrings
+	aud := jwt.ClaimStrings(c.aud[:0])
 	for {
 		str, next, ok := leanString(s, i)
 		if !ok || next >= len(s) {

@@ -202,16 +202,21 @@ func (t *Tokens) Verify(raw string) (*Claims, error) {
 	if len(raw) > MaxLength {
 		return nil, ErrTooLong
 	}
-	claims := t.cache.get(raw)
-	if claims == nil {
-		var err error
-		if claims, err = t.verifyFresh(raw); err != nil {
+	if e := t.cache.get(raw); e != nil {
+		if err := e.checkTime(t.cfg.Now()); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		}
+		if err := t.accept(e.claims); err != nil {
 			return nil, err
 		}
-		t.cache.put(raw, claims, expiredBefore(t.cfg.Now(), t.cfg.Leeway))
-	} else if err := t.validate(claims); err != nil {
+		c := *e.claims
+		return &c, nil
+	}
+	claims, err := t.verifyFresh(raw)
+	if err != nil {
 		return nil, err
 	}
+	t.cache.put(raw, newEntry(claims, t.cfg.Leeway))
 	c := *claims
 	return &c, nil
 }
@@ -234,14 +239,14 @@ func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	body, err := base64.RawURLEncoding.DecodeString(payload)
-	claims := new(Claims)
-	if err != nil || !decodeClaims(string(body), claims) {
+	lean := new(leanClaims)
+	if err != nil || !decodeClaims(string(body), lean) {
 		return t.verifyWithParser(raw)
 	}
-	if err := t.validate(claims); err != nil {
+	if err := t.validate(&lean.Claims); err != nil {
 		return nil, err
 	}
-	return claims, nil
+	return &lean.Claims, nil
 }
 
 // verifyWithParser is the reference path: golang-jwt's parser with every
