@@ -50,6 +50,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestConcurrentRefresh(f, m)
 	emitTestCleanup(f, m)
 	emitBenchmark(f, m)
+	emitLoginBenchmark(f, m)
 	emitRefreshBenchmark(f, m)
 	f.Comment("newTestStore returns a fresh, empty " + m.Storage.Name() + " store that the test cleans up.")
 	m.Storage.TestStore(f, m)
@@ -536,6 +537,46 @@ func emitTestCleanup(f *jen.File, m *Model) {
 			tcall("Errorf", jen.Lit("live token deleted: %v"), jen.Err()),
 		),
 	)
+}
+
+func emitLoginBenchmark(f *jen.File, m *Model) {
+	bfatal := func(args ...jen.Code) *jen.Statement { return jen.Id("b").Dot("Fatalf").Call(args...) }
+	f.Comment("BenchmarkLogin measures a successful login through the router (\"login\")")
+	f.Comment("beside the password verification it contains (\"hash\"), both with the real")
+	f.Comment("hasher parameters: the difference is what login costs beyond the hash.")
+	f.Func().Id("BenchmarkLogin").Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("b")),
+		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("svc")),
+		jen.List(jen.Id("creds"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err())),
+		jen.Id("send").Op(":=").Func().Params(jen.Id("path").String()).Op("*").Qual("net/http/httptest", "ResponseRecorder").Block(
+			jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Id("path"), jen.Qual("bytes", "NewReader").Call(jen.Id("creds"))),
+			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
+			jen.Id("w").Op(":=").Qual("net/http/httptest", "NewRecorder").Call(),
+			jen.Id("router").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
+			jen.Return(jen.Id("w")),
+		),
+		jen.If(jen.Id("w").Op(":=").Id("send").Call(jen.Lit(m.Route("/register"))), jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(
+			bfatal(jen.Lit("register: %d %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+		),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("svc").Dot("store").Dot(m.userByIdentity()).Call(jen.Qual("context", "Background").Call(), jen.Lit(m.SampleIdentity())),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err())),
+		jen.Id("b").Dot("Run").Call(jen.Lit("login"), jen.Func().Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+			jen.For(jen.Id("b").Dot("Loop").Call()).Block(
+				jen.If(jen.Id("w").Op(":=").Id("send").Call(jen.Lit(m.Route("/login"))), jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, "StatusOK")).Block(
+					bfatal(jen.Lit("login: %d %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+				),
+			),
+		)),
+		jen.Id("b").Dot("Run").Call(jen.Lit("hash"), jen.Func().Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+			jen.For(jen.Id("b").Dot("Loop").Call()).Block(
+				jen.If(jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("svc").Dot("hasher").Dot("Verify").Call(jen.Id("testPassword"), jen.Id("u").Dot("PasswordHash")), jen.Op("!").Id("ok").Op("||").Err().Op("!=").Nil()).Block(
+					bfatal(jen.Lit("verify: %v, %v"), jen.Id("ok"), jen.Err()),
+				),
+			),
+		)),
+	)
+	f.Line()
 }
 
 func emitRefreshBenchmark(f *jen.File, m *Model) {
