@@ -23,10 +23,11 @@ test: lint
 	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
 	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
+	(cd testdata/peerbench && $(GO) vet . && $(GO) test -run '^$$' -bench . -benchtime 1x .)
 	$(GO) test -race -count=1 -timeout 30m -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 lint:
-	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
+	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/services/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 	(cd runtime && $(GO) vet ./...)
 
@@ -34,22 +35,37 @@ lint:
 golden:
 	$(GO) test ./generator -run Golden -update
 
-# Benchmarks: Generate, the runtime's token verification and argon2id, and the
-# generated protected-route and refresh-rotation paths on every store.
-# docs/PERFORMANCE.md holds the latest figures. With benchstat on the PATH
-# each set is printed as a benchstat table.
-BENCH = $(GO) test -run '^$$' -bench . -benchmem -count 6
+# Benchmarks (docs/PERFORMANCE.md holds the latest figures and reads them):
+#  1. the peer benchmark: the generated middleware of every router against
+#     echo-jwt, gin-jwt, jwtauth, raw golang-jwt and the HMAC floor;
+#  2. Generate in memory, and `authgen generate` / `authgen check` as whole
+#     processes (median wall time of RUNS runs);
+#  3. the generated service on every store: a protected route, login beside
+#     its password hash, and refresh rotations with parallel clients.
+# With benchstat on the PATH each set prints as a benchstat table
+# (go install golang.org/x/perf/cmd/benchstat@latest).
+COUNT ?= 6
+RUNS ?= 31
+BENCH = $(GO) test -run '^$$' -bench . -benchmem -count $(COUNT)
 bench: build
 	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
 	dir=$$(mktemp -d)
 	trap 'rm -rf "$$dir"' EXIT
-	show() { if command -v benchstat >/dev/null; then benchstat "$$1"; else cat "$$1"; fi; }
-	$(BENCH) ./generator > "$$dir/generator.txt"; show "$$dir/generator.txt"
-	(cd runtime && $(BENCH) ./token ./password) > "$$dir/runtime.txt"; show "$$dir/runtime.txt"
+	show() { echo; echo "== $$1"; if command -v benchstat >/dev/null; then benchstat "$$2"; else cat "$$2"; fi; }
+	median() { for i in $$(seq $(RUNS)); do s=$$(date +%s%N); "$$@" >/dev/null; e=$$(date +%s%N); echo $$(( (e - s) / 1000 )); done |
+	  sort -n | awk '{ t[NR] = $$1 } END { printf "%.1f ms (median of %d runs, min %.1f, max %.1f)\n", t[int((NR + 1) / 2)] / 1000, NR, t[1] / 1000, t[NR] / 1000 }'; }
+	(cd testdata/peerbench && $(BENCH) .) > "$$dir/peer.txt"
+	show "verification per request, generated middleware vs peers (testdata/peerbench)" "$$dir/peer.txt"
+	$(BENCH) -bench Generate ./generator > "$$dir/generator.txt"
+	show "Generate, a full chi scaffold in memory" "$$dir/generator.txt"
+	$(BIN)/authgen new "$$dir/gen" --module example.com/svc --framework chi --storage sqlite --yes >/dev/null 2>&1
+	echo; echo "== whole process, in a generated chi + SQLite module"
+	echo "authgen generate: $$(cd "$$dir/gen" && median $(BIN)/authgen generate)"
+	echo "authgen check:    $$(cd "$$dir/gen" && median $(BIN)/authgen check)"
 	for store in memory sqlite postgres; do
 	  $(BIN)/authgen new "$$dir/$$store" --module example.com/svc --framework chi --storage $$store --yes >/dev/null 2>&1
 	  (cd "$$dir/$$store" && $(BENCH) ./internal/auth) > "$$dir/$$store.txt"
-	  echo "== generated service, $$store store"; show "$$dir/$$store.txt"
+	  show "generated chi service, $$store store" "$$dir/$$store.txt"
 	done
 
 # Scaffold a chi + SQLite service into a temp dir, start it, and walk
