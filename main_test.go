@@ -27,9 +27,15 @@ type outcome struct {
 // authgen runs the CLI in dir with args and no terminal.
 func authgen(t *testing.T, dir string, args ...string) outcome {
 	t.Helper()
+	return authgenEnv(t, dir, nil, args...)
+}
+
+// authgenEnv is authgen with env added to the environment.
+func authgenEnv(t *testing.T, dir string, env []string, args ...string) outcome {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "AUTHGEN_TEST_AS_CLI=1")
+	cmd.Env = append(append(os.Environ(), "AUTHGEN_TEST_AS_CLI=1"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -143,6 +149,27 @@ func TestInitRefusesForeignPackage(t *testing.T) {
 	}
 	if r := authgen(t, mod, "init", "--yes", "--no-tidy", "--pkg", "internal/login"); r.code != 0 {
 		t.Fatalf("--pkg elsewhere: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// TestRegenerateRunsNoTool holds generate and check to their fast path: with
+// no go command on the PATH (so no go mod tidy, no go/packages, no module
+// cache scan) they still rewrite a deleted file and report drift.
+func TestRegenerateRunsNoTool(t *testing.T) {
+	mod := newModule(t, "example.com/svc")
+	if r := authgen(t, mod, "init", "--yes", "--no-tidy", "--framework", "gin", "--storage", "sqlite"); r.code != 0 {
+		t.Fatalf("init: %d %s", r.code, r.stderr)
+	}
+	noTools := []string{"PATH=" + t.TempDir(), "GOFLAGS=-mod=mod", "GOPROXY=off"}
+	os.Remove(filepath.Join(mod, "internal/auth/routes.go"))
+	if r := authgenEnv(t, mod, noTools, "check"); r.code != 1 || !strings.Contains(r.stderr, "routes.go (missing)") {
+		t.Fatalf("check without tools: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := authgenEnv(t, mod, noTools, "generate"); r.code != 0 || !strings.Contains(r.stdout, "internal/auth/routes.go") {
+		t.Fatalf("generate without tools: %d %s %s", r.code, r.stdout, r.stderr)
+	}
+	if r := authgenEnv(t, mod, noTools, "check"); r.code != 0 {
+		t.Fatalf("check after generate: %d %s %s", r.code, r.stdout, r.stderr)
 	}
 }
 
