@@ -2,7 +2,9 @@ package token
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -69,4 +71,33 @@ func TestCacheStaysBounded(t *testing.T) {
 	if tk.cache.get(hot) == nil {
 		t.Error("eviction dropped a token in use")
 	}
+}
+
+// TestCacheUnderConcurrency verifies from many goroutines at once through a
+// small cache, for the race detector, and checks every answer.
+func TestCacheUnderConcurrency(t *testing.T) {
+	tk, err := New(Config{Algorithm: "HS256", Secret: []byte(strings.Repeat("k", 32)), Issuer: "iss", Audience: "aud", TTL: time.Minute, CacheSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	raws := make([]string, 32)
+	for i := range raws {
+		if raws[i], _, err = tk.Issue("user-"+strconv.Itoa(i), "s"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 500 {
+				n := (g*7 + i) % len(raws)
+				c, err := tk.Verify(raws[n])
+				if err != nil || c.Subject != "user-"+strconv.Itoa(n) {
+					t.Errorf("Verify(token %d) = %v, %v", n, c, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
