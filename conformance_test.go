@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -430,6 +431,40 @@ func (s *suite) run() {
 	s.expect("refresh after a password change", s.postJSON(refresh, map[string]string{"refresh_token": p6.refresh}), 401, "invalid_token")
 	s.expect("login with the old password", s.postJSON(login, creds(ada, confPassword)), 401, "invalid_credentials")
 	s.tokens("login with the new password", s.postJSON(login, creds(ada, "another long passphrase")))
+
+	s.throttle()
+}
+
+// throttle checks login throttling, last, since it leaves the suite's
+// address waiting. The services run with the default policies: five free
+// failures per identity, twenty per address, then one second, doubling.
+func (s *suite) throttle() {
+	const reg, login, eve = "/auth/register", "/auth/login", "eve@example.com"
+	s.expect("throttle: register an account", s.postJSON(reg, creds(eve, confPassword)), 201, "")
+	for i := range 6 {
+		s.expect(fmt.Sprintf("throttle: wrong password %d of 6", i+1), s.postJSON(login, creds(eve, "not the password")), 401, "invalid_credentials")
+	}
+	r := s.expect("throttle: then even the right password waits", s.postJSON(login, creds(eve, confPassword)), 429, "rate_limited")
+	if got := r.header.Get("Retry-After"); got != "1" {
+		s.t.Errorf("throttle: Retry-After %q, want 1", got)
+	}
+	for range 6 {
+		s.postJSON(login, creds("ghost@example.com", "x"))
+	}
+	s.expect("throttle: an account that does not exist waits alike", s.postJSON(login, creds("ghost@example.com", confPassword)), 429, "rate_limited")
+	time.Sleep(1100 * time.Millisecond)
+	s.tokens("throttle: after Retry-After the right password logs in", s.postJSON(login, creds(eve, confPassword)))
+	s.expect("throttle: and the count starts over", s.postJSON(login, creds(eve, "not the password")), 401, "invalid_credentials")
+	var last reply
+	for i := range 21 {
+		if last = s.postJSON(login, creds(fmt.Sprintf("spray%d@example.com", i), "x")); last.status != 401 {
+			break
+		}
+	}
+	r = s.expect("throttle: failures spread over accounts make the address wait", last, 429, "rate_limited")
+	if n, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || n < 1 {
+		s.t.Errorf("throttle: Retry-After %q, want a positive number of seconds", r.header.Get("Retry-After"))
+	}
 }
 
 // checkConformanceDoc keeps docs/CONFORMANCE.md equal to the checks the

@@ -27,7 +27,7 @@ func emitGenerate(f *jen.File, m *Model) {
 func emitConfig(f *jen.File, m *Model) {
 	f.Comment("Config holds the settings of the auth package. ConfigFromEnv reads it from")
 	f.Comment("the environment; tests build it directly.")
-	f.Type().Id("Config").Struct(
+	f.Type().Id("Config").Struct(append([]jen.Code{
 		jen.Comment("Secret signs access tokens (AUTH_JWT_SECRET, at least 32 bytes)."),
 		jen.Id("Secret").Index().Byte(),
 		jen.Comment("Issuer and Audience are written to, and required in, every access token."),
@@ -39,11 +39,11 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
-	)
+	}, throttleConfigFields(m)...)...)
 	f.Line()
 	f.Comment("ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET")
 	f.Comment("is required; the other variables default to the values in authgen.yaml.")
-	f.Func().Id("ConfigFromEnv").Params().Params(jen.Id("Config"), jen.Error()).Block(
+	fromEnv := []jen.Code{
 		jen.List(jen.Id("secret"), jen.Err()).Op(":=").Qual(pkgToken, "SecretFromEnv").Call(jen.Lit("AUTH_JWT_SECRET")),
 		ifErrReturn(jen.Id("Config").Values(), jen.Err()),
 		jen.Id("cfg").Op(":=").Id("Config").Values(fields(
@@ -63,11 +63,15 @@ func emitConfig(f *jen.File, m *Model) {
 			jen.List(jen.Id("cfg").Dot("StoreTimeout"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_STORE_TIMEOUT"), jen.Lit(5).Op("*").Qual(pkgTime, "Second")),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
+	}
+	fromEnv = append(fromEnv, throttleFromEnv(m)...)
+	fromEnv = append(fromEnv,
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
 			jen.Return(jen.Id("Config").Values(), jen.Qual(pkgErrors, "New").Call(jen.Lit("AUTH_REFRESH_TTL must be longer than AUTH_ACCESS_TTL"))),
 		),
 		jen.Return(jen.Id("cfg"), jen.Nil()),
 	)
+	f.Func().Id("ConfigFromEnv").Params().Params(jen.Id("Config"), jen.Error()).Block(fromEnv...)
 	f.Line()
 	f.Func().Id("envOr").Params(jen.List(jen.Id("name"), jen.Id("fallback")).String()).String().Block(
 		jen.If(jen.Id("v").Op(":=").Qual("os", "Getenv").Call(jen.Id("name")), jen.Id("v").Op("!=").Lit("")).Block(jen.Return(jen.Id("v"))),
@@ -83,6 +87,7 @@ func emitConfig(f *jen.File, m *Model) {
 		),
 		jen.Return(jen.Id("d"), jen.Nil()),
 	)
+	emitPolicyEnv(f, m)
 }
 
 // emitStore renders store.go: User, the store errors and the Store interface.
@@ -107,7 +112,7 @@ func emitStore(f *jen.File, m *Model) {
 	f.Line()
 	f.Comment("Store persists users and refresh tokens. Identities are stored normalised")
 	f.Comment("(see normalizeIdentity), so that lookups and uniqueness ignore letter case.")
-	f.Type().Id("Store").Interface(
+	f.Type().Id("Store").Interface(append([]jen.Code{
 		jen.Comment("CreateUser stores u, or returns ErrDuplicate."),
 		jen.Id("CreateUser").Params(ctxParam(), jen.Id("u").Id("User")).Error(),
 		jen.Comment(m.userByIdentity()+" returns the user with the normalised "+m.IdentityJSON()+", or ErrNotFound."),
@@ -123,7 +128,7 @@ func emitStore(f *jen.File, m *Model) {
 		jen.Comment("DeleteExpiredRefresh deletes the refresh tokens that expired before"),
 		jen.Comment("before, and reports how many."),
 		jen.Id("DeleteExpiredRefresh").Params(ctxParam(), jen.Id("before").Qual(pkgTime, "Time")).Params(jen.Int64(), jen.Error()),
-	)
+	}, throttleStoreMethods(m)...)...)
 }
 
 // userByIdentity is the name of the lookup method, e.g. UserByEmail.
@@ -140,6 +145,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
+		throttleServiceField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	)
 	f.Line()
@@ -156,7 +162,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),
 		),
-		jen.Return(jen.Op("&").Id("Service").Values(fields(
+		jen.Return(jen.Op("&").Id("Service").Values(fields(append([]any{
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),
 			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"))),
@@ -164,7 +170,7 @@ func emitService(f *jen.File, m *Model) {
 			"credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
-		)), jen.Nil()),
+		}, throttleServiceValue(m)...)...)), jen.Nil()),
 	)
 	f.Line()
 	emitFromEnv(f, m)

@@ -138,19 +138,27 @@ func emitLogin(f *jen.File, m *Model) {
 		"endpoint tells an attacker nothing about which accounts exist.")
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
+		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField())),
+	)
+	if m.throttled() {
+		body = append(body, jen.Id("address").Op(":=").Id("clientAddress").Call(jen.Id("r")))
+	}
+	body = append(body,
 		storeContext(),
-		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(
-			jen.Id("ctx"), jen.Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField()))),
+		throttleCheck(m),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(jen.Id("ctx"), jen.Id("identity")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
 			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("in").Dot("Password")),
+			throttleFailed(m),
 			writeProblem(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find user")...),
 		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("in").Dot("Password"), jen.Id("u").Dot("PasswordHash")),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok").Op("||").Op("!").Id("u").Dot("Active")).Block(
-			writeProblemReturn(jen.Id("errInvalidCredentials").Call())...,
+			append([]jen.Code{throttleFailed(m)}, writeProblemReturn(jen.Id("errInvalidCredentials").Call())...)...,
 		),
+		throttleSucceeded(m),
 		jen.If(jen.Id("rehash")).Block(
 			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Password")),
 		),
@@ -338,11 +346,10 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 	f.Line()
 	f.Comment("clientMeta records who a refresh token was issued to.")
 	f.Func().Id("clientMeta").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Qual(pkgRefresh, "Meta").Block(
-		jen.List(jen.Id("host"), jen.Id("_"), jen.Err()).Op(":=").Qual("net", "SplitHostPort").Call(jen.Id("r").Dot("RemoteAddr")),
-		ifErr(jen.Id("host").Op("=").Id("r").Dot("RemoteAddr")),
-		jen.Return(jen.Qual(pkgRefresh, "Meta").Values(jen.Dict{jen.Id("UserAgent"): jen.Id("r").Dot("UserAgent").Call(), jen.Id("ClientAddr"): jen.Id("host")})),
+		jen.Return(jen.Qual(pkgRefresh, "Meta").Values(jen.Dict{jen.Id("UserAgent"): jen.Id("r").Dot("UserAgent").Call(), jen.Id("ClientAddr"): jen.Id("clientAddress").Call(jen.Id("r"))})),
 	)
 	f.Line()
+	emitClientAddress(f, m)
 	f.Comment("gone reports whether a lookup found no usable account: deleted or disabled")
 	f.Comment("since its token was issued.")
 	f.Func().Id("gone").Params(jen.Id("u").Id("User"), jen.Err().Error()).Bool().Block(

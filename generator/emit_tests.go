@@ -49,6 +49,8 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestChangePassword(f, m)
 	emitTestConcurrentRefresh(f, m)
 	emitTestCleanup(f, m)
+	emitTestThrottle(f, m)
+	emitTestClientAddress(f, m)
 	emitBenchmark(f, m)
 	emitLoginBenchmark(f, m)
 	emitRefreshBenchmark(f, m)

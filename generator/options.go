@@ -25,6 +25,16 @@ type Options struct {
 	Audience   string   `yaml:"audience"`
 	Prefix     string   `yaml:"prefix"`
 	Package    string   `yaml:"package"`
+	// LoginThrottle is where failed-login counts live: instance (this
+	// process's memory), store (the store, shared by every instance) or off.
+	LoginThrottle string `yaml:"login_throttle"`
+	// ClientIPHeader names the header a trusted proxy sets with the client
+	// address (X-Forwarded-For, X-Real-IP); empty means the direct peer.
+	ClientIPHeader string `yaml:"client_ip_header"`
+	// DuplicateRegistration is the answer to a registration of an identity
+	// that exists: conflict (409, which tells the caller it exists) or
+	// accepted (202 for every valid registration, the owner told out of band).
+	DuplicateRegistration string `yaml:"duplicate_registration"`
 }
 
 // Defaults returns the options of DESIGN.md's matrix. Issuer is left empty:
@@ -42,13 +52,18 @@ func Defaults() Options {
 		Audience:   "api",
 		Prefix:     "/auth",
 		Package:    "internal/auth",
+
+		LoginThrottle:         "instance",
+		DuplicateRegistration: "conflict",
 	}
 }
 
 // Values lists the accepted values of the options that take one of a set.
 var (
-	Identities = []string{"email", "username"}
-	Algorithms = []string{"HS256", "HS384", "HS512"}
+	Identities             = []string{"email", "username"}
+	Algorithms             = []string{"HS256", "HS384", "HS512"}
+	LoginThrottles         = []string{"instance", "store", "off"}
+	DuplicateRegistrations = []string{"conflict", "accepted"}
 )
 
 var (
@@ -99,6 +114,15 @@ func (o Options) Validate() error {
 	}
 	if err := ValidatePrefix(o.Prefix); err != nil {
 		errs = append(errs, err)
+	}
+	if !slices.Contains(LoginThrottles, o.LoginThrottle) {
+		bad("unknown login_throttle %q: use one of %s", o.LoginThrottle, strings.Join(LoginThrottles, ", "))
+	}
+	if o.ClientIPHeader != "" && !headerName.MatchString(o.ClientIPHeader) {
+		bad("client_ip_header %q is not a valid header name: e.g. --client-ip-header X-Forwarded-For, or empty for the direct peer", o.ClientIPHeader)
+	}
+	if !slices.Contains(DuplicateRegistrations, o.DuplicateRegistration) {
+		bad("unknown duplicate_registration %q: use one of %s", o.DuplicateRegistration, strings.Join(DuplicateRegistrations, ", "))
 	}
 	if err := ValidatePackageDir(o.Package); err != nil {
 		errs = append(errs, err)

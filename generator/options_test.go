@@ -98,3 +98,21 @@ func TestDurationString(t *testing.T) {
 		}
 	}
 }
+
+func TestValidateHardeningOptions(t *testing.T) {
+	for _, c := range []struct {
+		edit func(*Options)
+		want string
+	}{
+		{func(o *Options) { o.LoginThrottle = "cluster" }, `unknown login_throttle "cluster": use one of instance, store, off`},
+		{func(o *Options) { o.ClientIPHeader = "X Forwarded" }, `client_ip_header "X Forwarded" is not a valid header name`},
+		{func(o *Options) { o.DuplicateRegistration = "silent" }, `unknown duplicate_registration "silent": use one of conflict, accepted`},
+	} {
+		o := Defaults()
+		o.Issuer = "example.com/svc"
+		c.edit(&o)
+		if err := o.Validate(); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Validate() = %v, want %q", err, c.want)
+		}
+	}
+}

@@ -39,6 +39,9 @@ func plan(m *Model, newModule bool) []step {
 		{pkg("openapi.yaml"), Generated, templateFile("openapi.yaml.tmpl")},
 		{".env.example", Scaffold, templateFile("env.example.tmpl")},
 	}
+	if m.throttled() {
+		steps = append(steps, step{pkg("throttle.go"), Generated, goFile(emitThrottle)})
+	}
 	if newModule {
 		steps = append(steps,
 			step{"main.go", Scaffold, emitMain},
@@ -64,7 +67,7 @@ func goFile(emit func(*jen.File, *Model)) func(*Model) ([]byte, error) {
 func newGoFile(m *Model, path, name string) *jen.File {
 	f := jen.NewFilePathName(path, name)
 	f.ImportNames(map[string]string{
-		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth",
+		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth", pkgThrottle: "throttle",
 		m.PkgPath: m.PkgName,
 	})
 	f.ImportNames(m.Framework.ImportNames())

@@ -59,6 +59,9 @@ func Storages() []Storage { return storages.all() }
 func migrationFiles(m *Model, dialect string) ([]File, error) {
 	var files []File
 	for _, path := range templates.Glob("migrations/" + dialect + "/*.tmpl") {
+		if strings.Contains(path, "_login_failures.") && !m.throttleInStore() {
+			continue // the table of login_throttle: store
+		}
 		data, err := templates.Render(path, m)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)

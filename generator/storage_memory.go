@@ -25,20 +25,26 @@ func (memoryStorage) ImportNames() map[string]string { return nil }
 func (memoryStorage) Store(f *jen.File, m *Model) {
 	f.Comment("MemoryStore keeps users and refresh tokens in memory. Everything is lost")
 	f.Comment("when the process exits: use it for tests and demos, not production.")
-	f.Type().Id("MemoryStore").Struct(
+	fields := []jen.Code{
 		jen.Id("mu").Qual("sync", "Mutex"),
 		jen.Id("users").Map(jen.String()).Id("User").Comment("by ID"),
-		jen.Id("ids").Map(jen.String()).String().Comment("user ID by normalised "+m.IdentityJSON()),
+		jen.Id("ids").Map(jen.String()).String().Comment("user ID by normalised " + m.IdentityJSON()),
 		jen.Id("tokens").Map(jen.String()).Qual(pkgRefresh, "Record").Comment("by digest"),
-	)
+	}
+	values := jen.Dict{
+		jen.Id("users"):  jen.Map(jen.String()).Id("User").Values(),
+		jen.Id("ids"):    jen.Map(jen.String()).String().Values(),
+		jen.Id("tokens"): jen.Map(jen.String()).Qual(pkgRefresh, "Record").Values(),
+	}
+	if m.throttleInStore() {
+		fields = append(fields, jen.Line().Comment("Memory keeps the failed-login counts: in one process, the store's memory").Line().Comment("and the instance's are the same.").Line().Op("*").Qual(pkgThrottle, "Memory"))
+		values[jen.Id("Memory")] = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
+	}
+	f.Type().Id("MemoryStore").Struct(fields...)
 	f.Line()
 	f.Comment("NewMemoryStore returns an empty MemoryStore.")
 	f.Func().Id("NewMemoryStore").Params().Op("*").Id("MemoryStore").Block(
-		jen.Return(jen.Op("&").Id("MemoryStore").Values(jen.Dict{
-			jen.Id("users"):  jen.Map(jen.String()).Id("User").Values(),
-			jen.Id("ids"):    jen.Map(jen.String()).String().Values(),
-			jen.Id("tokens"): jen.Map(jen.String()).Qual(pkgRefresh, "Record").Values(),
-		})),
+		jen.Return(jen.Op("&").Id("MemoryStore").Values(values)),
 	)
 	f.Line()
 	method := func(doc, name string, params, results []jen.Code, body ...jen.Code) {

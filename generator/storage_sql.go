@@ -163,4 +163,44 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	}
 	deleteBody = append(deleteBody, s.rowsAffected()...)
 	method("DeleteExpiredRefresh implements Store.", "DeleteExpiredRefresh", []jen.Code{ctxParam(), jen.Id("before").Qual(pkgTime, "Time")}, jen.Params(jen.Int64(), jen.Error()), deleteBody...)
+	if m.throttleInStore() {
+		s.emitThrottleQueries(method)
+	}
+}
+
+// staleLoginFailures is how long an untouched failed-login count is kept in
+// the table: AddLoginFailure sweeps older rows, so that an attacker spraying
+// identities grows the table by a day of failures at most.
+const staleLoginFailures = "24 * time.Hour"
+
+// emitThrottleQueries renders the throttle.Store methods on the table of
+// migration 0002.
+func (s sqlStore) emitThrottleQueries(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
+	key := jen.Id("key").String()
+	method("LoginFailures implements throttle.Store.", "LoginFailures", []jen.Code{ctxParam(), key}, jen.Params(jen.Int(), jen.Qual(pkgTime, "Time"), jen.Error()),
+		jen.Var().Id("n").Int(),
+		jen.Var().Id("last").Add(s.timeType()),
+		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT failures, last_failure FROM login_failures WHERE key_digest = "+s.param(1)), jen.Id("key")).Dot("Scan").Call(jen.Op("&").Id("n"), jen.Op("&").Id("last")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Lit(0), jen.Qual(pkgTime, "Time").Values(), jen.Nil())),
+		ifErrReturn(jen.Lit(0), jen.Qual(pkgTime, "Time").Values(), jen.Err()),
+		jen.Return(jen.Id("n"), s.timeOf(jen.Id("last")), jen.Nil()),
+	)
+	method("AddLoginFailure implements throttle.Store: one upsert, so concurrent failures\n// all count. It also drops the counts nobody has touched for a day.", "AddLoginFailure",
+		[]jen.Code{ctxParam(), key, jen.List(jen.Id("now"), jen.Id("forgetBefore")).Qual(pkgTime, "Time")}, jen.Params(jen.Int(), jen.Error()),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("DELETE FROM login_failures WHERE last_failure < "+s.param(1)),
+			s.timeArg(jen.Id("now").Dot("Add").Call(jen.Op("-").Id(staleLoginFailures)))), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Lit(0), jen.Err()),
+		),
+		jen.Var().Id("n").Int(),
+		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"),
+			jen.Lit("INSERT INTO login_failures (key_digest, failures, last_failure) VALUES ("+s.param(1)+", 1, "+s.param(2)+") "+
+				"ON CONFLICT (key_digest) DO UPDATE SET failures = CASE WHEN login_failures.last_failure < "+s.param(3)+" THEN 1 ELSE login_failures.failures + 1 END, last_failure = excluded.last_failure "+
+				"RETURNING failures"),
+			jen.Id("key"), s.timeArg(jen.Id("now")), s.timeArg(jen.Id("forgetBefore"))).Dot("Scan").Call(jen.Op("&").Id("n")),
+		jen.Return(jen.Id("n"), jen.Err()),
+	)
+	method("ResetLoginFailures implements throttle.Store.", "ResetLoginFailures", []jen.Code{ctxParam(), key}, jen.Error(),
+		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("DELETE FROM login_failures WHERE key_digest = "+s.param(1)), jen.Id("key")),
+		jen.Return(jen.Err()),
+	)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/password"
 	"github.com/authgen/authgen/runtime/refresh"
+	"github.com/authgen/authgen/runtime/throttle"
 	"github.com/authgen/authgen/runtime/token"
 )
 
@@ -24,6 +25,7 @@ type Service struct {
 	credentials httpauth.Extractor
 	log         *slog.Logger
 	timeout     time.Duration
+	throttle    *throttle.Login
 	close       func() error // set by FromEnv
 }
 
@@ -56,6 +58,11 @@ func New(cfg Config, store Store) (*Service, error) {
 		},
 		log:     slog.Default(),
 		timeout: cfg.StoreTimeout,
+		throttle: &throttle.Login{
+			Store:    throttle.NewMemory(0),
+			Identity: cfg.IdentityThrottle,
+			Address:  cfg.AddressThrottle,
+		},
 	}, nil
 }
 

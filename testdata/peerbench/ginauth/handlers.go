@@ -91,11 +91,17 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, p)
 		return
 	}
+	identity := normalizeIdentity(in.Email)
+	address := clientAddress(r)
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	u, err := s.store.UserByEmail(ctx, normalizeIdentity(in.Email))
+	if !s.allowLogin(ctx, w, identity, address) {
+		return
+	}
+	u, err := s.store.UserByEmail(ctx, identity)
 	if errors.Is(err, ErrNotFound) {
 		s.hasher.VerifyDummy(in.Password)
+		s.loginFailed(ctx, identity, address)
 		httpauth.WriteProblem(w, errInvalidCredentials())
 		return
 	}
@@ -105,9 +111,11 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 	}
 	ok, rehash, err := s.hasher.Verify(in.Password, u.PasswordHash)
 	if err != nil || !ok || !u.Active {
+		s.loginFailed(ctx, identity, address)
 		httpauth.WriteProblem(w, errInvalidCredentials())
 		return
 	}
+	s.loginSucceeded(ctx, identity)
 	if rehash {
 		s.upgradeHash(ctx, u.ID, in.Password)
 	}
@@ -329,14 +337,20 @@ func (s *Service) unavailable(w http.ResponseWriter, op string, err error) {
 
 // clientMeta records who a refresh token was issued to.
 func clientMeta(r *http.Request) refresh.Meta {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
 	return refresh.Meta{
-		ClientAddr: host,
+		ClientAddr: clientAddress(r),
 		UserAgent:  r.UserAgent(),
 	}
+}
+
+// clientAddress is the address of the direct peer. Behind a proxy, set
+// client_ip_header in authgen.yaml to the header it sets.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // gone reports whether a lookup found no usable account: deleted or disabled

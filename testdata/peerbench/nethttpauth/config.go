@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
+	"github.com/authgen/authgen/runtime/throttle"
 	"github.com/authgen/authgen/runtime/token"
 )
 
@@ -25,6 +27,11 @@ type Config struct {
 	// StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);
 	// zero means 5s.
 	StoreTimeout time.Duration
+	// IdentityThrottle and AddressThrottle slow down password guessing per
+	// identity and per client address (AUTH_LOGIN_FREE_FAILURES and
+	// AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free failures); zero values
+	// take throttle.DefaultIdentity and throttle.DefaultAddress.
+	IdentityThrottle, AddressThrottle throttle.Policy
 }
 
 // ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET
@@ -46,6 +53,12 @@ func ConfigFromEnv() (Config, error) {
 		return Config{}, err
 	}
 	if cfg.StoreTimeout, err = durationEnv("AUTH_STORE_TIMEOUT", 5*time.Second); err != nil {
+		return Config{}, err
+	}
+	if cfg.IdentityThrottle, err = policyEnv("AUTH_LOGIN_FREE_FAILURES", throttle.DefaultIdentity); err != nil {
+		return Config{}, err
+	}
+	if cfg.AddressThrottle, err = policyEnv("AUTH_LOGIN_ADDRESS_FREE_FAILURES", throttle.DefaultAddress); err != nil {
 		return Config{}, err
 	}
 	if cfg.RefreshTTL <= cfg.AccessTTL {
@@ -71,4 +84,18 @@ func durationEnv(name string, fallback time.Duration) (time.Duration, error) {
 		return 0, fmt.Errorf("%s=%q is not a positive duration such as 15m", name, v)
 	}
 	return d, nil
+}
+
+// policyEnv is def with its free failures read from the variable name.
+func policyEnv(name string, def throttle.Policy) (throttle.Policy, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return throttle.Policy{}, fmt.Errorf("%s=%q is not a positive number of failures such as 5", name, v)
+	}
+	def.Free = n
+	return def, nil
 }
