@@ -115,7 +115,7 @@ func emitStore(f *jen.File, m *Model) {
 	f.Type().Id("Store").Interface(append([]jen.Code{
 		jen.Comment("CreateUser stores u, or returns ErrDuplicate."),
 		jen.Id("CreateUser").Params(ctxParam(), jen.Id("u").Id("User")).Error(),
-		jen.Comment(m.userByIdentity()+" returns the user with the normalised "+m.IdentityJSON()+", or ErrNotFound."),
+		jen.Comment(m.userByIdentity() + " returns the user with the normalised " + m.IdentityJSON() + ", or ErrNotFound."),
 		jen.Id(m.userByIdentity()).Params(ctxParam(), jen.Id(m.IdentityJSON()).String()).Params(jen.Id("User"), jen.Error()),
 		jen.Comment("UserByID returns the user with id, or ErrNotFound."),
 		jen.Id("UserByID").Params(ctxParam(), jen.Id("id").String()).Params(jen.Id("User"), jen.Error()),
