@@ -42,6 +42,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestLogoutWithAccessToken(f, m)
 	emitTestRegisterRejects(f, m)
 	emitTestLoginFailures(f, m)
+	emitTestLoginFailuresDoEqualWork(f, m)
 	emitTestTokenChecks(f, m)
 	emitTestOptional(f, m)
 	emitTestConfig(f, m)
@@ -333,6 +334,96 @@ func emitTestLoginFailures(f *jen.File, m *Model) {
 			tcall("Errorf", jen.Lit("wrong password and unknown account differ:\n%s\n%s"), jen.Id("wrong").Dot("body"), jen.Id("unknown").Dot("body")),
 		),
 	)
+}
+
+// emitTestLoginFailuresDoEqualWork renders the proof that the three login
+// failures run the same hashing work, through an injected counting hasher,
+// and the benchmark that reports their latencies.
+func emitTestLoginFailuresDoEqualWork(f *jen.File, m *Model) {
+	f.Comment("countingHasher counts the hashing work of logins.")
+	f.Type().Id("countingHasher").Struct(
+		jen.Qual(pkgPassword, "Hasher"),
+		jen.List(jen.Id("verified"), jen.Id("dummies")).Qual("sync/atomic", "Int32"),
+	)
+	f.Line()
+	f.Comment("Verify counts and runs the real Verify.")
+	f.Func().Params(jen.Id("h").Op("*").Id("countingHasher")).Id("Verify").Params(jen.List(jen.Id("pw"), jen.Id("hash")).String()).Params(jen.Bool(), jen.Bool(), jen.Error()).Block(
+		jen.Id("h").Dot("verified").Dot("Add").Call(jen.Lit(1)),
+		jen.Return(jen.Id("h").Dot("Hasher").Dot("Verify").Call(jen.Id("pw"), jen.Id("hash"))),
+	)
+	f.Line()
+	f.Comment("VerifyDummy counts and runs the real VerifyDummy.")
+	f.Func().Params(jen.Id("h").Op("*").Id("countingHasher")).Id("VerifyDummy").Params(jen.Id("pw").String()).Block(
+		jen.Id("h").Dot("dummies").Dot("Add").Call(jen.Lit(1)),
+		jen.Id("h").Dot("Hasher").Dot("VerifyDummy").Call(jen.Id("pw")),
+	)
+	f.Line()
+	f.Comment("newFailureService has " + m.SampleIdentity() + " (active) and " + m.sampleOther() + " (disabled), both")
+	f.Comment("with testPassword, behind a counting hasher.")
+	f.Func().Id("newFailureService").Params(jen.Id("t").Qual(pkgTesting, "TB")).Params(jen.Op("*").Id("Service"), jen.Op("*").Id("countingHasher")).Block(
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("svc").Dot("hasher").Dot("Hash").Call(jen.Id("testPassword")),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.For(jen.List(jen.Id("identity"), jen.Id("active")).Op(":=").Range().Map(jen.String()).Bool().Values(jen.Dict{jen.Lit(m.SampleIdentity()): jen.True(), jen.Lit(m.sampleOther()): jen.False()})).Block(
+			jen.Id("u").Op(":=").Id("User").Values(fields("ID", jen.Id("newID").Call(), m.IdentityField(), jen.Id("identity"), "PasswordHash", jen.Id("hash"), "Active", jen.Id("active"), "CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")))),
+			jen.If(jen.Err().Op(":=").Id("svc").Dot("store").Dot("CreateUser").Call(jen.Qual("context", "Background").Call(), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(tcall("Fatal", jen.Err())),
+		),
+		jen.Id("h").Op(":=").Op("&").Id("countingHasher").Values(jen.Dict{jen.Id("Hasher"): jen.Id("svc").Dot("hasher")}),
+		jen.Id("svc").Dot("hasher").Op("=").Id("h"),
+		jen.Return(jen.Id("svc"), jen.Id("h")),
+	)
+	f.Line()
+	f.Comment("loginFailures are the three ways a login fails, which must look alike.")
+	f.Var().Id("loginFailures").Op("=").Index().Struct(jen.List(jen.Id("name"), jen.Id("identity"), jen.Id("password")).String()).Values(
+		jen.Values(jen.Lit("unknown account"), jen.Lit("nobody"+strings.TrimPrefix(m.SampleIdentity(), "ada")), jen.Id("testPassword")),
+		jen.Values(jen.Lit("wrong password"), jen.Lit(m.SampleIdentity()), jen.Lit("not the password")),
+		jen.Values(jen.Lit("disabled account"), jen.Lit(m.sampleOther()), jen.Id("testPassword")),
+	)
+	f.Line()
+	testFunc(f, "TestLoginFailuresDoEqualWork", "TestLoginFailuresDoEqualWork: an unknown account, a wrong password and a\n// disabled account each cost exactly one password verification (the unknown\n// one against a dummy hash) and get byte-identical answers.",
+		jen.List(jen.Id("svc"), jen.Id("h")).Op(":=").Id("newFailureService").Call(jen.Id("t")),
+		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("svc"))),
+		jen.Id("t").Dot("Cleanup").Call(jen.Id("srv").Dot("Close")),
+		jen.Var().Id("first").Index().Byte(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("loginFailures")).Block(
+			jen.List(jen.Id("verified"), jen.Id("dummies")).Op(":=").List(jen.Id("h").Dot("verified").Dot("Load").Call(), jen.Id("h").Dot("dummies").Dot("Load").Call()),
+			jen.Id("r").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Id("c").Dot("identity"), jen.Id("c").Dot("password"))),
+			jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+			jen.If(jen.Id("work").Op(":=").Id("h").Dot("verified").Dot("Load").Call().Op("-").Id("verified").Op("+").Id("h").Dot("dummies").Dot("Load").Call().Op("-").Id("dummies"), jen.Id("work").Op("!=").Lit(1)).Block(
+				tcall("Errorf", jen.Lit("%s: %d password verifications, want exactly 1"), jen.Id("c").Dot("name"), jen.Id("work")),
+			),
+			jen.If(jen.Id("c").Dot("name").Op("==").Lit("unknown account").Op("&&").Id("h").Dot("dummies").Dot("Load").Call().Op("==").Id("dummies")).Block(
+				tcall("Errorf", jen.Lit("unknown account: no dummy verification")),
+			),
+			jen.If(jen.Id("first").Op("==").Nil()).Block(jen.Id("first").Op("=").Id("r").Dot("body")),
+			jen.If(jen.Op("!").Qual("bytes", "Equal").Call(jen.Id("r").Dot("body"), jen.Id("first"))).Block(
+				tcall("Errorf", jen.Lit("%s answers\n%s\nthe first failure answered\n%s"), jen.Id("c").Dot("name"), jen.Id("r").Dot("body"), jen.Id("first")),
+			),
+		),
+	)
+	f.Comment("BenchmarkLoginFailure measures the three failures through the router: their")
+	f.Comment("medians should match, since each verifies one password at the same cost.")
+	f.Func().Id("BenchmarkLoginFailure").Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+		jen.List(jen.Id("svc"), jen.Id("_")).Op(":=").Id("newFailureService").Call(jen.Id("b")),
+		throttleOffForBenchmark(m),
+		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("svc")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("loginFailures")).Block(
+			jen.List(jen.Id("body"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(credsJSON(m, jen.Id("c").Dot("identity"), jen.Id("c").Dot("password"))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("b").Dot("Fatal").Call(jen.Err())),
+			jen.Id("b").Dot("Run").Call(jen.Id("c").Dot("name"), jen.Func().Params(jen.Id("b").Op("*").Qual(pkgTesting, "B")).Block(
+				jen.For(jen.Id("b").Dot("Loop").Call()).Block(
+					jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Lit(m.Route("/login")), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
+					jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Lit("application/json")),
+					jen.Id("w").Op(":=").Qual("net/http/httptest", "NewRecorder").Call(),
+					jen.Id("router").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
+					jen.If(jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, "StatusUnauthorized")).Block(
+						jen.Id("b").Dot("Fatalf").Call(jen.Lit("%s: %d %s"), jen.Id("c").Dot("name"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+					),
+				),
+			)),
+		),
+	)
+	f.Line()
 }
 
 func emitTestTokenChecks(f *jen.File, m *Model) {
