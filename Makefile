@@ -6,7 +6,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := $(CURDIR)/bin
 
-.PHONY: all build test lint bench demo golden clean
+.PHONY: all build test lint bench fuzz demo golden clean
 
 all: test
 
@@ -67,6 +67,22 @@ bench: build
 	  (cd "$$dir/$$store" && $(BENCH) ./internal/auth) > "$$dir/$$store.txt"
 	  show "generated chi service, $$store store" "$$dir/$$store.txt"
 	done
+
+# Run every fuzz target for FUZZTIME each (make test runs their seeds):
+# token verification against golang-jwt's parser, token extraction and
+# request decoding in the runtime, authgen.yaml parsing, and the request
+# decoding of a generated service's handlers.
+FUZZTIME ?= 60s
+fuzz: build
+	dir=$$(mktemp -d)
+	trap 'rm -rf "$$dir"' EXIT
+	$(BIN)/authgen new "$$dir/svc" --module example.com/svc --framework chi --storage memory --yes >/dev/null 2>&1
+	run() { echo "== $$2 in $$1"; (cd "$$1" && $(GO) test -run '^$$' -fuzz "^$$2$$" -fuzztime $(FUZZTIME) "$$3") 2>&1 | tail -3; }
+	run runtime FuzzVerifyMatchesParser ./token
+	run runtime FuzzExtract ./httpauth
+	run runtime FuzzDecodeJSON ./httpauth
+	run . FuzzParseConfig ./generator
+	run "$$dir/svc" FuzzHandlers ./internal/auth
 
 # Scaffold a chi + SQLite service into a temp dir, start it, and walk
 # register -> login -> me -> refresh -> logout with curl.

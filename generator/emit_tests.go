@@ -43,6 +43,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestRegisterRejects(f, m)
 	emitTestLoginFailures(f, m)
 	emitTestLoginFailuresDoEqualWork(f, m)
+	emitFuzzHandlers(f, m)
 	emitTestTokenChecks(f, m)
 	emitTestOptional(f, m)
 	emitTestConfig(f, m)
@@ -422,6 +423,45 @@ func emitTestLoginFailuresDoEqualWork(f *jen.File, m *Model) {
 				),
 			)),
 		),
+	)
+	f.Line()
+}
+
+// emitFuzzHandlers renders FuzzHandlers: arbitrary bodies and content types
+// to every endpoint that decodes one. Its seeds run with the other tests.
+func emitFuzzHandlers(f *jen.File, m *Model) {
+	var paths []jen.Code
+	for _, p := range []string{"/register", "/login", "/refresh", "/logout"} {
+		paths = append(paths, jen.Lit(m.Route(p)))
+	}
+	id := m.IdentityJSON()
+	f.Comment("FuzzHandlers sends arbitrary bodies with arbitrary content types to the")
+	f.Comment("endpoints that decode a body: whatever arrives, the answer is never a 5xx,")
+	f.Comment("and every error is problem+json.")
+	f.Func().Id("FuzzHandlers").Params(jen.Id("f").Op("*").Qual(pkgTesting, "F")).Block(
+		jen.Id("paths").Op(":=").Index().String().Values(paths...),
+		jen.For(jen.List(jen.Id("i"), jen.Id("body")).Op(":=").Range().Index().String().Values(
+			jen.Lit(`{"`+id+`":"`+m.SampleIdentity()+`","password":"`+testPassword+`"}`),
+			jen.Lit(`{"`+id+`":"`+m.SampleIdentity()+`","password":"`+testPassword+`"} {}`),
+			jen.Lit(`{"refresh_token":"x"}`),
+			jen.Lit(`{"`+id+`":null,"password":[]}`),
+			jen.Lit(`{"`+id+`":"\u0000","password":"\ud800\ud800\ud800\ud800"}`),
+			jen.Lit(`[`),
+			jen.Lit(``),
+		)).Block(
+			jen.Id("f").Dot("Add").Call(jen.Id("uint8").Call(jen.Id("i")), jen.Lit("application/json"), jen.Index().Byte().Call(jen.Id("body"))),
+			jen.Id("f").Dot("Add").Call(jen.Id("uint8").Call(jen.Id("i")), jen.Lit("text/plain"), jen.Index().Byte().Call(jen.Id("body"))),
+		),
+		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("newTestService").Call(jen.Id("f"))),
+		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual(pkgTesting, "T"), jen.Id("endpoint").Uint8(), jen.Id("ctype").String(), jen.Id("body").Index().Byte()).Block(
+			jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Id("paths").Index(jen.Int().Call(jen.Id("endpoint")).Op("%").Len(jen.Id("paths"))), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
+			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("ctype")),
+			jen.Id("w").Op(":=").Qual("net/http/httptest", "NewRecorder").Call(),
+			jen.Id("router").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
+			jen.If(jen.Id("w").Dot("Code").Op(">=").Lit(500).Op("||").Id("w").Dot("Code").Op(">=").Lit(400).Op("&&").Id("w").Dot("Header").Call().Dot("Get").Call(jen.Lit("Content-Type")).Op("!=").Qual(pkgHTTPAuth, "ContentTypeProblem")).Block(
+				jen.Id("t").Dot("Fatalf").Call(jen.Lit("%s %q %q: %d %s"), jen.Id("req").Dot("URL").Dot("Path"), jen.Id("ctype"), jen.Id("body"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
+			),
+		)),
 	)
 	f.Line()
 }
