@@ -39,7 +39,7 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
-	}, throttleConfigFields(m)...)...)
+	}, append(throttleConfigFields(m), duplicateHookField(m)...)...)...)
 	f.Line()
 	f.Comment("ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET")
 	f.Comment("is required; the other variables default to the values in authgen.yaml.")
@@ -146,6 +146,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
 		throttleServiceField(m),
+		duplicateHookServiceField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	)
 	f.Line()
@@ -170,7 +171,7 @@ func emitService(f *jen.File, m *Model) {
 			"credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
-		}, throttleServiceValue(m)...)...)), jen.Nil()),
+		}, append(throttleServiceValue(m), duplicateHookServiceValue(m)...)...)...)), jen.Nil()),
 	)
 	f.Line()
 	emitFromEnv(f, m)

@@ -101,8 +101,12 @@ func handlerDoc(f *jen.File, m *Model, name, route string, lines ...string) {
 }
 
 func emitRegister(f *jen.File, m *Model) {
-	handlerDoc(f, m, "Register", "POST "+m.Route("/register"),
-		"It creates a user and answers 201 with the user, never its hash.")
+	doc := []string{"It creates a user and answers 201 with the user, never its hash."}
+	if m.registerHides() {
+		doc = []string{"It creates a user and answers 202; an existing " + m.IdentityJSON() + " gets the same",
+			"answer after the same work, and goes to OnDuplicateRegistration."}
+	}
+	handlerDoc(f, m, "Register", "POST "+m.Route("/register"), doc...)
 	body := decodeInto("credentials", "DecodeJSON")
 	body = append(body,
 		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField())),
@@ -119,16 +123,12 @@ func emitRegister(f *jen.File, m *Model) {
 			"Active", jen.True(),
 			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
 		)),
-		jen.Switch(jen.Err().Op(":=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Empty()).Block(
-			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(
-				writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON()+" is already registered"))...,
-			),
-			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
-		),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusCreated"), jen.Id("u")),
+		jen.Err().Op("=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")),
 	)
+	body = append(body, registerOutcome(m)...)
 	f.Func().Add(recv()).Id("Register").Add(httpParams()).Block(body...)
 	f.Line()
+	emitDuplicateRegistration(f, m)
 }
 
 func emitLogin(f *jen.File, m *Model) {

@@ -52,6 +52,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestConcurrentRefresh(f, m)
 	emitTestCleanup(f, m)
 	emitTestThrottle(f, m)
+	emitTestDuplicateRegistration(f, m)
 	emitTestClientAddress(f, m)
 	emitBenchmark(f, m)
 	emitLoginBenchmark(f, m)
@@ -187,7 +188,7 @@ func emitTestHelpers(f *jen.File, m *Model) {
 	f.Comment("signup registers identity and logs it in.")
 	f.Func().Id("signup").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.Id("identity").String()).Id("tokens").Block(
 		tcall("Helper"),
-		jen.If(jen.Id("r").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/register")), credsJSON(m, jen.Id("identity"), jen.Id("testPassword"))), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(
+		jen.If(jen.Id("r").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/register")), credsJSON(m, jen.Id("identity"), jen.Id("testPassword"))), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, m.registeredStatus())).Block(
 			tcall("Fatalf", jen.Lit("register: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
 		),
 		jen.Return(jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Id("identity"), jen.Id("testPassword"))))),
@@ -223,10 +224,8 @@ func get(path string, header ...jen.Code) *jen.Statement {
 
 func emitTestLifecycle(f *jen.File, m *Model) {
 	upper := strings.ToUpper(m.SampleIdentity()[:1]) + m.SampleIdentity()[1:]
-	testFunc(f, "TestSessionLifecycle", "TestSessionLifecycle walks register, login, me, refresh and logout.",
-		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
-		jen.Id("reg").Op(":=").Add(post(m.Route("/register"), credsJSON(m, jen.Lit(upper), jen.Id("testPassword")))),
-		jen.If(jen.Id("reg").Dot("status").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(tcall("Fatalf", jen.Lit("register: %d %s"), jen.Id("reg").Dot("status"), jen.Id("reg").Dot("body"))),
+	checkUser := []jen.Code{
+		jen.If(jen.Id("reg").Dot("status").Op("!=").Qual(pkgHTTP, m.registeredStatus())).Block(tcall("Fatalf", jen.Lit("register: %d %s"), jen.Id("reg").Dot("status"), jen.Id("reg").Dot("body"))),
 		jen.Id("user").Op(":=").Id("reg").Dot("fields").Call(jen.Id("t")),
 		jen.If(jen.Id("user").Index(jen.Lit(m.IdentityJSON())).Op("!=").Lit(m.SampleIdentity()).Op("||").Id("user").Index(jen.Lit("id")).Op("==").Lit("")).Block(
 			tcall("Errorf", jen.Lit("registered user = %v, want the normalised "+m.IdentityJSON()+" and an id"), jen.Id("user")),
@@ -234,6 +233,19 @@ func emitTestLifecycle(f *jen.File, m *Model) {
 		jen.If(jen.Qual("bytes", "Contains").Call(jen.Id("reg").Dot("body"), jen.Index().Byte().Call(jen.Lit("argon2"))).Op("||").Qual("bytes", "Contains").Call(jen.Id("reg").Dot("body"), jen.Index().Byte().Call(jen.Id("testPassword")))).Block(
 			tcall("Errorf", jen.Lit("register leaks the password or its hash: %s"), jen.Id("reg").Dot("body")),
 		),
+	}
+	if m.registerHides() {
+		checkUser = checkUser[:1] // the answer is the same 202 for every registration
+	}
+	var userFromMe jen.Code = jen.Null()
+	if m.registerHides() {
+		userFromMe = jen.Id("user").Op(":=").Id("me").Dot("fields").Call(jen.Id("t"))
+	}
+	start := append([]jen.Code{
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("reg").Op(":=").Add(post(m.Route("/register"), credsJSON(m, jen.Lit(upper), jen.Id("testPassword")))),
+	}, checkUser...)
+	testFunc(f, "TestSessionLifecycle", "TestSessionLifecycle walks register, login, me, refresh and logout.", append(start,
 		jen.Line(),
 		jen.Id("login").Op(":=").Add(post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
 		jen.Id("tk").Op(":=").Id("wantTokens").Call(jen.Id("t"), jen.Id("login")),
@@ -245,6 +257,7 @@ func emitTestLifecycle(f *jen.File, m *Model) {
 		),
 		jen.Line(),
 		jen.Id("me").Op(":=").Add(get(m.Route("/me"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("..."))),
+		userFromMe,
 		jen.If(jen.Id("me").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").Id("me").Dot("fields").Call(jen.Id("t")).Index(jen.Lit("id")).Op("!=").Id("user").Index(jen.Lit("id"))).Block(
 			tcall("Fatalf", jen.Lit("me: %d %s, want 200 and the registered user"), jen.Id("me").Dot("status"), jen.Id("me").Dot("body")),
 		),
@@ -257,7 +270,7 @@ func emitTestLifecycle(f *jen.File, m *Model) {
 		wantStatus("me with the refreshed access token", get(m.Route("/me"), jen.Id("bearer").Call(jen.Id("next").Dot("Access")).Op("...")), "StatusOK"),
 		wantStatus("logout", post(m.Route("/logout"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), "StatusNoContent"),
 		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
-	)
+	)...)
 }
 
 func emitTestReuse(f *jen.File, m *Model) {
@@ -297,6 +310,9 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 		{"non-ASCII " + m.IdentityJSON(), "application/json", valid("ädä" + m.SampleIdentity()[3:]), "StatusUnprocessableEntity", "validation_failed"},
 		{"short password", "application/json", `{"` + m.IdentityJSON() + `":"` + m.sampleOther() + `","password":"short"}`, "StatusUnprocessableEntity", "validation_failed"},
 		{"duplicate in other letter case", "application/json", valid(strings.ToUpper(m.SampleIdentity())), "StatusConflict", "identity_taken"},
+	}
+	if m.registerHides() {
+		cases = cases[:len(cases)-1] // a duplicate is accepted: TestRegistrationRevealsNothing
 	}
 	var rows []jen.Code
 	for _, c := range cases {
@@ -705,7 +721,7 @@ func emitLoginBenchmark(f *jen.File, m *Model) {
 			jen.Id("router").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("req")),
 			jen.Return(jen.Id("w")),
 		),
-		jen.If(jen.Id("w").Op(":=").Id("send").Call(jen.Lit(m.Route("/register"))), jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, "StatusCreated")).Block(
+		jen.If(jen.Id("w").Op(":=").Id("send").Call(jen.Lit(m.Route("/register"))), jen.Id("w").Dot("Code").Op("!=").Qual(pkgHTTP, m.registeredStatus())).Block(
 			bfatal(jen.Lit("register: %d %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
 		),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("svc").Dot("store").Dot(m.userByIdentity()).Call(jen.Qual("context", "Background").Call(), jen.Lit(m.SampleIdentity())),

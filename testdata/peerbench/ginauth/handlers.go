@@ -70,7 +70,8 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 		Active:       true,
 		CreatedAt:    time.Now().UTC().Truncate(time.Second),
 	}
-	switch err := s.store.CreateUser(ctx, u); {
+	err = s.store.CreateUser(ctx, u)
+	switch {
 	case errors.Is(err, ErrDuplicate):
 		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusConflict, httpauth.CodeIdentityTaken, "this email is already registered"))
 		return
