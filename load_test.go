@@ -1,0 +1,288 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The load test: a built chi service on each durable store takes 20,000
+// requests from 20 concurrent clients, mixing register, login, me, refresh
+// and logout, over loopback. It must answer no 5xx, lose no user and no
+// refresh family, keep its memory bounded, and log no secret. It stops by
+// itself once the requests are done.
+
+const (
+	loadClients = 20
+	// loadCycle is one client session: register, login, 19 x me, 18 refresh
+	// rotations (each checked by the next), logout.
+	loadCycle    = 40
+	loadRequests = 20_000
+)
+
+// loadStats is what one run did, for the log and docs/SECURITY.md.
+type loadStats struct {
+	requests, serverErrors, users, families atomic.Int64
+	byStatus                                sync.Map // status -> *atomic.Int64
+	rssKiB                                  []int64  // samples of the service's resident memory
+	tokens                                  []string // some issued tokens, to look for in the logs
+}
+
+func (s *loadStats) count(status int) {
+	s.requests.Add(1)
+	if status >= 500 {
+		s.serverErrors.Add(1)
+	}
+	v, _ := s.byStatus.LoadOrStore(status, new(atomic.Int64))
+	v.(*atomic.Int64).Add(1)
+}
+
+func TestLoadWithoutLoss(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20,000 requests per store; skipped with -short")
+	}
+	root := t.TempDir()
+	for _, storage := range []string{"sqlite", "postgres"} {
+		t.Run(storage, func(t *testing.T) {
+			bin := buildService(t, root, combination{framework: "chi", storage: storage})
+			svc := start(t, bin, serviceEnv(t, "load_"+storage, storage))
+			stats := runLoad(t, svc)
+			verifyNoLoss(t, svc, stats)
+			checkLogHygiene(t, svc.logs.String(), stats.tokens)
+			if err := svc.stop(); err != nil {
+				t.Errorf("service did not stop cleanly: %v", err)
+			}
+		})
+	}
+}
+
+// loadClient is one client: its HTTP connection pool and what it saw.
+type loadClient struct {
+	t      *testing.T
+	base   string
+	http   *http.Client
+	stats  *loadStats
+	tokens []string // a few issued tokens, to look for in the logs
+}
+
+func (c *loadClient) do(method, path, token string, body any) (int, map[string]any) {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.t.Errorf("%s %s: %v", method, path, err)
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	c.stats.count(resp.StatusCode)
+	var out map[string]any
+	json.Unmarshal(data, &out)
+	return resp.StatusCode, out
+}
+
+// session runs one loadCycle for a new account; it reports false, after an
+// error, when the service lost something.
+func (c *loadClient) session(identity string) bool {
+	creds := map[string]string{"email": identity, "password": confPassword}
+	if code, _ := c.do("POST", "/auth/register", "", creds); code != 201 {
+		c.t.Errorf("register %s: %d", identity, code)
+		return false
+	}
+	c.stats.users.Add(1)
+	code, pair := c.do("POST", "/auth/login", "", creds)
+	if code != 200 {
+		c.t.Errorf("login %s: %d", identity, code)
+		return false
+	}
+	access, refresh := pair["access_token"].(string), pair["refresh_token"].(string)
+	if len(c.tokens) < 4 {
+		c.tokens = append(c.tokens, access, refresh)
+	}
+	for i := range 19 {
+		if code, _ := c.do("GET", "/auth/me", access, nil); code != 200 {
+			c.t.Errorf("me %d for %s: %d", i, identity, code)
+			return false
+		}
+		if i >= 18 {
+			continue
+		}
+		code, next := c.do("POST", "/auth/refresh", "", map[string]string{"refresh_token": refresh})
+		if code != 200 {
+			c.t.Errorf("refresh %d for %s: %d (a lost refresh family)", i, identity, code)
+			return false
+		}
+		access, refresh = next["access_token"].(string), next["refresh_token"].(string)
+	}
+	if code, _ := c.do("POST", "/auth/logout", "", map[string]string{"refresh_token": refresh}); code != 204 {
+		c.t.Errorf("logout %s: %d", identity, code)
+		return false
+	}
+	c.stats.families.Add(1)
+	return true
+}
+
+func runLoad(t *testing.T, svc *running) *loadStats {
+	stats := new(loadStats)
+	transport := &http.Transport{MaxIdleConnsPerHost: loadClients}
+	defer transport.CloseIdleConnections()
+	done := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() { // sample the service's memory once a second
+		defer close(sampled)
+		for {
+			if kib, ok := rssKiB(svc.cmd.Process.Pid); ok {
+				stats.rssKiB = append(stats.rssKiB, kib)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	start := time.Now()
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	clients := make([]*loadClient, loadClients)
+	for i := range clients {
+		c := &loadClient{t: t, base: svc.base, http: &http.Client{Transport: transport, Timeout: time.Minute}, stats: stats}
+		clients[i] = c
+		wg.Go(func() {
+			for {
+				n := next.Add(1)
+				if n > loadRequests/loadCycle || t.Failed() {
+					return
+				}
+				if !c.session(fmt.Sprintf("load%d@example.com", n)) {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(done)
+	<-sampled
+	elapsed := time.Since(start)
+	var statuses []string
+	stats.byStatus.Range(func(k, v any) bool {
+		statuses = append(statuses, fmt.Sprintf("%d: %d", k, v.(*atomic.Int64).Load()))
+		return true
+	})
+	t.Logf("load: %d requests from %d clients in %v (%.0f/s); statuses %s; %d users, %d sessions with 18 rotations each; service RSS MiB over time %v",
+		stats.requests.Load(), loadClients, elapsed.Round(time.Millisecond), float64(stats.requests.Load())/elapsed.Seconds(),
+		strings.Join(statuses, ", "), stats.users.Load(), stats.families.Load(), mib(stats.rssKiB))
+	for _, c := range clients {
+		stats.tokens = append(stats.tokens, c.tokens...)
+	}
+	return stats
+}
+
+// verifyNoLoss fails on any 5xx, on a missing request, and on a user the
+// service no longer knows: every account registered under load must still
+// log in, and its refresh token must rotate.
+func verifyNoLoss(t *testing.T, svc *running, stats *loadStats) {
+	t.Helper()
+	if n := stats.serverErrors.Load(); n != 0 {
+		t.Errorf("%d server errors under load", n)
+	}
+	if n := stats.requests.Load(); n != loadRequests {
+		t.Errorf("%d requests answered, want %d", n, loadRequests)
+	}
+	users := stats.users.Load()
+	if users != loadRequests/loadCycle || stats.families.Load() != users {
+		t.Errorf("%d users and %d complete sessions, want %d of each", users, stats.families.Load(), loadRequests/loadCycle)
+	}
+	c := &loadClient{t: t, base: svc.base, http: http.DefaultClient, stats: new(loadStats)}
+	for _, n := range []int64{1, users / 2, users} { // the first, a middle and the last account
+		creds := map[string]string{"email": fmt.Sprintf("load%d@example.com", n), "password": confPassword}
+		code, pair := c.do("POST", "/auth/login", "", creds)
+		if code != 200 {
+			t.Errorf("account %d lost after the load: login %d", n, code)
+			continue
+		}
+		if code, _ := c.do("POST", "/auth/refresh", "", map[string]string{"refresh_token": pair["refresh_token"].(string)}); code != 200 {
+			t.Errorf("account %d: refresh after the load: %d", n, code)
+		}
+	}
+	// Bounded memory: argon2id needs 19 MiB per login in flight, so 20
+	// concurrent clients may hold some 400 MiB at once; the bound catches a
+	// leak that grows with the number of requests, not that peak.
+	for _, kib := range stats.rssKiB {
+		if kib > 1<<20 {
+			t.Errorf("service RSS reached %d MiB", kib>>10)
+			break
+		}
+	}
+	// No growth: the last third of the run peaks no higher than half again
+	// the peak of the first two thirds (which holds the start-up burst).
+	if n := len(stats.rssKiB); n >= 9 {
+		early, late := slices.Max(stats.rssKiB[:2*n/3]), slices.Max(stats.rssKiB[2*n/3:])
+		if late > early*3/2 {
+			t.Errorf("service memory grows under load: peak %d MiB early, %d MiB late", early>>10, late>>10)
+		}
+	}
+}
+
+// checkLogHygiene fails if the service's log holds a secret, a password, a
+// password hash or any of the tokens seen by the clients.
+func checkLogHygiene(t *testing.T, logs string, tokens []string) {
+	t.Helper()
+	for _, tok := range tokens {
+		if strings.Contains(logs, tok) {
+			t.Errorf("the service logged a token")
+			break
+		}
+	}
+	forbidden := map[string]string{"the JWT secret": confSecret, "a password": confPassword, "a password hash": "$argon2id$"}
+	for what, s := range forbidden {
+		if strings.Contains(logs, s) {
+			t.Errorf("the service logged %s", what)
+		}
+	}
+	if strings.Contains(logs, "load1@example.com") {
+		t.Error("the service logged an identity")
+	}
+}
+
+func rssKiB(pid int) (int64, bool) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, false
+	}
+	for line := range strings.Lines(string(data)) {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return n, err == nil
+		}
+	}
+	return 0, false
+}
+
+func mib(kib []int64) []int64 {
+	out := make([]int64, len(kib))
+	for i, k := range kib {
+		out[i] = k >> 10
+	}
+	return out
+}
