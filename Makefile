@@ -5,6 +5,9 @@ SHELL := /bin/bash
 
 GO ?= go
 BIN := $(CURDIR)/bin
+# staticcheck, pinned; keep equal to staticcheckVersion in e2e_test.go.
+STATICCHECK_VERSION := v0.8.2
+export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
 
 .PHONY: all build test lint bench fuzz demo golden clean
 
@@ -23,13 +26,17 @@ test: lint
 	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
 	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
-	(cd testdata/peerbench && $(GO) vet . && $(GO) test -run '^$$' -bench . -benchtime 1x .)
+	(cd testdata/peerbench && $(GO) test -run '^$$' -bench . -benchtime 1x .)
 	$(GO) test -race -count=1 -timeout 30m -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/services/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 	(cd runtime && $(GO) vet ./...)
+	staticcheck -version 2>/dev/null | grep -q '($(STATICCHECK_VERSION:v%=%))' || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	staticcheck ./...
+	(cd runtime && staticcheck ./...)
+	(cd testdata/peerbench && $(GO) vet ./... && staticcheck ./...)
 
 # Rewrite golden/*.txtar after an intended change; read the diff before committing.
 golden:

@@ -40,12 +40,20 @@ func lastLine(b []byte) string {
 	return lines[len(lines)-1]
 }
 
+// staticcheckVersion is the staticcheck make lint installs; every generated
+// scenario must pass it too.
+const staticcheckVersion = "v0.8.2"
+
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end builds and tests generated modules; skipped with -short")
 	}
 	if os.Getenv("AUTH_TEST_DATABASE_URL") == "" {
 		t.Fatal("AUTH_TEST_DATABASE_URL is not set: the PostgreSQL scenarios' generated tests would skip; run make test, which starts a server")
+	}
+	staticcheck, err := exec.LookPath("staticcheck")
+	if err != nil {
+		t.Fatal("staticcheck is not on the PATH: make lint installs it (go install honnef.co/go/tools/cmd/staticcheck@" + staticcheckVersion + ")")
 	}
 	checkout, _ := filepath.Abs(".")
 	cases, _ := filepath.Glob("testdata/*/authgen.yaml")
@@ -68,6 +76,11 @@ func TestEndToEnd(t *testing.T) {
 			}
 			matchGolden(t, dir, name, checkout)
 			goCmd(t, dir, "vet", "./...")
+			lint := exec.Command(staticcheck, "./...")
+			lint.Dir = dir
+			if out, err := lint.CombinedOutput(); err != nil {
+				t.Fatalf("staticcheck: %v\n%s", err, out)
+			}
 			goCmd(t, dir, "test", "-race", "-count=1", "./...")
 			if r := authgen(t, dir, "check"); r.code != 0 {
 				t.Fatalf("check after generate: %d\n%s%s", r.code, r.stdout, r.stderr)
