@@ -27,6 +27,7 @@ func optionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "audience", Usage: "token audience (default: api)"},
 		&cli.StringFlag{Name: "prefix", Usage: "route prefix (default: /auth)"},
 		&cli.StringFlag{Name: "pkg", Usage: "package directory in the module (default: internal/auth)"},
+		&cli.StringFlag{Name: "password-hash", Usage: "password hashing: " + strings.Join(generator.PasswordHashes, ", ") + " (default: argon2id)"},
 		&cli.StringFlag{Name: "login-throttle", Usage: "failed-login counts: " + strings.Join(generator.LoginThrottles, ", ") + " (default: instance)"},
 		&cli.StringFlag{Name: "client-ip-header", Usage: "header a trusted proxy sets with the client address, e.g. X-Forwarded-For (default: none, the direct peer)"},
 		&cli.StringFlag{Name: "duplicate-registration", Usage: "answer to registering an existing identity: " + strings.Join(generator.DuplicateRegistrations, ", ") + " (default: conflict)"},
@@ -39,7 +40,7 @@ func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, erro
 		"framework": &opts.Framework, "storage": &opts.Storage, "identity": &opts.Identity,
 		"alg": &opts.Algorithm, "header": &opts.Header, "issuer": &opts.Issuer,
 		"audience": &opts.Audience, "prefix": &opts.Prefix, "pkg": &opts.Package,
-		"login-throttle": &opts.LoginThrottle, "client-ip-header": &opts.ClientIPHeader,
+		"password-hash": &opts.PasswordHash, "login-throttle": &opts.LoginThrottle, "client-ip-header": &opts.ClientIPHeader,
 		"duplicate-registration": &opts.DuplicateRegistration,
 	}
 	for name, dst := range str {
@@ -74,8 +75,8 @@ func optionArgs(o generator.Options, t generator.Target) []string {
 		args = append(args, "--scheme", s)
 	}
 	args = append(args, "--issuer", o.Issuer, "--audience", o.Audience, "--prefix", o.Prefix, "--pkg", o.Package)
-	if d := generator.Defaults(); o.LoginThrottle != d.LoginThrottle || o.DuplicateRegistration != d.DuplicateRegistration {
-		args = append(args, "--login-throttle", o.LoginThrottle, "--duplicate-registration", o.DuplicateRegistration)
+	if d := generator.Defaults(); o.PasswordHash != d.PasswordHash || o.LoginThrottle != d.LoginThrottle || o.DuplicateRegistration != d.DuplicateRegistration {
+		args = append(args, "--password-hash", o.PasswordHash, "--login-throttle", o.LoginThrottle, "--duplicate-registration", o.DuplicateRegistration)
 	}
 	if o.ClientIPHeader != "" {
 		args = append(args, "--client-ip-header", o.ClientIPHeader)

@@ -167,7 +167,7 @@ func emitService(f *jen.File, m *Model) {
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),
 			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"))),
-			"hasher", jen.Qual(pkgPassword, "Default").Call(),
+			"hasher", hasher(m),
 			"credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
@@ -250,4 +250,12 @@ func emitFromEnv(f *jen.File, m *Model) {
 		),
 	)
 	f.Line()
+}
+
+// hasher is the expression New uses for the password hasher.
+func hasher(m *Model) *jen.Statement {
+	if m.PasswordHash == "bcrypt" {
+		return jen.Qual(pkgPassword, "DefaultBcrypt").Call()
+	}
+	return jen.Qual(pkgPassword, "Default").Call()
 }

@@ -409,8 +409,8 @@ func emitValidation(f *jen.File, m *Model) {
 	f.Comment("validatePassword checks a new password's length: long passphrases are")
 	f.Comment("welcome, but a megabyte of password is a way to burn CPU in the hasher.")
 	f.Func().Id("validatePassword").Params(jen.Id("password").String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(1024)).Block(
-			jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", "password must be 8 to 1024 characters long")),
+		jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(m.maxPasswordBytes())).Block(
+			jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", m.passwordRule())),
 		),
 		jen.Return(jen.Nil()),
 	)

@@ -66,3 +66,20 @@ const (
 	// ModuleFile is go.mod: authgen adds lines to it, never removes any.
 	ModuleFile
 )
+
+// maxPasswordBytes is the longest password accepted: bcrypt reads no more
+// than 72 bytes, and a megabyte of password only burns CPU in any hasher.
+func (m *Model) maxPasswordBytes() int {
+	if m.PasswordHash == "bcrypt" {
+		return 72
+	}
+	return 1024
+}
+
+// passwordRule is the validation message of a password of the wrong length.
+func (m *Model) passwordRule() string {
+	if m.PasswordHash == "bcrypt" {
+		return "password must be 8 characters to 72 bytes long (bcrypt reads no further)"
+	}
+	return "password must be 8 to 1024 characters long"
+}

@@ -25,6 +25,9 @@ type Options struct {
 	Audience   string   `yaml:"audience"`
 	Prefix     string   `yaml:"prefix"`
 	Package    string   `yaml:"package"`
+	// PasswordHash is argon2id (the default) or bcrypt, for services that
+	// must use it.
+	PasswordHash string `yaml:"password_hash"`
 	// LoginThrottle is where failed-login counts live: instance (this
 	// process's memory), store (the store, shared by every instance) or off.
 	LoginThrottle string `yaml:"login_throttle"`
@@ -53,6 +56,7 @@ func Defaults() Options {
 		Prefix:     "/auth",
 		Package:    "internal/auth",
 
+		PasswordHash:          "argon2id",
 		LoginThrottle:         "instance",
 		DuplicateRegistration: "conflict",
 	}
@@ -62,6 +66,7 @@ func Defaults() Options {
 var (
 	Identities             = []string{"email", "username"}
 	Algorithms             = []string{"HS256", "HS384", "HS512"}
+	PasswordHashes         = []string{"argon2id", "bcrypt"}
 	LoginThrottles         = []string{"instance", "store", "off"}
 	DuplicateRegistrations = []string{"conflict", "accepted"}
 )
@@ -114,6 +119,9 @@ func (o Options) Validate() error {
 	}
 	if err := ValidatePrefix(o.Prefix); err != nil {
 		errs = append(errs, err)
+	}
+	if !slices.Contains(PasswordHashes, o.PasswordHash) {
+		bad("unknown password_hash %q: use one of %s", o.PasswordHash, strings.Join(PasswordHashes, ", "))
 	}
 	if !slices.Contains(LoginThrottles, o.LoginThrottle) {
 		bad("unknown login_throttle %q: use one of %s", o.LoginThrottle, strings.Join(LoginThrottles, ", "))

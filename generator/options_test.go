@@ -116,3 +116,12 @@ func TestValidateHardeningOptions(t *testing.T) {
 		}
 	}
 }
+
+func TestValidatePasswordHash(t *testing.T) {
+	o := Defaults()
+	o.Issuer = "example.com/svc"
+	o.PasswordHash = "md5"
+	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), `unknown password_hash "md5": use one of argon2id, bcrypt`) {
+		t.Errorf("Validate() = %v", err)
+	}
+}

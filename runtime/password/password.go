@@ -60,8 +60,15 @@ func (a *Argon2id) Hash(password string) (string, error) {
 
 var b64 = base64.RawStdEncoding
 
-// Verify checks password against a PHC hash in constant time.
+// Verify checks password against a PHC hash in constant time. A bcrypt hash
+// is checked too, and asks for a rehash, so that a service moving from bcrypt
+// to argon2id keeps its users.
 func (a *Argon2id) Verify(password, hash string) (ok, rehash bool, err error) {
+	if isBcrypt(hash) {
+		legacy := &Bcrypt{Cost: MinBcryptCost}
+		ok, _, err := legacy.Verify(password, hash)
+		return ok, ok, err
+	}
 	p, err := parse(hash)
 	if err != nil {
 		return false, false, err
