@@ -315,6 +315,18 @@ func (s *suite) run() {
 	}
 	s.expect("me with the refreshed access token", s.send("GET", me, "", nil, bearerHeader(p2.access)...), 200, "")
 
+	// Header transport only: no cookie is ever set, and one carrying a valid
+	// access token authenticates nothing, so no request can be forged
+	// cross-site with the user's credentials (DESIGN.md checklist item 8).
+	lr := s.postJSON(login, creds(ada, confPassword))
+	s.tokens("login: a token pair and no Set-Cookie", lr)
+	if cookies := lr.header.Values("Set-Cookie"); len(cookies) > 0 {
+		s.t.Errorf("login set cookies: %v", cookies)
+	}
+	for _, c := range []string{"access_token", "token", "jwt", "Authorization"} {
+		s.expect("me: an access token in a "+c+" cookie is ignored", s.send("GET", me, "", nil, "Cookie", c+"="+p2.access), 401, "missing_token")
+	}
+
 	// Hostile inputs: each gets its 4xx, never a 5xx, and changes nothing.
 	hostileJSON := []struct {
 		name, path, ctype, body string
