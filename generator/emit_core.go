@@ -254,7 +254,7 @@ func emitFromEnv(f *jen.File, m *Model) {
 
 // hasher is the expression New uses for the password hasher.
 func hasher(m *Model) *jen.Statement {
-	if m.PasswordHash == "bcrypt" {
+	if m.usesBcrypt() {
 		return jen.Qual(pkgPassword, "DefaultBcrypt").Call()
 	}
 	return jen.Qual(pkgPassword, "Default").Call()

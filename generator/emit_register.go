@@ -48,25 +48,18 @@ func duplicateHookServiceValue(m *Model) []any {
 
 // registerOutcome is the end of Register after CreateUser returned err.
 func registerOutcome(m *Model) []jen.Code {
-	if !m.registerHides() {
-		return []jen.Code{
-			jen.Switch(jen.Empty()).Block(
-				jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(
-					writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON()+" is already registered"))...,
-				),
-				jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
-			),
-			jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusCreated"), jen.Id("u")),
-		}
+	duplicate := writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON()+" is already registered"))
+	success := jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusCreated"), jen.Id("u"))
+	if m.registerHides() {
+		duplicate = []jen.Code{jen.Id("s").Dot("duplicateRegistration").Call(jen.Id("ctx"), jen.Id("identity"))}
+		success = jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusAccepted"), jen.Id("registrationAccepted"))
 	}
 	return []jen.Code{
 		jen.Switch(jen.Empty()).Block(
-			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(
-				jen.Id("s").Dot("duplicateRegistration").Call(jen.Id("ctx"), jen.Id("identity")),
-			),
+			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(duplicate...),
 			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
 		),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusAccepted"), jen.Id("registrationAccepted")),
+		success,
 	}
 }
 

@@ -298,10 +298,8 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 	valid := func(id string) string {
 		return `{"` + m.IdentityJSON() + `":"` + id + `","password":"` + testPassword + `"}`
 	}
-	cases := []struct {
-		name, ctype, body string
-		status, code      string
-	}{
+	type rejectCase struct{ name, ctype, body, status, code string }
+	cases := []rejectCase{
 		{"malformed JSON", "application/json", `{"` + m.IdentityJSON() + `":`, "StatusBadRequest", "malformed_body"},
 		{"trailing data", "application/json", valid(m.sampleOther()) + `{}`, "StatusBadRequest", "malformed_body"},
 		{"wrong content type", "text/plain", valid(m.sampleOther()), "StatusUnsupportedMediaType", "unsupported_media_type"},
@@ -315,11 +313,8 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 	if m.registerHides() {
 		cases = cases[:len(cases)-1] // a duplicate is accepted: TestRegistrationRevealsNothing
 	}
-	if m.PasswordHash == "bcrypt" {
-		cases = append(cases, struct {
-			name, ctype, body string
-			status, code      string
-		}{"password over bcrypt's 72 bytes", "application/json", `{"` + m.IdentityJSON() + `":"` + m.sampleOther() + `","password":"` + strings.Repeat("p", 73) + `"}`, "StatusUnprocessableEntity", "validation_failed"})
+	if m.usesBcrypt() {
+		cases = append(cases, rejectCase{"password over bcrypt's 72 bytes", "application/json", `{"` + m.IdentityJSON() + `":"` + m.sampleOther() + `","password":"` + strings.Repeat("p", 73) + `"}`, "StatusUnprocessableEntity", "validation_failed"})
 	}
 	var rows []jen.Code
 	for _, c := range cases {
@@ -699,7 +694,7 @@ func emitTestCleanup(f *jen.File, m *Model) {
 // takes seconds a hash under the race detector. BenchmarkLogin keeps the
 // real cost; argon2id services test with the real parameters throughout.
 func cheapTestHasher(m *Model) jen.Code {
-	if m.PasswordHash != "bcrypt" {
+	if !m.usesBcrypt() {
 		return jen.Null()
 	}
 	return jen.Id("svc").Dot("hasher").Op("=").Op("&").Qual(pkgPassword, "Bcrypt").Values(jen.Dict{jen.Id("Cost"): jen.Lit(4)}).Comment("tests only: fast, and the race detector slows bcrypt a hundredfold")

@@ -67,10 +67,13 @@ const (
 	ModuleFile
 )
 
+// usesBcrypt reports whether passwords are hashed with bcrypt.
+func (m *Model) usesBcrypt() bool { return m.PasswordHash == "bcrypt" }
+
 // maxPasswordBytes is the longest password accepted: bcrypt reads no more
 // than 72 bytes, and a megabyte of password only burns CPU in any hasher.
 func (m *Model) maxPasswordBytes() int {
-	if m.PasswordHash == "bcrypt" {
+	if m.usesBcrypt() {
 		return 72
 	}
 	return 1024
@@ -78,7 +81,7 @@ func (m *Model) maxPasswordBytes() int {
 
 // passwordRule is the validation message of a password of the wrong length.
 func (m *Model) passwordRule() string {
-	if m.PasswordHash == "bcrypt" {
+	if m.usesBcrypt() {
 		return "password must be 8 characters to 72 bytes long (bcrypt reads no further)"
 	}
 	return "password must be 8 to 1024 characters long"

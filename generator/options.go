@@ -89,9 +89,12 @@ func (o Options) Validate() error {
 	if _, ok := storages[o.Storage]; !ok {
 		bad("unknown storage %q: use one of %s", o.Storage, strings.Join(StorageNames(), ", "))
 	}
-	if !slices.Contains(Identities, o.Identity) {
-		bad("unknown identity %q: use one of %s", o.Identity, strings.Join(Identities, ", "))
+	oneOf := func(key, value string, values []string) {
+		if !slices.Contains(values, value) {
+			bad("unknown %s %q: use one of %s", key, value, strings.Join(values, ", "))
+		}
 	}
+	oneOf("identity", o.Identity, Identities)
 	if !slices.Contains(Algorithms, o.Algorithm) {
 		bad("unsupported algorithm %q: use one of %s", o.Algorithm, strings.Join(Algorithms, ", "))
 	}
@@ -120,18 +123,12 @@ func (o Options) Validate() error {
 	if err := ValidatePrefix(o.Prefix); err != nil {
 		errs = append(errs, err)
 	}
-	if !slices.Contains(PasswordHashes, o.PasswordHash) {
-		bad("unknown password_hash %q: use one of %s", o.PasswordHash, strings.Join(PasswordHashes, ", "))
-	}
-	if !slices.Contains(LoginThrottles, o.LoginThrottle) {
-		bad("unknown login_throttle %q: use one of %s", o.LoginThrottle, strings.Join(LoginThrottles, ", "))
-	}
+	oneOf("password_hash", o.PasswordHash, PasswordHashes)
+	oneOf("login_throttle", o.LoginThrottle, LoginThrottles)
 	if o.ClientIPHeader != "" && !headerName.MatchString(o.ClientIPHeader) {
 		bad("client_ip_header %q is not a valid header name: e.g. --client-ip-header X-Forwarded-For, or empty for the direct peer", o.ClientIPHeader)
 	}
-	if !slices.Contains(DuplicateRegistrations, o.DuplicateRegistration) {
-		bad("unknown duplicate_registration %q: use one of %s", o.DuplicateRegistration, strings.Join(DuplicateRegistrations, ", "))
-	}
+	oneOf("duplicate_registration", o.DuplicateRegistration, DuplicateRegistrations)
 	if err := ValidatePackageDir(o.Package); err != nil {
 		errs = append(errs, err)
 	}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 
@@ -59,12 +60,12 @@ func Storages() []Storage { return storages.all() }
 func migrationFiles(m *Model, dialect string) ([]File, error) {
 	var files []File
 	for _, path := range templates.Glob("migrations/" + dialect + "/*.tmpl") {
-		if strings.Contains(path, "_login_failures.") && !m.throttleInStore() {
-			continue // the table of login_throttle: store
-		}
 		data, err := templates.Render(path, m)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			continue // a migration the options do not need renders empty
 		}
 		files = append(files, File{Path: m.Package + "/" + strings.TrimSuffix(path, ".tmpl"), Owner: Generated, Data: data})
 	}

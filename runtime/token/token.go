@@ -202,23 +202,28 @@ func (t *Tokens) Verify(raw string) (*Claims, error) {
 	if len(raw) > MaxLength {
 		return nil, ErrTooLong
 	}
-	if e := t.cache.get(raw); e != nil {
-		if err := e.checkTime(t.cfg.Now()); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
-		}
-		if err := t.accept(e.claims); err != nil {
+	e := t.cache.get(raw)
+	if e == nil {
+		claims, err := t.verifyFresh(raw)
+		if err != nil {
 			return nil, err
 		}
-		c := *e.claims
-		return &c, nil
-	}
-	claims, err := t.verifyFresh(raw)
-	if err != nil {
+		e = newEntry(claims, t.cfg.Leeway)
+		t.cache.put(raw, e)
+	} else if err := t.recheck(e); err != nil {
 		return nil, err
 	}
-	t.cache.put(raw, newEntry(claims, t.cfg.Leeway))
-	c := *claims
+	c := *e.claims // a copy: the cache's claims must not change under it
 	return &c, nil
+}
+
+// recheck is what a cached token still has to pass: its time window against
+// the clock, and revocation.
+func (t *Tokens) recheck(e *entry) error {
+	if err := e.checkTime(t.cfg.Now()); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return t.accept(e.claims)
 }
 
 // verifyFresh verifies a token not in the cache: on the fast path when its
