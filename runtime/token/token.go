@@ -7,9 +7,15 @@
 // algorithm families, an explicit "at+jwt" type so that no other JWT (a refresh
 // or ID token) is accepted as an access token, and a length cap applied before
 // any parsing.
+//
+// HS256, HS384 and HS512 sign with a shared secret; RS256, ES256 and EdDSA
+// sign with a private key and verify with its public key, which JWKS
+// publishes under its RFC 7638 thumbprint as kid. Earlier public keys can be
+// kept for verification, so that a key rotation logs nobody out.
 package token
 
 import (
+	"crypto"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
@@ -48,10 +54,17 @@ var (
 
 // Config describes how tokens are signed and what a valid token must say.
 type Config struct {
-	// Algorithm is one of HS256, HS384, HS512.
+	// Algorithm is one of HS256, HS384, HS512, RS256, ES256, EdDSA.
 	Algorithm string
-	// Secret is the HMAC key, at least MinSecretLength bytes.
+	// Secret is the HMAC key of HS256/384/512, at least MinSecretLength bytes.
 	Secret []byte
+	// SigningKey is the private key of RS256 (RSA, at least MinRSABits),
+	// ES256 (ECDSA on P-256) or EdDSA (Ed25519). Its public key verifies.
+	SigningKey crypto.Signer
+	// VerifyKeys are earlier public keys of the same algorithm whose tokens
+	// are still accepted: keep the previous key here for one access-token
+	// lifetime after a rotation.
+	VerifyKeys []crypto.PublicKey
 	// Issuer is written to and required in "iss".
 	Issuer string
 	// Audience is written to and required in "aud".
@@ -80,11 +93,18 @@ type Claims struct {
 	SessionID string `json:"sid,omitempty"`
 }
 
-// Tokens issues and verifies access tokens for one key and algorithm.
+// Tokens issues and verifies access tokens for one algorithm and its keys.
 type Tokens struct {
 	method jwt.SigningMethod
-	key    []byte
-	cfg    Config
+	// signKey signs (the secret or the private key); verifyKey checks tokens
+	// with the current header; keys holds every verification key by kid
+	// (one entry under "" for HMAC, whose tokens carry no kid).
+	signKey   any
+	verifyKey any
+	keys      map[string]any
+	kid       string // of the signing key; none for HMAC
+	jwks      []byte
+	cfg       Config
 	// header is the encoded JOSE header Issue writes; tokens that carry it
 	// byte for byte take the fast path of Verify.
 	header    string
@@ -95,12 +115,9 @@ type Tokens struct {
 
 // New checks cfg and returns a Tokens ready for use.
 func New(cfg Config) (*Tokens, error) {
-	method, ok := hmacMethods[cfg.Algorithm]
-	if !ok {
-		return nil, fmt.Errorf("token: unsupported algorithm %q (use HS256, HS384 or HS512)", cfg.Algorithm)
-	}
-	if len(cfg.Secret) < MinSecretLength {
-		return nil, fmt.Errorf("token: secret is %d bytes, need at least %d", len(cfg.Secret), MinSecretLength)
+	t := &Tokens{cfg: cfg}
+	if err := t.setKeys(); err != nil {
+		return nil, err
 	}
 	if cfg.Issuer == "" || cfg.Audience == "" {
 		return nil, errors.New("token: issuer and audience are required")
@@ -118,7 +135,7 @@ func New(cfg Config) (*Tokens, error) {
 		cfg.Now = time.Now
 	}
 	checks := []jwt.ParserOption{
-		jwt.WithValidMethods([]string{method.Alg()}),
+		jwt.WithValidMethods([]string{t.method.Alg()}),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithIssuer(cfg.Issuer),
@@ -126,24 +143,68 @@ func New(cfg Config) (*Tokens, error) {
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(cfg.Now),
 	}
-	header, err := encodeHeader(method)
-	if err != nil {
-		return nil, err
-	}
-	return &Tokens{
-		method:    method,
-		key:       cfg.Secret,
-		cfg:       cfg,
-		header:    header,
-		parser:    jwt.NewParser(checks...),
-		validator: jwt.NewValidator(checks...),
-		cache:     newCache(cfg.CacheSize),
-	}, nil
+	t.cfg = cfg
+	t.parser = jwt.NewParser(checks...)
+	t.validator = jwt.NewValidator(checks...)
+	t.cache = newCache(cfg.CacheSize)
+	return t, nil
 }
 
-// encodeHeader encodes the header exactly as golang-jwt does when Issue signs.
-func encodeHeader(method jwt.SigningMethod) (string, error) {
-	b, err := json.Marshal(map[string]string{"alg": method.Alg(), "typ": Type})
+// setKeys picks the signing method of cfg.Algorithm and checks that the
+// configured keys are of its family and no other.
+func (t *Tokens) setKeys() error {
+	cfg := t.cfg
+	if method, ok := hmacMethods[cfg.Algorithm]; ok {
+		if cfg.SigningKey != nil || len(cfg.VerifyKeys) > 0 {
+			return fmt.Errorf("token: %s signs with Secret, not with a key pair", cfg.Algorithm)
+		}
+		if len(cfg.Secret) < MinSecretLength {
+			return fmt.Errorf("token: secret is %d bytes, need at least %d", len(cfg.Secret), MinSecretLength)
+		}
+		t.method, t.signKey, t.verifyKey = method, cfg.Secret, cfg.Secret
+		t.keys = map[string]any{"": cfg.Secret}
+		var err error
+		t.header, err = encodeHeader(method, "")
+		return err
+	}
+	method, ok := asymmetricMethods[cfg.Algorithm]
+	if !ok {
+		return fmt.Errorf("token: unsupported algorithm %q (use HS256, HS384, HS512, RS256, ES256 or EdDSA)", cfg.Algorithm)
+	}
+	if len(cfg.Secret) > 0 {
+		return fmt.Errorf("token: %s signs with SigningKey, not with a secret", cfg.Algorithm)
+	}
+	if cfg.SigningKey == nil {
+		return fmt.Errorf("token: %s needs a SigningKey (%s)", cfg.Algorithm, keyAdvice(cfg.Algorithm))
+	}
+	public := append([]crypto.PublicKey{cfg.SigningKey.Public()}, cfg.VerifyKeys...)
+	for _, pub := range public {
+		if err := checkKey(cfg.Algorithm, pub); err != nil {
+			return err
+		}
+	}
+	doc, kids, err := jwksDocument(cfg.Algorithm, public)
+	if err != nil {
+		return err
+	}
+	t.method, t.signKey, t.verifyKey, t.kid, t.jwks = method, cfg.SigningKey, public[0], kids[0], doc
+	t.keys = make(map[string]any, len(kids))
+	for _, pub := range public {
+		kid, _ := KeyID(pub) // no error: jwksDocument encoded it
+		t.keys[kid] = pub
+	}
+	t.header, err = encodeHeader(method, kids[0])
+	return err
+}
+
+// encodeHeader encodes the header exactly as golang-jwt does when Issue
+// signs: a JSON object with sorted keys.
+func encodeHeader(method jwt.SigningMethod, kid string) (string, error) {
+	h := map[string]string{"alg": method.Alg(), "typ": Type}
+	if kid != "" {
+		h["kid"] = kid
+	}
+	b, err := json.Marshal(h)
 	if err != nil {
 		return "", err
 	}
@@ -156,8 +217,19 @@ var hmacMethods = map[string]*jwt.SigningMethodHMAC{
 	"HS512": jwt.SigningMethodHS512,
 }
 
+var asymmetricMethods = map[string]jwt.SigningMethod{
+	"RS256": jwt.SigningMethodRS256,
+	"ES256": jwt.SigningMethodES256,
+	"EdDSA": jwt.SigningMethodEdDSA,
+}
+
 // TTL reports the lifetime of issued tokens.
 func (t *Tokens) TTL() time.Duration { return t.cfg.TTL }
+
+// JWKS returns the JWK Set (RFC 7517) of the public keys that verify tokens,
+// the signing key's first, for GET /.well-known/jwks.json; nil for HMAC,
+// whose secret is never published. The caller must not change it.
+func (t *Tokens) JWKS() []byte { return t.jwks }
 
 // Issue signs a new access token for subject in session and returns it with
 // its claims.
@@ -181,7 +253,10 @@ func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
 	}, SessionID: session}
 	tok := jwt.NewWithClaims(t.method, claims)
 	tok.Header["typ"] = Type
-	signed, err := tok.SignedString(t.key)
+	if t.kid != "" {
+		tok.Header["kid"] = t.kid
+	}
+	signed, err := tok.SignedString(t.signKey)
 	if err != nil {
 		return "", nil, fmt.Errorf("token: sign: %w", err)
 	}
@@ -240,7 +315,7 @@ func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
 	if err != nil {
 		return t.verifyWithParser(raw)
 	}
-	if err := t.method.Verify(raw[:len(header)+1+len(payload)], signature, t.key); err != nil {
+	if err := t.method.Verify(raw[:len(header)+1+len(payload)], signature, t.verifyKey); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	body, err := base64.RawURLEncoding.DecodeString(payload)
@@ -291,16 +366,25 @@ func (t *Tokens) accept(claims *Claims) error {
 	return nil
 }
 
-// keyFor hands out the key only for a token of the pinned family and type:
-// the HMAC secret can never reach an asymmetric check or the reverse.
+// keyFor hands out a key only for a token of the pinned algorithm and type,
+// and only the key its kid names: the HMAC secret can never reach an
+// asymmetric check or the reverse, and a kid never fetches anything.
 func (t *Tokens) keyFor(tok *jwt.Token) (any, error) {
 	if typ, _ := tok.Header["typ"].(string); typ != Type {
 		return nil, ErrWrongType
 	}
-	if _, ok := tok.Method.(*jwt.SigningMethodHMAC); !ok || tok.Method.Alg() != t.method.Alg() {
+	if tok.Method != t.method {
 		return nil, fmt.Errorf("%w: unexpected algorithm", ErrInvalid)
 	}
-	return t.key, nil
+	kid, _ := tok.Header["kid"].(string)
+	if t.jwks == nil {
+		kid = "" // HMAC has one key; a kid names nothing
+	}
+	key, ok := t.keys[kid]
+	if !ok {
+		return nil, fmt.Errorf("%w: unknown key id", ErrInvalid)
+	}
+	return key, nil
 }
 
 func randomID() (string, error) {
