@@ -116,6 +116,25 @@ Example:
 				Action: a.checkCmd,
 			},
 			{
+				Name:  "keys",
+				Usage: "write a new key pair for RS256, ES256 or EdDSA and print its env lines",
+				Description: `Writes DIR/<alg>-<digest>.key (PKCS #8, mode 0600) and .pub (PKIX) and prints
+the environment line that points the service at the private key; progress goes
+to stderr, so the output can be appended to an env file. Existing files are
+never overwritten. To rotate, run it again, point AUTH_JWT_PRIVATE_KEY_FILE at
+the new key and list the old .pub in AUTH_JWT_PUBLIC_KEY_FILES until the
+access tokens it signed have expired.
+
+Examples:
+   authgen keys --alg ES256 --out keys
+   authgen keys --alg EdDSA --out /run/secrets >> .env`,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "alg", Usage: "RS256, ES256 or EdDSA"},
+					&cli.StringFlag{Name: "out", Value: "keys", Usage: "directory for the key files (created 0700 if missing)"},
+				},
+				Action: a.keysCmd,
+			},
+			{
 				Name:   "version",
 				Usage:  "print the generator, runtime and Go versions",
 				Action: a.versionCmd,
