@@ -27,9 +27,7 @@ func emitGenerate(f *jen.File, m *Model) {
 func emitConfig(f *jen.File, m *Model) {
 	f.Comment("Config holds the settings of the auth package. ConfigFromEnv reads it from")
 	f.Comment("the environment; tests build it directly.")
-	f.Type().Id("Config").Struct(append([]jen.Code{
-		jen.Comment("Secret signs access tokens (AUTH_JWT_SECRET, at least 32 bytes)."),
-		jen.Id("Secret").Index().Byte(),
+	f.Type().Id("Config").Struct(append(keyConfigFields(m), append([]jen.Code{
 		jen.Comment("Issuer and Audience are written to, and required in, every access token."),
 		jen.Id("Issuer").String(),
 		jen.Id("Audience").String(),
@@ -39,18 +37,21 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
-	}, append(throttleConfigFields(m), duplicateHookField(m)...)...)...)
+	}, append(throttleConfigFields(m), duplicateHookField(m)...)...)...)...)
 	f.Line()
-	f.Comment("ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET")
-	f.Comment("is required; the other variables default to the values in authgen.yaml.")
-	fromEnv := []jen.Code{
-		jen.List(jen.Id("secret"), jen.Err()).Op(":=").Qual(pkgToken, "SecretFromEnv").Call(jen.Lit("AUTH_JWT_SECRET")),
-		ifErrReturn(jen.Id("Config").Values(), jen.Err()),
-		jen.Id("cfg").Op(":=").Id("Config").Values(fields(
-			"Secret", jen.Id("secret"),
-			"Issuer", jen.Id("envOr").Call(jen.Lit("AUTH_ISSUER"), jen.Lit(m.Issuer)),
-			"Audience", jen.Id("envOr").Call(jen.Lit("AUTH_AUDIENCE"), jen.Lit(m.Audience)),
-		)),
+	if m.Asymmetric() {
+		f.Comment("ConfigFromEnv reads the configuration from the environment.")
+		f.Comment(envPrivateKey + " is required; the other variables default to the")
+		f.Comment("values in authgen.yaml.")
+	} else {
+		f.Comment("ConfigFromEnv reads the configuration from the environment. " + envSecret)
+		f.Comment("is required; the other variables default to the values in authgen.yaml.")
+	}
+	fromEnv := keyFromEnv(m,
+		"Issuer", jen.Id("envOr").Call(jen.Lit("AUTH_ISSUER"), jen.Lit(m.Issuer)),
+		"Audience", jen.Id("envOr").Call(jen.Lit("AUTH_AUDIENCE"), jen.Lit(m.Audience)),
+	)
+	fromEnv = append(fromEnv,
 		jen.If(
 			jen.List(jen.Id("cfg").Dot("AccessTTL"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_ACCESS_TTL"), durationCode(m.AccessTTL)),
 			jen.Err().Op("!=").Nil(),
@@ -63,7 +64,7 @@ func emitConfig(f *jen.File, m *Model) {
 			jen.List(jen.Id("cfg").Dot("StoreTimeout"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_STORE_TIMEOUT"), jen.Lit(5).Op("*").Qual(pkgTime, "Second")),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
-	}
+	)
 	fromEnv = append(fromEnv, throttleFromEnv(m)...)
 	fromEnv = append(fromEnv,
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
@@ -152,13 +153,12 @@ func emitService(f *jen.File, m *Model) {
 	f.Line()
 	f.Comment("New returns a Service that keeps its state in store.")
 	f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("store").Id("Store")).Params(jen.Op("*").Id("Service"), jen.Error()).Block(
-		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(
-			"Algorithm", jen.Lit(m.Algorithm),
-			"Secret", jen.Id("cfg").Dot("Secret"),
+		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(
+			append([]any{"Algorithm", jen.Lit(m.Algorithm)}, tokenKeys(m)...),
 			"Issuer", jen.Id("cfg").Dot("Issuer"),
 			"Audience", jen.Id("cfg").Dot("Audience"),
 			"TTL", jen.Id("cfg").Dot("AccessTTL"),
-		))),
+		)...))),
 		ifErrReturn(jen.Nil(), jen.Err()),
 		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),

@@ -14,6 +14,15 @@ type Endpoint struct {
 	Protected bool
 }
 
+// WellKnown lists the routes outside the prefix, at fixed paths from the
+// root: the JWK Set of asymmetric services.
+func (m *Model) WellKnown() []Endpoint {
+	if !m.Asymmetric() {
+		return nil
+	}
+	return []Endpoint{{"GET", jwksPath, "JWKS", false}}
+}
+
 // Endpoints lists the routes under the prefix, in mounting order.
 func (m *Model) Endpoints() []Endpoint {
 	return []Endpoint{
@@ -37,6 +46,7 @@ func emitHandlers(f *jen.File, m *Model) {
 	emitRefresh(f, m)
 	emitLogout(f, m)
 	emitMe(f, m)
+	emitJWKS(f, m)
 	emitLogoutAll(f, m)
 	emitChangePassword(f, m)
 	emitSessionHelpers(f, m)

@@ -47,6 +47,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestTokenChecks(f, m)
 	emitTestOptional(f, m)
 	emitTestConfig(f, m)
+	emitTestJWKS(f, m)
 	emitTestLogoutAll(f, m)
 	emitTestChangePassword(f, m)
 	emitTestConcurrentRefresh(f, m)
@@ -71,8 +72,10 @@ func tcall(name string, args ...jen.Code) *jen.Statement { return jen.Id("t").Do
 func tParam() *jen.Statement { return jen.Id("t").Op("*").Qual(pkgTesting, "T") }
 
 func testFunc(f *jen.File, name, doc string, body ...jen.Code) {
-	if doc != "" {
-		f.Comment(doc)
+	for line := range strings.SplitSeq(doc, "\n") {
+		if line != "" {
+			f.Comment(strings.TrimPrefix(line, "// "))
+		}
 	}
 	f.Func().Id(name).Params(tParam()).Block(body...)
 	f.Line()
@@ -84,21 +87,22 @@ func credsJSON(m *Model, id, pw jen.Code) *jen.Statement {
 }
 
 func emitTestHelpers(f *jen.File, m *Model) {
-	f.Const().Defs(
-		jen.Id("testSecret").Op("=").Lit(testSecret),
-		jen.Id("testPassword").Op("=").Lit(testPassword),
-	)
+	consts := []jen.Code{jen.Id("testPassword").Op("=").Lit(testPassword)}
+	if !m.Asymmetric() {
+		consts = append([]jen.Code{jen.Id("testSecret").Op("=").Lit(testSecret)}, consts...)
+	}
+	f.Const().Defs(consts...)
 	f.Line()
+	emitTestKey(f, m)
 	f.Comment("newTestService returns a Service over a fresh store.")
 	f.Func().Id("newTestService").Params(jen.Id("t").Qual(pkgTesting, "TB")).Op("*").Id("Service").Block(
 		tcall("Helper"),
-		jen.List(jen.Id("svc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("Config").Values(fields(
-			"Secret", jen.Index().Byte().Call(jen.Id("testSecret")),
+		jen.List(jen.Id("svc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("Config").Values(fields(append(testKeyConfig(m),
 			"Issuer", jen.Lit("https://issuer.test"),
 			"Audience", jen.Lit("api"),
 			"AccessTTL", jen.Qual(pkgTime, "Minute"),
 			"RefreshTTL", jen.Qual(pkgTime, "Hour"),
-		)), jen.Id("newTestStore").Call(jen.Id("t"))),
+		)...)), jen.Id("newTestStore").Call(jen.Id("t"))),
 		ifErr(tcall("Fatal", jen.Err())),
 		cheapTestHasher(m),
 		jen.Return(jen.Id("svc")),
@@ -489,13 +493,12 @@ func emitTestTokenChecks(f *jen.File, m *Model) {
 	testFunc(f, "TestProtectedRouteRejects", "TestProtectedRouteRejects presents bad credentials to a protected route.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
-		jen.List(jen.Id("foreign"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(
-			"Algorithm", jen.Lit(m.Algorithm),
-			"Secret", jen.Index().Byte().Call(jen.Qual("strings", "Repeat").Call(jen.Lit("k"), jen.Lit(32))),
+		jen.List(jen.Id("foreign"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(
+			append([]any{"Algorithm", jen.Lit(m.Algorithm)}, foreignKeyConfig(m)...),
 			"Issuer", jen.Lit("https://issuer.test"),
 			"Audience", jen.Lit("api"),
 			"TTL", jen.Qual(pkgTime, "Minute"),
-		))),
+		)...))),
 		ifErr(tcall("Fatal", jen.Err())),
 		jen.List(jen.Id("forged"), jen.Id("_"), jen.Err()).Op(":=").Id("foreign").Dot("Issue").Call(jen.Lit("someone"), jen.Lit("session")),
 		ifErr(tcall("Fatal", jen.Err())),
@@ -540,10 +543,11 @@ func emitTestOptional(f *jen.File, m *Model) {
 }
 
 func emitTestConfig(f *jen.File, m *Model) {
-	testFunc(f, "TestConfigFromEnv", "TestConfigFromEnv refuses a short secret and applies the defaults.",
-		tcall("Setenv", jen.Lit("AUTH_JWT_SECRET"), jen.Lit("too-short")),
-		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(), jen.Err().Op("==").Nil()).Block(tcall("Fatal", jen.Lit("accepted a 9-byte secret"))),
-		tcall("Setenv", jen.Lit("AUTH_JWT_SECRET"), jen.Id("testSecret")),
+	doc := "TestConfigFromEnv refuses a short secret and applies the defaults."
+	if m.Asymmetric() {
+		doc = "TestConfigFromEnv refuses a missing or wrong key and applies the defaults."
+	}
+	testFunc(f, "TestConfigFromEnv", doc, append(testKeyEnv(m),
 		jen.List(jen.Id("cfg"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(),
 		ifErr(tcall("Fatal", jen.Err())),
 		jen.If(jen.Id("cfg").Dot("AccessTTL").Op("!=").Add(durationCode(m.AccessTTL)).Op("||").Id("cfg").Dot("RefreshTTL").Op("!=").Add(durationCode(m.RefreshTTL)).Op("||").Id("cfg").Dot("Issuer").Op("!=").Lit(m.Issuer)).Block(
@@ -551,7 +555,7 @@ func emitTestConfig(f *jen.File, m *Model) {
 		),
 		tcall("Setenv", jen.Lit("AUTH_ACCESS_TTL"), jen.Lit("soon")),
 		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("ConfigFromEnv").Call(), jen.Err().Op("==").Nil()).Block(tcall("Fatal", jen.Lit("accepted AUTH_ACCESS_TTL=soon"))),
-	)
+	)...)
 }
 
 func emitBenchmark(f *jen.File, m *Model) {

@@ -36,10 +36,12 @@ func (chiRouter) Routes(f *jen.File, m *Model) {
 		}
 		routes = append(routes, r.Dot(chiMethod(e.Method)).Call(jen.Lit(e.Path), jen.Id("s").Dot(e.Handler)))
 	}
-	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + ".")
-	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Qual(pkgChi, "Router")).Block(
-		jen.Id("r").Dot("Route").Call(jen.Lit(m.Prefix), jen.Func().Params(jen.Id("r").Qual(pkgChi, "Router")).Block(routes...)),
-	)
+	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + wellKnownDoc(m) + ".")
+	body := []jen.Code{jen.Id("r").Dot("Route").Call(jen.Lit(m.Prefix), jen.Func().Params(jen.Id("r").Qual(pkgChi, "Router")).Block(routes...))}
+	for _, e := range m.WellKnown() {
+		body = append(body, jen.Id("r").Dot(chiMethod(e.Method)).Call(jen.Lit(e.Path), jen.Id("s").Dot(e.Handler)))
+	}
+	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Qual(pkgChi, "Router")).Block(body...)
 	f.Line()
 	emitHTTPMiddleware(f)
 }

@@ -64,13 +64,19 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 		}
 		body = append(body, jen.Id("g").Dot(e.Method).Call(args...))
 	}
+	if wk := m.WellKnown(); len(wk) > 0 {
+		body = append(body, jen.Id("root").Op(":=").Id("r").Dot("Group").Call(jen.Lit("")))
+		for _, e := range wk {
+			body = append(body, jen.Id("root").Dot(e.Method).Call(jen.Lit(e.Path), wrap(e.Handler)))
+		}
+	}
 	f.Comment("Router is what Mount needs of an echo router: *echo.Echo and *echo.Group")
 	f.Comment("both have it, so the routes can live under a group of the service's own.")
 	f.Type().Id("Router").Interface(
 		jen.Id("Group").Params(jen.Id("prefix").String(), jen.Id("m").Op("...").Qual(echo, "MiddlewareFunc")).Op("*").Qual(echo, "Group"),
 	)
 	f.Line()
-	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + ". The")
+	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + wellKnownDoc(m) + ". The")
 	f.Comment("handlers are the package's net/http ones: they answer errors themselves, as")
 	f.Comment("problem+json, and never hand an error to echo's error handler.")
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Id("Router")).Block(body...)

@@ -32,8 +32,11 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 		args = append(args, jen.Qual(pkgGin, "WrapF").Call(jen.Id("s").Dot(e.Handler)))
 		body = append(body, jen.Id("g").Dot(e.Method).Call(args...))
 	}
+	for _, e := range m.WellKnown() {
+		body = append(body, jen.Id("r").Dot(e.Method).Call(jen.Lit(e.Path), jen.Qual(pkgGin, "WrapF").Call(jen.Id("s").Dot(e.Handler))))
+	}
 	f.Comment("Mount registers the auth endpoints on r (an engine or a group) as the")
-	f.Comment("route group " + m.Prefix + ". The handlers are the package's net/http ones, which")
+	f.Comment("route group " + m.Prefix + wellKnownDoc(m) + ". The handlers are the package's net/http ones, which")
 	f.Comment("answer errors themselves as problem+json.")
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Qual(pkgGin, "IRouter")).Block(body...)
 	f.Line()

@@ -19,7 +19,7 @@ func (netHTTP) Requires(Target) []Module { return nil }
 func (netHTTP) ImportNames() map[string]string { return nil }
 
 func (netHTTP) Routes(f *jen.File, m *Model) {
-	f.Comment("Mount registers the auth endpoints on mux under " + m.Prefix + ".")
+	f.Comment("Mount registers the auth endpoints on mux under " + m.Prefix + wellKnownDoc(m) + ".")
 	var body []jen.Code
 	for _, e := range m.Endpoints() {
 		pattern := jen.Lit(e.Method + " " + m.Route(e.Path))
@@ -29,6 +29,9 @@ func (netHTTP) Routes(f *jen.File, m *Model) {
 			continue
 		}
 		body = append(body, jen.Id("mux").Dot("HandleFunc").Call(pattern, jen.Id("s").Dot(e.Handler)))
+	}
+	for _, e := range m.WellKnown() {
+		body = append(body, jen.Id("mux").Dot("HandleFunc").Call(jen.Lit(e.Method+" "+e.Path), jen.Id("s").Dot(e.Handler)))
 	}
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("mux").Op("*").Qual(pkgHTTP, "ServeMux")).Block(body...)
 	f.Line()

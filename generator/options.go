@@ -65,7 +65,7 @@ func Defaults() Options {
 // Values lists the accepted values of the options that take one of a set.
 var (
 	Identities             = []string{"email", "username"}
-	Algorithms             = []string{"HS256", "HS384", "HS512"}
+	Algorithms             = []string{"HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"}
 	PasswordHashes         = []string{"argon2id", "bcrypt"}
 	LoginThrottles         = []string{"instance", "store", "off"}
 	DuplicateRegistrations = []string{"conflict", "accepted"}
