@@ -29,6 +29,7 @@ func reference(raw string, now time.Time) (*token.Claims, error) {
 		jwt.WithAudience("api"),
 		jwt.WithLeeway(token.DefaultLeeway),
 		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithStrictDecoding(),
 	)
 	claims := new(token.Claims)
 	_, err := p.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {

@@ -142,6 +142,7 @@ func New(cfg Config) (*Tokens, error) {
 		jwt.WithAudience(cfg.Audience),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(cfg.Now),
+		jwt.WithStrictDecoding(),
 	}
 	t.cfg = cfg
 	t.parser = jwt.NewParser(checks...)
@@ -210,6 +211,11 @@ func encodeHeader(method jwt.SigningMethod, kid string) (string, error) {
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
 }
+
+// strictB64 decodes token segments. It refuses non-zero padding bits, so
+// that each token has one spelling: a variant of a valid token with its last
+// character changed is not the same token (RFC 7515 section 2).
+var strictB64 = base64.RawURLEncoding.Strict()
 
 var hmacMethods = map[string]*jwt.SigningMethodHMAC{
 	"HS256": jwt.SigningMethodHS256,
@@ -311,14 +317,14 @@ func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
 	if header != t.header || !ok || strings.Contains(sig, ".") {
 		return t.verifyWithParser(raw)
 	}
-	signature, err := base64.RawURLEncoding.DecodeString(sig)
+	signature, err := strictB64.DecodeString(sig)
 	if err != nil {
 		return t.verifyWithParser(raw)
 	}
 	if err := t.method.Verify(raw[:len(header)+1+len(payload)], signature, t.verifyKey); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	body, err := base64.RawURLEncoding.DecodeString(payload)
+	body, err := strictB64.DecodeString(payload)
 	lean := new(leanClaims)
 	if err != nil || !decodeClaims(string(body), lean) {
 		return t.verifyWithParser(raw)

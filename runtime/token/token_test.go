@@ -256,3 +256,26 @@ func TestCachedTokensAreStillChecked(t *testing.T) {
 		t.Errorf("expired cached token: err = %v, want ErrInvalid wrapping ErrTokenExpired", err)
 	}
 }
+
+// TestOneSpellingPerToken: base64url lets the last character of a segment
+// carry unused bits; a token whose signature differs from a valid one only
+// there is refused, so that a token has exactly one accepted spelling.
+func TestOneSpellingPerToken(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	for _, cache := range []int{0, -1} {
+		tk := newTokens(t, c, func(cfg *token.Config) { cfg.CacheSize = cache })
+		raw, _, err := tk.Issue("user-1", "s1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+		last := strings.IndexByte(alphabet, raw[len(raw)-1])
+		variant := raw[:len(raw)-1] + string(alphabet[last|1]) // 32-byte MAC: the low 2 bits are padding
+		if _, err := tk.Verify(raw); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tk.Verify(variant); !errors.Is(err, token.ErrInvalid) {
+			t.Errorf("cache %d: a second spelling of a valid token: err = %v, want ErrInvalid", cache, err)
+		}
+	}
+}
