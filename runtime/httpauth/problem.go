@@ -44,6 +44,7 @@ const (
 	CodeUnavailable        = "unavailable"
 	CodeNotFound           = "not_found"
 	CodeForbidden          = "forbidden"
+	CodeCrossOrigin        = "cross_origin"
 )
 
 // Unauthorized returns a 401 Problem with the RFC 6750 challenge; a request
@@ -89,4 +90,11 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// CrossOrigin is the answer to an unsafe request from another origin that
+// a cookie would have authenticated: the browser sent the cookie, not the
+// user (cross-site request forgery).
+func CrossOrigin() *Problem {
+	return NewProblem(http.StatusForbidden, CodeCrossOrigin, "cross-origin request refused: send it from this site's own pages, or list the origin in AUTH_TRUSTED_ORIGINS")
 }

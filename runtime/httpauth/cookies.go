@@ -1,0 +1,88 @@
+package httpauth
+
+import (
+	"net/http"
+	"time"
+)
+
+// Cookies carries the tokens of browser clients in HttpOnly cookies: the
+// access token for every path, the refresh token only for the refresh
+// route. Requests they authenticate can be forged cross-site, so a service
+// that reads them must also check where unsafe requests come from (see
+// http.CrossOriginProtection).
+type Cookies struct {
+	// Secure marks both cookies Secure and names them with the __Host- and
+	// __Secure- prefixes, which browsers only accept over HTTPS from the
+	// host itself. Turn it off only for plain-http local development.
+	Secure bool
+	// SameSite applies to both cookies; zero means http.SameSiteStrictMode.
+	SameSite http.SameSite
+	// RefreshPath is the one path the refresh cookie is sent to.
+	RefreshPath string
+}
+
+// AccessName is the access-token cookie's name. Its path is "/" and it has
+// no Domain, which is what the __Host- prefix requires.
+func (c Cookies) AccessName() string {
+	if c.Secure {
+		return "__Host-access_token"
+	}
+	return "access_token"
+}
+
+// RefreshName is the refresh-token cookie's name. Its path is RefreshPath,
+// so it can carry __Secure- but not __Host-.
+func (c Cookies) RefreshName() string {
+	if c.Secure {
+		return "__Secure-refresh_token"
+	}
+	return "refresh_token"
+}
+
+func (c Cookies) cookie(name, value, path string, ttl time.Duration) *http.Cookie {
+	sameSite := c.SameSite
+	if sameSite == 0 {
+		sameSite = http.SameSiteStrictMode
+	}
+	maxAge := int(ttl / time.Second)
+	if ttl < 0 {
+		maxAge = -1 // Max-Age=0: delete now
+	}
+	return &http.Cookie{Name: name, Value: value, Path: path, MaxAge: maxAge,
+		HttpOnly: true, Secure: c.Secure, SameSite: sameSite}
+}
+
+// Set sets both cookies, each living as long as its token.
+func (c Cookies) Set(w http.ResponseWriter, access string, accessTTL time.Duration, refresh string, refreshTTL time.Duration) {
+	http.SetCookie(w, c.cookie(c.AccessName(), access, "/", accessTTL))
+	http.SetCookie(w, c.cookie(c.RefreshName(), refresh, c.RefreshPath, refreshTTL))
+}
+
+// Clear tells the browser to delete both cookies.
+func (c Cookies) Clear(w http.ResponseWriter) {
+	http.SetCookie(w, c.cookie(c.AccessName(), "", "/", -1))
+	http.SetCookie(w, c.cookie(c.RefreshName(), "", c.RefreshPath, -1))
+}
+
+// Access returns the access token of r's cookie: ErrNoToken without one,
+// ErrMalformed when it is empty, too long, or sent twice (a second cookie of
+// the name may have been planted by a sibling domain).
+func (c Cookies) Access(r *http.Request) (string, error) {
+	return c.read(r, c.AccessName())
+}
+
+// Refresh returns the refresh token of r's cookie, with Access's errors.
+func (c Cookies) Refresh(r *http.Request) (string, error) {
+	return c.read(r, c.RefreshName())
+}
+
+func (c Cookies) read(r *http.Request, name string) (string, error) {
+	found := r.CookiesNamed(name)
+	switch {
+	case len(found) == 0:
+		return "", ErrNoToken
+	case len(found) > 1, found[0].Value == "", len(found[0].Value) > MaxHeaderLength:
+		return "", ErrMalformed
+	}
+	return found[0].Value, nil
+}
