@@ -91,7 +91,23 @@ type Claims struct {
 	// SessionID ("sid") names the refresh-token family the token was issued
 	// with, so that logout with only an access token can end the session.
 	SessionID string `json:"sid,omitempty"`
+
+	// payload is the token's decoded JSON claims, for Decode.
+	payload []byte
 }
+
+// Decode unmarshals the token's claims into v, a struct of the service's
+// own claims (those IssueWith added), as encoding/json does.
+func (c *Claims) Decode(v any) error {
+	if c.payload == nil {
+		return errors.New("token: claims of a token that was not verified")
+	}
+	return json.Unmarshal(c.payload, v)
+}
+
+// registered are the claim names Issue writes; IssueWith's custom claims may
+// not use them.
+var registered = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"}
 
 // Tokens issues and verifies access tokens for one algorithm and its keys.
 type Tokens struct {
@@ -240,6 +256,14 @@ func (t *Tokens) JWKS() []byte { return t.jwks }
 // Issue signs a new access token for subject in session and returns it with
 // its claims.
 func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
+	return t.IssueWith(subject, session, nil)
+}
+
+// IssueWith is Issue with the service's own claims: custom, when not nil,
+// must marshal to a JSON object, whose members join the registered claims at
+// the top level (as RFC 9068's "roles" does). A member named like a
+// registered claim is an error. Verify returns them through Claims.Decode.
+func (t *Tokens) IssueWith(subject, session string, custom any) (string, *Claims, error) {
 	if subject == "" {
 		return "", nil, errors.New("token: empty subject")
 	}
@@ -257,16 +281,61 @@ func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
 		IssuedAt:  jwt.NewNumericDate(now),
 		ID:        jti,
 	}, SessionID: session}
-	tok := jwt.NewWithClaims(t.method, claims)
+	var signed jwt.Claims = claims
+	if custom != nil {
+		merged, err := mergeClaims(claims, custom)
+		if err != nil {
+			return "", nil, err
+		}
+		signed = merged
+	}
+	tok := jwt.NewWithClaims(t.method, signed)
 	tok.Header["typ"] = Type
 	if t.kid != "" {
 		tok.Header["kid"] = t.kid
 	}
-	signed, err := tok.SignedString(t.signKey)
+	raw, err := tok.SignedString(t.signKey)
 	if err != nil {
 		return "", nil, fmt.Errorf("token: sign: %w", err)
 	}
-	return signed, claims, nil
+	return raw, claims, nil
+}
+
+// withCustom is claims signed with custom members; it marshals as their
+// union.
+type withCustom struct {
+	*Claims
+	json []byte
+}
+
+func (c withCustom) MarshalJSON() ([]byte, error) { return c.json, nil }
+
+// mergeClaims joins the JSON objects of claims and custom.
+func mergeClaims(claims *Claims, custom any) (withCustom, error) {
+	extra, err := json.Marshal(custom)
+	if err != nil {
+		return withCustom{}, fmt.Errorf("token: custom claims: %w", err)
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(extra, &members); err != nil || members == nil {
+		return withCustom{}, fmt.Errorf("token: custom claims must marshal to a JSON object, not %.40s", extra)
+	}
+	for _, name := range registered {
+		if _, ok := members[name]; ok {
+			return withCustom{}, fmt.Errorf("token: custom claim %q would replace a registered claim", name)
+		}
+	}
+	base, err := json.Marshal(claims)
+	if err != nil {
+		return withCustom{}, err
+	}
+	if len(members) == 0 {
+		return withCustom{claims, base}, nil
+	}
+	// base is {...} and extra is {...}: splice extra's members in.
+	joined := append(base[:len(base)-1:len(base)-1], ',')
+	joined = append(joined, extra[1:]...)
+	return withCustom{claims, joined}, nil
 }
 
 // Verify parses raw and returns its claims when every check passes. Any
@@ -332,6 +401,7 @@ func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
 	if err := t.validate(&lean.Claims); err != nil {
 		return nil, err
 	}
+	lean.payload = body
 	return &lean.Claims, nil
 }
 
@@ -339,7 +409,8 @@ func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
 // check configured.
 func (t *Tokens) verifyWithParser(raw string) (*Claims, error) {
 	claims := new(Claims)
-	if _, err := t.parser.ParseWithClaims(raw, claims, t.keyFor); err != nil {
+	parsed, err := t.parser.ParseWithClaims(raw, claims, t.keyFor)
+	if err != nil {
 		if errors.Is(err, ErrInvalid) {
 			return nil, err
 		}
@@ -347,6 +418,12 @@ func (t *Tokens) verifyWithParser(raw string) (*Claims, error) {
 	}
 	if err := t.accept(claims); err != nil {
 		return nil, err
+	}
+	// The parser decoded the payload and checked the signature over it;
+	// keep its JSON for Decode.
+	claims.payload, err = strictB64.DecodeString(parsed.Raw[strings.IndexByte(parsed.Raw, '.')+1 : strings.LastIndexByte(parsed.Raw, '.')])
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	return claims, nil
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -276,6 +278,46 @@ func TestOneSpellingPerToken(t *testing.T) {
 		}
 		if _, err := tk.Verify(variant); !errors.Is(err, token.ErrInvalid) {
 			t.Errorf("cache %d: a second spelling of a valid token: err = %v, want ErrInvalid", cache, err)
+		}
+	}
+}
+
+func TestCustomClaims(t *testing.T) {
+	type custom struct {
+		Roles  []string `json:"roles,omitempty"`
+		Tenant string   `json:"tenant,omitempty"`
+	}
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	for _, tk := range []*token.Tokens{newTokens(t, c), newTokens(t, c, asymmetric("ES256", keyFor(t, "ES256")))} {
+		raw, _, err := tk.IssueWith("user-1", "s1", custom{Roles: []string{"admin", "ops"}, Tenant: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // fresh, then cached
+			claims, err := tk.Verify(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got custom
+			if err := claims.Decode(&got); err != nil || got.Tenant != "acme" || len(got.Roles) != 2 || got.Roles[0] != "admin" {
+				t.Errorf("Decode = %+v, %v", got, err)
+			}
+			if claims.Subject != "user-1" || claims.SessionID != "s1" {
+				t.Errorf("registered claims %+v", claims)
+			}
+		}
+		// No custom members: the token is exactly what Issue writes.
+		plain, _, _ := tk.IssueWith("user-1", "s1", custom{})
+		payload, _ := base64.RawURLEncoding.DecodeString(strings.Split(plain, ".")[1])
+		var members map[string]any
+		if json.Unmarshal(payload, &members); len(members) != 8 || members["roles"] != nil {
+			t.Errorf("empty custom claims changed the payload: %s", payload)
+		}
+	}
+	tk := newTokens(t, c)
+	for _, bad := range []any{map[string]any{"sub": "someone-else"}, map[string]any{"exp": 1}, map[string]any{"sid": "x"}, []string{"a"}, "text", 42} {
+		if _, _, err := tk.IssueWith("user-1", "s1", bad); err == nil {
+			t.Errorf("IssueWith(%v) succeeded: custom claims may neither replace registered ones nor be other than an object", bad)
 		}
 	}
 }
