@@ -17,6 +17,10 @@ type Problem struct {
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
 	Code   string `json:"code"`
+	// Error and ErrorDescription are the members RFC 6749 section 5.2 adds
+	// on the token-request path (see OAuth2).
+	OAuthError       string `json:"error,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty"`
 	// RetryAfter, in seconds, becomes a Retry-After header when positive.
 	RetryAfter int `json:"-"`
 	// Challenge, when set, becomes the WWW-Authenticate header.
@@ -97,4 +101,22 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // user (cross-site request forgery).
 func CrossOrigin() *Problem {
 	return NewProblem(http.StatusForbidden, CodeCrossOrigin, "cross-origin request refused: send it from this site's own pages, or list the origin in AUTH_TRUSTED_ORIGINS")
+}
+
+// OAuth2 returns p as a token endpoint answers an OAuth2 client (RFC 6749
+// section 5.2): bad credentials and bad refresh tokens become 400
+// invalid_grant, a malformed request 400 invalid_request, and every problem
+// gains error and error_description, which OAuth2 client libraries read.
+// The problem members stay, so that one body serves both kinds of client.
+func (p *Problem) OAuth2() *Problem {
+	q := *p
+	q.OAuthError = "invalid_request"
+	switch {
+	case p.Code == CodeInvalidCredentials || p.Code == CodeInvalidToken:
+		q.Status, q.Title, q.Challenge, q.OAuthError = http.StatusBadRequest, http.StatusText(http.StatusBadRequest), "", "invalid_grant"
+	case p.Status >= 500:
+		q.OAuthError = "server_error"
+	}
+	q.ErrorDescription = p.Detail
+	return &q
 }
