@@ -23,13 +23,15 @@ func TestInteractiveInit(t *testing.T) {
 	c, done := startInPTY(t, mod, "init", "--no-tidy")
 
 	steps := []struct{ prompt, answer string }{
-		{"Router:", "chi\r"},                                     // type to filter, Enter to pick
-		{"Storage:", "memory\r"},                                 //
-		{"Users log in with:", "\r"},                             // default: email
-		{"Signing algorithm:", "HS512\r"},                        //
-		{"Access-token lifetime:", "10m\r"},                      // replaces the default 15m
-		{"Refresh-token lifetime:", "\r"},                        // default 720h
-		{"Authorization schemes", "\r"},                          // default Bearer
+		{"Router:", "chi\r"},                        // type to filter, Enter to pick
+		{"Storage:", "memory\r"},                    //
+		{"Users log in with:", "\r"},                // default: email
+		{"Signing algorithm:", "ES256\r"},           //
+		{"Clients send tokens in:", "cookie\r"},     //
+		{"Secure cookies (HTTPS only)?", "false\r"}, // asked only for cookies
+		{"Access-token lifetime:", "10m\r"},         // replaces the default 15m
+		{"Refresh-token lifetime:", "\r"},           // default 720h
+		// no scheme question: a cookie-only service reads no header
 		{"Token issuer (iss):", "\r"},                            // default: the module path
 		{"Token audience (aud):", "billing\r"},                   //
 		{"Route prefix:", "auth/\r"},                             // invalid: survey says why and asks again
@@ -37,7 +39,9 @@ func TestInteractiveInit(t *testing.T) {
 		{"Package directory:", "\r"},                             // default internal/auth
 		{"\x1b[32mcreated  \x1b[0m internal/auth/routes.go", ""}, // colour on a terminal
 		{"Equivalent command, without prompts:", ""},
-		{"authgen init --framework chi --storage memory --identity email --alg HS512 --access-ttl 10m", ""},
+		{"authgen init --framework chi --storage memory --identity email --alg ES256 --access-ttl 10m", ""},
+		{"--transport cookie", ""},
+		{"--cookie-secure=false --cookie-samesite strict", ""},
 	}
 	for _, s := range steps {
 		if out, err := c.ExpectString(s.prompt); err != nil {
@@ -60,7 +64,7 @@ func TestInteractiveInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: HS512", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`} {
+	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`} {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("authgen.yaml lacks %q:\n%s", want, cfg)
 		}

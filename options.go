@@ -21,8 +21,12 @@ func optionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "alg", Usage: "signing algorithm: " + strings.Join(generator.Algorithms, ", ") + " (default: HS256)"},
 		&cli.StringFlag{Name: "access-ttl", Usage: "access-token lifetime, e.g. 15m"},
 		&cli.StringFlag{Name: "refresh-ttl", Usage: "refresh-token lifetime, e.g. 720h"},
+		&cli.StringFlag{Name: "transport", Usage: "where clients send tokens: " + strings.Join(generator.Transports, ", ") + " (default: header)"},
 		&cli.StringFlag{Name: "header", Usage: "header that carries the access token (default: Authorization)"},
 		&cli.StringSliceFlag{Name: "scheme", Usage: "accepted authorization scheme, repeatable (default: Bearer)"},
+		&cli.BoolFlag{Name: "cookie-secure", Value: true, Usage: "Secure cookies with __Host-/__Secure- names; --cookie-secure=false only for plain-http development"},
+		&cli.StringFlag{Name: "cookie-samesite", Usage: "SameSite of the cookies: " + strings.Join(generator.SameSites, ", ") + " (default: strict)"},
+		&cli.StringSliceFlag{Name: "exclude-path", Usage: "path Require and Authenticate let through when mounted globally, repeatable: /healthz, /public/*"},
 		&cli.StringFlag{Name: "issuer", Usage: "token issuer (default: the module path)"},
 		&cli.StringFlag{Name: "audience", Usage: "token audience (default: api)"},
 		&cli.StringFlag{Name: "prefix", Usage: "route prefix (default: /auth)"},
@@ -42,6 +46,7 @@ func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, erro
 		"audience": &opts.Audience, "prefix": &opts.Prefix, "pkg": &opts.Package,
 		"password-hash": &opts.PasswordHash, "login-throttle": &opts.LoginThrottle, "client-ip-header": &opts.ClientIPHeader,
 		"duplicate-registration": &opts.DuplicateRegistration,
+		"transport": &opts.Transport, "cookie-samesite": &opts.CookieSameSite,
 	}
 	for name, dst := range str {
 		if c.IsSet(name) {
@@ -61,6 +66,12 @@ func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, erro
 	if c.IsSet("scheme") {
 		opts.Schemes = c.StringSlice("scheme")
 	}
+	if c.IsSet("cookie-secure") {
+		opts.CookieSecure = c.Bool("cookie-secure")
+	}
+	if c.IsSet("exclude-path") {
+		opts.ExcludePaths = c.StringSlice("exclude-path")
+	}
 	return opts, nil
 }
 
@@ -69,7 +80,7 @@ func optionArgs(o generator.Options, t generator.Target) []string {
 	args := []string{
 		"--framework", o.Framework, "--storage", o.Storage, "--identity", o.Identity,
 		"--alg", o.Algorithm, "--access-ttl", o.AccessTTL.String(), "--refresh-ttl", o.RefreshTTL.String(),
-		"--header", o.Header,
+		"--transport", o.Transport, "--header", o.Header,
 	}
 	for _, s := range o.Schemes {
 		args = append(args, "--scheme", s)
@@ -80,6 +91,12 @@ func optionArgs(o generator.Options, t generator.Target) []string {
 	}
 	if o.ClientIPHeader != "" {
 		args = append(args, "--client-ip-header", o.ClientIPHeader)
+	}
+	if d := generator.Defaults(); o.CookieSecure != d.CookieSecure || o.CookieSameSite != d.CookieSameSite {
+		args = append(args, fmt.Sprintf("--cookie-secure=%t", o.CookieSecure), "--cookie-samesite", o.CookieSameSite)
+	}
+	for _, p := range o.ExcludePaths {
+		args = append(args, "--exclude-path", p)
 	}
 	for i, a := range args {
 		if strings.ContainsAny(a, " '\"$") {

@@ -77,7 +77,13 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 	selectOpt("framework", "Router:", describe(generator.Frameworks()), generator.FrameworkNames(), &o.Framework)
 	selectOpt("storage", "Storage:", describe(generator.Storages()), generator.StorageNames(), &o.Storage)
 	selectOpt("identity", "Users log in with:", "email: unique address, validated; username: 3-32 letters, digits, . _ -", generator.Identities, &o.Identity)
-	selectOpt("alg", "Signing algorithm:", "HMAC with one secret shared by every instance; HS256 is plenty", generator.Algorithms, &o.Algorithm)
+	selectOpt("alg", "Signing algorithm:", "HS256/384/512: one secret shared by every instance; RS256, ES256, EdDSA: a key pair, public keys at /.well-known/jwks.json for other services", generator.Algorithms, &o.Algorithm)
+	selectOpt("transport", "Clients send tokens in:", "header: Authorization header (APIs, mobile); cookie: HttpOnly cookies (browsers), with cross-origin request protection; both", generator.Transports, &o.Transport)
+	if o.Transport != "header" {
+		secure := fmt.Sprint(o.CookieSecure)
+		selectOpt("cookie-secure", "Secure cookies (HTTPS only)?", "true in production; false only for plain-http local development", []string{"true", "false"}, &secure)
+		o.CookieSecure = secure == "true"
+	}
 	durations := []struct {
 		flag, question, help string
 		dst                  *generator.Duration
@@ -92,10 +98,12 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 			*d.dst, _ = generator.ParseDuration(s)
 		}
 	}
-	schemes := strings.Join(o.Schemes, ",")
-	inputOpt("scheme", "Authorization schemes (comma-separated):", "clients send '"+o.Header+": <scheme> <token>'", &schemes, nonEmpty)
-	if err == nil && !c.IsSet("scheme") {
-		o.Schemes = splitList(schemes)
+	if o.Transport != "cookie" { // a cookie-only service reads no header
+		schemes := strings.Join(o.Schemes, ",")
+		inputOpt("scheme", "Authorization schemes (comma-separated):", "clients send '"+o.Header+": <scheme> <token>', e.g. Bearer,Token", &schemes, nonEmpty)
+		if err == nil && !c.IsSet("scheme") {
+			o.Schemes = splitList(schemes)
+		}
 	}
 	inputOpt("issuer", "Token issuer (iss):", "who issues the tokens; defaults to the module path", &o.Issuer, nonEmpty)
 	inputOpt("audience", "Token audience (aud):", "who the tokens are for; verifiers require it", &o.Audience, nonEmpty)

@@ -39,6 +39,9 @@ func ParseConfig(data []byte, base Options) (Options, error) {
 	if cfg.Version != configVersion {
 		return Options{}, fmt.Errorf("%s: version %d is not supported by this authgen (want %d): upgrade authgen", ConfigFile, cfg.Version, configVersion)
 	}
+	if len(cfg.ExcludePaths) == 0 {
+		cfg.ExcludePaths = nil // "[]" and no key mean the same
+	}
 	return cfg.Options, nil
 }
 

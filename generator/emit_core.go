@@ -37,7 +37,7 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
-	}, append(throttleConfigFields(m), duplicateHookField(m)...)...)...)...)
+	}, append(append(transportConfigFields(m), throttleConfigFields(m)...), duplicateHookField(m)...)...)...)...)
 	f.Line()
 	if m.Asymmetric() {
 		f.Comment("ConfigFromEnv reads the configuration from the environment.")
@@ -66,6 +66,7 @@ func emitConfig(f *jen.File, m *Model) {
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
 	)
 	fromEnv = append(fromEnv, throttleFromEnv(m)...)
+	fromEnv = append(fromEnv, transportFromEnv(m)...)
 	fromEnv = append(fromEnv,
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
 			jen.Return(jen.Id("Config").Values(), jen.Qual(pkgErrors, "New").Call(jen.Lit("AUTH_REFRESH_TTL must be longer than AUTH_ACCESS_TTL"))),
@@ -138,21 +139,23 @@ func (m *Model) userByIdentity() string { return "UserBy" + m.IdentityField() }
 // emitService renders service.go: Service and New.
 func emitService(f *jen.File, m *Model) {
 	f.Comment("Service serves the auth endpoints and middleware. Create it with New.")
-	f.Type().Id("Service").Struct(
+	f.Type().Id("Service").Struct(append(append([]jen.Code{
 		jen.Id("store").Id("Store"),
 		jen.Id("tokens").Op("*").Qual(pkgToken, "Tokens"),
 		jen.Id("refresh").Op("*").Qual(pkgRefresh, "Manager"),
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
 		jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"),
+	}, transportServiceFields(m)...), []jen.Code{
+		jen.Id("claimsFor").Func().Params(jen.Qual(pkgContext, "Context"), jen.Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Comment("claims.go's, unless a test swaps it"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
 		throttleServiceField(m),
 		duplicateHookServiceField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
-	)
+	}...)...)
 	f.Line()
 	f.Comment("New returns a Service that keeps its state in store.")
-	f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("store").Id("Store")).Params(jen.Op("*").Id("Service"), jen.Error()).Block(
+	f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("store").Id("Store")).Params(jen.Op("*").Id("Service"), jen.Error()).Block(append(append([]jen.Code{
 		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(
 			append([]any{"Algorithm", jen.Lit(m.Algorithm)}, tokenKeys(m)...),
 			"Issuer", jen.Id("cfg").Dot("Issuer"),
@@ -163,16 +166,19 @@ func emitService(f *jen.File, m *Model) {
 		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),
 		),
+	}, transportNew(m)...),
 		jen.Return(jen.Op("&").Id("Service").Values(fields(append([]any{
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),
 			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"))),
 			"hasher", hasher(m),
 			"credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))),
+		}, append(append(transportServiceValues(m),
+			"claimsFor", jen.Id("claimsFor"),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
-		}, append(throttleServiceValue(m), duplicateHookServiceValue(m)...)...)...)), jen.Nil()),
-	)
+		), append(throttleServiceValue(m), duplicateHookServiceValue(m)...)...)...)...)), jen.Nil()),
+	)...)
 	f.Line()
 	emitFromEnv(f, m)
 	f.Comment("newID returns a random UUID (version 4) for a new user.")

@@ -43,6 +43,7 @@ func emitHandlers(f *jen.File, m *Model) {
 	emitRequestTypes(f, m)
 	emitRegister(f, m)
 	emitLogin(f, m)
+	emitTokenRequest(f, m)
 	emitRefresh(f, m)
 	emitLogout(f, m)
 	emitMe(f, m)
@@ -71,12 +72,18 @@ func emitRequestTypes(f *jen.File, m *Model) {
 		jen.Id("NewPassword").String().Tag(map[string]string{"json": "new_password"}),
 	)
 	f.Line()
+	tokenTag := func(name string) map[string]string {
+		if m.Transport == "cookie" {
+			return map[string]string{"json": name + ",omitempty"} // in cookies instead
+		}
+		return map[string]string{"json": name}
+	}
 	f.Comment("tokenResponse is the token response of RFC 6749 section 5.1.")
 	f.Type().Id("tokenResponse").Struct(
-		jen.Id("AccessToken").String().Tag(map[string]string{"json": "access_token"}),
+		jen.Id("AccessToken").String().Tag(tokenTag("access_token")),
 		jen.Id("TokenType").String().Tag(map[string]string{"json": "token_type"}),
 		jen.Id("ExpiresIn").Int().Tag(map[string]string{"json": "expires_in"}),
-		jen.Id("RefreshToken").String().Tag(map[string]string{"json": "refresh_token"}),
+		jen.Id("RefreshToken").String().Tag(tokenTag("refresh_token")),
 		jen.Id("RefreshExpiresIn").Int().Tag(map[string]string{"json": "refresh_expires_in"}),
 	)
 	f.Line()
@@ -143,65 +150,99 @@ func emitRegister(f *jen.File, m *Model) {
 
 func emitLogin(f *jen.File, m *Model) {
 	handlerDoc(f, m, "Login", "POST "+m.Route("/login"),
-		"It answers a new token pair. An unknown "+m.IdentityJSON()+", a wrong password and a disabled",
-		"account get the same answer after the same hashing work, so that the",
-		"endpoint tells an attacker nothing about which accounts exist.")
-	body := decodeInto("credentials", "DecodeJSON")
-	body = append(body,
-		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField())),
+		"It answers a new token pair for JSON credentials and, in OAuth2's terms, for",
+		"an RFC 6749 token request form (grant_type password or refresh_token).")
+	body := append(crossOriginGuard(m),
+		jen.If(jen.Qual(pkgHTTPAuth, "IsForm").Call(jen.Id("r"))).Block(
+			jen.Id("s").Dot("tokenRequest").Call(jen.Id("w"), jen.Id("r")),
+			jen.Return(),
+		),
 	)
-	if m.throttled() {
-		body = append(body, jen.Id("address").Op(":=").Id("clientAddress").Call(jen.Id("r")))
+	body = append(body, decodeInto("credentials", "DecodeJSON")...)
+	body = append(body, jen.Id("s").Dot("login").Call(jen.Id("w"), jen.Id("r"), jen.Id("in").Dot(m.IdentityField()), jen.Id("in").Dot("Password")))
+	f.Func().Add(recv()).Id("Login").Add(httpParams()).Block(body...)
+	f.Line()
+
+	f.Comment("login answers a token pair for identity and password. An unknown " + m.IdentityJSON() + ", a")
+	f.Comment("wrong password and a disabled account get the same answer after the same")
+	f.Comment("hashing work, so that it tells an attacker nothing about which accounts")
+	f.Comment("exist.")
+	login := []jen.Code{
+		jen.Id("identity").Op("=").Id("normalizeIdentity").Call(jen.Id("identity")),
 	}
-	body = append(body,
+	if m.throttled() {
+		login = append(login, jen.Id("address").Op(":=").Id("clientAddress").Call(jen.Id("r")))
+	}
+	login = append(login,
 		storeContext(),
 		throttleCheck(m),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(jen.Id("ctx"), jen.Id("identity")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
-			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("in").Dot("Password")),
+			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("password")),
 			throttleFailed(m),
-			writeProblem(jen.Id("errInvalidCredentials").Call()),
+			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("in").Dot("Password"), jen.Id("u").Dot("PasswordHash")),
+		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("password"), jen.Id("u").Dot("PasswordHash")),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok").Op("||").Op("!").Id("u").Dot("Active")).Block(
-			append([]jen.Code{throttleFailed(m)}, writeProblemReturn(jen.Id("errInvalidCredentials").Call())...)...,
+			throttleFailed(m),
+			reject(jen.Id("errInvalidCredentials").Call()),
+			jen.Return(),
 		),
 		throttleSucceeded(m),
 		jen.If(jen.Id("rehash")).Block(
-			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Password")),
+			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("password")),
 		),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		ifErr(unavailableReturn("issue refresh token")...),
-		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("rt"), jen.Id("rec")),
+		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Id("rt"), jen.Id("rec")),
 	)
-	f.Func().Add(recv()).Id("Login").Add(httpParams()).Block(body...)
+	f.Func().Add(recv()).Id("login").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("password")).String()).Block(login...)
 	f.Line()
 }
 
+// reject is "s.reject(w, r, p)": a problem in the terms of the request,
+// problem+json or, for an OAuth2 token request form, RFC 6749's.
+func reject(p jen.Code) *jen.Statement {
+	return jen.Id("s").Dot("reject").Call(jen.Id("w"), jen.Id("r"), p)
+}
+
 func emitRefresh(f *jen.File, m *Model) {
-	handlerDoc(f, m, "Refresh", "POST "+m.Route("/refresh"),
-		"It spends the refresh token and answers a new pair. A token that was",
-		"already spent revokes its whole family: someone else holds a copy.")
-	body := decodeInto("refreshRequest", "DecodeJSON")
-	body = append(body,
+	doc := []string{"It spends the refresh token of the body and answers a new pair."}
+	if m.usesCookies() {
+		doc = []string{"It spends the refresh token of the body or, without one, of the refresh", "cookie, and answers a new pair."}
+	}
+	handlerDoc(f, m, "Refresh", "POST "+m.Route("/refresh"), doc...)
+	decoder := "DecodeJSON"
+	if m.usesCookies() {
+		decoder = "DecodeOptionalJSON"
+	}
+	body := append(crossOriginGuard(m), decodeInto("refreshRequest", decoder)...)
+	body = append(body, refreshFromCookie(m)...)
+	body = append(body, jen.Id("s").Dot("rotate").Call(jen.Id("w"), jen.Id("r"), jen.Id("in").Dot("RefreshToken")))
+	f.Func().Add(recv()).Id("Refresh").Add(httpParams()).Block(body...)
+	f.Line()
+
+	f.Comment("rotate spends the refresh token presented and answers a new pair. A token")
+	f.Comment("that was already spent revokes its whole family: someone else holds a copy.")
+	f.Func().Add(recv()).Id("rotate").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("presented").String()).Block(
 		storeContext(),
-		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Rotate").Call(jen.Id("ctx"), jen.Id("in").Dot("RefreshToken"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Rotate").Call(jen.Id("ctx"), jen.Id("presented"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
-			writeProblemReturn(jen.Id("errInvalidRefreshToken").Call())...,
+			reject(jen.Id("errInvalidRefreshToken").Call()),
+			jen.Return(),
 		),
 		ifErr(unavailableReturn("rotate refresh token")...),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("rec").Dot("UserID")),
 		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
 			jen.Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("rec").Dot("FamilyID")),
-			writeProblem(jen.Id("errInvalidRefreshToken").Call()),
+			reject(jen.Id("errInvalidRefreshToken").Call()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("rt"), jen.Id("rec")),
+		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Id("rt"), jen.Id("rec")),
 	)
-	f.Func().Add(recv()).Id("Refresh").Add(httpParams()).Block(body...)
 	f.Line()
 }
 
@@ -209,7 +250,7 @@ func emitLogout(f *jen.File, m *Model) {
 	handlerDoc(f, m, "Logout", "POST "+m.Route("/logout"),
 		"It revokes the refresh-token family of the refresh token in the body or,",
 		"without one, the session of the access token, and answers 204.")
-	body := decodeInto("refreshRequest", "DecodeOptionalJSON")
+	body := append(crossOriginGuard(m), decodeInto("refreshRequest", "DecodeOptionalJSON")...)
 	body = append(body,
 		storeContext(),
 		jen.If(jen.Id("in").Dot("RefreshToken").Op("!=").Lit("")).Block(
@@ -226,7 +267,7 @@ func emitLogout(f *jen.File, m *Model) {
 			),
 		),
 	)
-	body = append(body, noContent()...)
+	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("Logout").Add(httpParams()).Block(body...)
 	f.Line()
 }
@@ -256,8 +297,10 @@ func requireClaims() []jen.Code {
 	}
 }
 
-func noContent() []jen.Code {
+// noContent is the 204 that ends a session; with cookies, it deletes them.
+func noContent(m *Model) []jen.Code {
 	return []jen.Code{
+		clearCookies(m),
 		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
 		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
 	}
@@ -274,7 +317,7 @@ func emitLogoutAll(f *jen.File, m *Model) {
 			unavailableReturn("revoke sessions")...,
 		),
 	)
-	body = append(body, noContent()...)
+	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("LogoutAll").Add(httpParams()).Block(body...)
 	f.Line()
 }
@@ -306,26 +349,13 @@ func emitChangePassword(f *jen.File, m *Model) {
 			unavailableReturn("revoke sessions")...,
 		),
 	)
-	body = append(body, noContent()...)
+	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("ChangePassword").Add(httpParams()).Block(body...)
 	f.Line()
 }
 
 func emitSessionHelpers(f *jen.File, m *Model) {
-	f.Comment("writeTokens answers a new access token for the session of rec, with its")
-	f.Comment("refresh token rt. Token responses are never cached.")
-	f.Func().Add(recv()).Id("writeTokens").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("rt").String(), jen.Id("rec").Qual(pkgRefresh, "Record")).Block(
-		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Issue").Call(jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
-		ifErr(unavailableReturn("issue access token")...),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("tokenResponse").Values(fields(
-			"AccessToken", jen.Id("access"),
-			"TokenType", jen.Lit("Bearer"),
-			"ExpiresIn", jen.Int().Call(jen.Id("s").Dot("tokens").Dot("TTL").Call().Dot("Seconds").Call()),
-			"RefreshToken", jen.Id("rt"),
-			"RefreshExpiresIn", jen.Int().Call(jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt")).Dot("Seconds").Call()),
-		))),
-	)
-	f.Line()
+	emitWriteTokens(f, m)
 	f.Comment("endSession revokes the refresh-token family of a session.")
 	f.Func().Add(recv()).Id("endSession").Params(ctxParam(), jen.Id("family").String()).Error().Block(
 		jen.Return(jen.Id("s").Dot("store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call())),
@@ -432,18 +462,15 @@ func emitMiddleware(f *jen.File, m *Model) {
 	f.Comment("authenticate verifies the access token of r. A request without credentials")
 	f.Comment("gets nil claims and no problem: it is anonymous, not wrong.")
 	f.Func().Add(recv()).Id("authenticate").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
-		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("s").Dot("credentials").Dot("Extract").Call(jen.Id("r")),
-		jen.Switch().Block(
-			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgHTTPAuth, "ErrNoToken"))).Block(jen.Return(jen.Nil(), jen.Nil())),
-			jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
-				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit(fmt.Sprintf("send the access token as %s: %s <token>", m.Header, m.Schemes[0])), jen.True()))),
-		),
-		jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),
-		ifErrReturn(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
-			jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True())),
-		jen.Return(jen.Id("claims"), jen.Nil()),
+		append(extractAccessToken(m),
+			jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),
+			ifErrReturn(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
+				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True())),
+			jen.Return(jen.Id("claims"), jen.Nil()),
+		)...,
 	)
 	f.Line()
+	emitAccessToken(f, m)
 	f.Comment("require is authenticate for routes that need a token.")
 	f.Func().Add(recv()).Id("require").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("r")),
@@ -462,4 +489,5 @@ func emitMiddleware(f *jen.File, m *Model) {
 	f.Func().Id("ClaimsFrom").Params(ctxParam()).Op("*").Qual(pkgToken, "Claims").Block(
 		jen.Return(jen.Qual(pkgHTTPAuth, "ClaimsFrom").Call(jen.Id("ctx"))),
 	)
+	emitClaimsAccess(f, m)
 }

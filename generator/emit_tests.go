@@ -48,6 +48,10 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestOptional(f, m)
 	emitTestConfig(f, m)
 	emitTestJWKS(f, m)
+	emitTestRequireRole(f, m)
+	emitTestExcludedPaths(f, m)
+	emitTestOAuth2(f, m)
+	emitTestCookies(f, m)
 	emitTestLogoutAll(f, m)
 	emitTestChangePassword(f, m)
 	emitTestConcurrentRefresh(f, m)
@@ -180,16 +184,12 @@ func emitTestHelpers(f *jen.File, m *Model) {
 	)
 	f.Line()
 	f.Comment("wantTokens fails unless r is a token response, and returns it.")
-	f.Func().Id("wantTokens").Params(tParam(), jen.Id("r").Id("result")).Id("tokens").Block(
+	f.Func().Id("wantTokens").Params(tParam(), jen.Id("r").Id("result")).Id("tokens").Block(append([]jen.Code{
 		tcall("Helper"),
 		jen.If(jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK")).Block(tcall("Fatalf", jen.Lit("got %d %s, want 200 and tokens"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"))),
-		jen.Var().Id("tk").Id("tokens"),
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("r").Dot("body"), jen.Op("&").Id("tk")), jen.Err().Op("!=").Nil().Op("||").Id("tk").Dot("Access").Op("==").Lit("").Op("||").Id("tk").Dot("Refresh").Op("==").Lit("")).Block(
-			tcall("Fatalf", jen.Lit("not a token response: %s (%v)"), jen.Id("r").Dot("body"), jen.Err()),
-		),
-		jen.Return(jen.Id("tk")),
-	)
+	}, wantTokensBody(m)...)...)
 	f.Line()
+	emitCookieHelpers(f, m)
 	f.Comment("signup registers identity and logs it in.")
 	f.Func().Id("signup").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.Id("identity").String()).Id("tokens").Block(
 		tcall("Helper"),
@@ -199,10 +199,14 @@ func emitTestHelpers(f *jen.File, m *Model) {
 		jen.Return(jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Id("identity"), jen.Id("testPassword"))))),
 	)
 	f.Line()
-	f.Comment("bearer is the header pair that presents an access token.")
-	f.Func().Id("bearer").Params(jen.Id("token").String()).Index().String().Block(
-		jen.Return(jen.Index().String().Values(jen.Lit(m.Header), jen.Lit(m.Schemes[0]+" ").Op("+").Id("token"))),
-	)
+	presents := jen.Index().String().Values(jen.Lit(m.Header), jen.Lit(m.Schemes[0]+" ").Op("+").Id("token"))
+	if !m.usesHeader() {
+		f.Comment("bearer is the header pair that presents an access token: its cookie.")
+		presents = jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(accessCookie(m)+"=").Op("+").Id("token"))
+	} else {
+		f.Comment("bearer is the header pair that presents an access token.")
+	}
+	f.Func().Id("bearer").Params(jen.Id("token").String()).Index().String().Block(jen.Return(presents))
 	f.Line()
 	f.Func().Id("refreshBody").Params(jen.Id("token").String()).Map(jen.String()).String().Block(
 		jen.Return(jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit("refresh_token"): jen.Id("token")})),
@@ -507,16 +511,13 @@ func emitTestTokenChecks(f *jen.File, m *Model) {
 			jen.Id("header").Index().String(),
 			jen.Id("code").String(),
 		).Values(
-			jen.Values(jen.Lit("no token"), jen.Nil(), jen.Lit("missing_token")),
-			jen.Values(jen.Lit("empty header"), auth(jen.Lit("")), jen.Lit("invalid_token")),
-			jen.Values(jen.Lit("scheme only"), auth(jen.Lit(m.Schemes[0])), jen.Lit("invalid_token")),
-			jen.Values(jen.Lit("unknown scheme"), auth(jen.Lit("Basic YWRhOnB3")), jen.Lit("invalid_token")),
+			append([]jen.Code{jen.Values(jen.Lit("no token"), jen.Nil(), jen.Lit("missing_token"))}, append(presentationCases(m, auth),
 			jen.Values(jen.Lit("garbage"), jen.Id("bearer").Call(jen.Lit("garbage")), jen.Lit("invalid_token")),
 			jen.Values(jen.Lit("10 KB header"), jen.Id("bearer").Call(jen.Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(10<<10))), jen.Lit("invalid_token")),
 			jen.Values(jen.Lit("tampered"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access").Op("+").Lit("x")), jen.Lit("invalid_token")),
 			jen.Values(jen.Lit("signed with another key"), jen.Id("bearer").Call(jen.Id("forged")), jen.Lit("invalid_token")),
 			jen.Values(jen.Lit("refresh token as access token"), jen.Id("bearer").Call(jen.Id("tk").Dot("Refresh")), jen.Lit("invalid_token")),
-		)).Block(
+		)...)...)).Block(
 			tcall("Run", jen.Id("c").Dot("name"), jen.Func().Params(tParam()).Block(
 				jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(jen.Lit(m.Route("/me")), jen.Lit("/protected"))).Block(
 					jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("GET"), jen.Id("path"), jen.Lit(""), jen.Lit(""), jen.Id("c").Dot("header").Op("...")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Id("c").Dot("code")),
@@ -791,4 +792,22 @@ func emitRefreshBenchmark(f *jen.File, m *Model) {
 		jen.Id("b").Dot("ReportMetric").Call(jen.Float64().Call(jen.Id("b").Dot("N")).Op("/").Id("b").Dot("Elapsed").Call().Dot("Seconds").Call(), jen.Lit("rotations/s")),
 	)
 	f.Line()
+}
+
+// presentationCases are TestProtectedRouteRejects' malformed presentations
+// of a token: in the header, or for a cookie-only service in its cookie.
+func presentationCases(m *Model, auth func(jen.Code) jen.Code) []jen.Code {
+	if !m.usesHeader() {
+		name := accessCookie(m)
+		return []jen.Code{
+			jen.Values(jen.Lit("empty cookie"), jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(name+"=")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("cookie twice"), jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(name+"=a; "+name+"=b")), jen.Lit("invalid_token")),
+			jen.Values(jen.Lit("a header is not read"), jen.Index().String().Values(jen.Lit(m.Header), jen.Lit("Bearer ").Op("+").Id("tk").Dot("Access")), jen.Lit("missing_token")),
+		}
+	}
+	return []jen.Code{
+		jen.Values(jen.Lit("empty header"), auth(jen.Lit("")), jen.Lit("invalid_token")),
+		jen.Values(jen.Lit("scheme only"), auth(jen.Lit(m.Schemes[0])), jen.Lit("invalid_token")),
+		jen.Values(jen.Lit("unknown scheme"), auth(jen.Lit("Basic YWRhOnB3")), jen.Lit("invalid_token")),
+	}
 }

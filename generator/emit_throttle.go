@@ -107,7 +107,7 @@ func throttleCheck(m *Model) jen.Code {
 	if !m.throttled() {
 		return jen.Null()
 	}
-	return jen.If(jen.Op("!").Id("s").Dot("allowLogin").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("identity"), jen.Id("address"))).Block(jen.Return())
+	return jen.If(jen.Op("!").Id("s").Dot("allowLogin").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("identity"), jen.Id("address"))).Block(jen.Return())
 }
 
 func throttleFailed(m *Model) jen.Code {
@@ -130,7 +130,7 @@ func emitThrottle(f *jen.File, m *Model) {
 	f.Comment("too often lately, and 503 when the counts cannot be read: it fails closed.")
 	f.Comment("The wait depends only on the identity as typed, so it tells nothing about")
 	f.Comment("whether the account exists.")
-	f.Func().Add(recv()).Id("allowLogin").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.List(jen.Id("identity"), jen.Id("address")).String()).Bool().Block(
+	f.Func().Add(recv()).Id("allowLogin").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("address")).String()).Bool().Block(
 		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("Check").Call(jen.Id("ctx"), jen.Id("identity"), jen.Id("address")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("check login throttle"), jen.Err()),
@@ -139,7 +139,7 @@ func emitThrottle(f *jen.File, m *Model) {
 		jen.If(jen.Id("wait").Op(">").Lit(0)).Block(
 			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusTooManyRequests"), jen.Qual(pkgHTTPAuth, "CodeRateLimited"), jen.Lit("too many failed logins: try again after the time in Retry-After")),
 			jen.Id("p").Dot("RetryAfter").Op("=").Int().Call(jen.Parens(jen.Id("wait").Op("+").Qual(pkgTime, "Second").Op("-").Lit(1)).Op("/").Qual(pkgTime, "Second")),
-			writeProblem(jen.Id("p")),
+			reject(jen.Id("p")),
 			jen.Return(jen.False()),
 		),
 		jen.Return(jen.True()),

@@ -55,6 +55,8 @@ func (chiRouter) TestRouter(f *jen.File, m *Model) {
 		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
 		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("Require")).Dot("Get").Call(jen.Lit("/protected"), jen.Id("whoami")),
 		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("Authenticate")).Dot("Get").Call(jen.Lit("/optional"), jen.Id("whoami")),
+		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin"))).Dot("Get").Call(jen.Lit(testAdminPath), jen.Id("whoami")),
+		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("Require")).Dot("Get").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
 		jen.Return(jen.Id("r")),
 	)
 	f.Line()
@@ -66,6 +68,7 @@ func (chiRouter) MainRouter(m *Model) []jen.Code {
 		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
 		jen.Id("svc").Dot("Mount").Call(jen.Id("r")),
 		jen.Id("r").Dot("With").Call(jen.Id("svc").Dot("Require")).Dot("Get").Call(jen.Lit("/hello"), jen.Id("hello")),
+		jen.Id("r").Dot("With").Call(jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin"))).Dot("Get").Call(jen.Lit("/hello/admin"), jen.Id("hello")),
 		jen.Id("handler").Op(":=").Id("r"),
 	}
 }

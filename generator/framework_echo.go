@@ -93,11 +93,14 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 		f.Line()
 	}
 	writeAndStop := []jen.Code{jen.Qual(pkgHTTPAuth, "WriteProblem").Call(jen.Id("c").Dot("Response").Call(), jen.Id("p")), jen.Return(jen.Nil())}
+	pass := jen.Return(jen.Id("next").Call(jen.Id("c")))
 	mw("Require", []string{
 		"Require is echo middleware that answers 401 unless the request carries a",
 		"valid access token. Handlers read the claims with Claims(c), or with",
-		"ClaimsFrom(c.Request().Context()).",
+		"ClaimsFrom(c.Request().Context()). Mounted with Use, it lets the paths of",
+		"excludedPaths through.",
 	},
+		skipExcluded(jen.Id("c").Dot("Request").Call(), pass),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request").Call()),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
 		jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
@@ -106,13 +109,27 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 	mw("Authenticate", []string{
 		"Authenticate is echo middleware for routes open to everyone: a request",
 		"without a token passes as anonymous (Claims returns nil), one with a bad",
-		"token gets 401.",
+		"token gets 401. Mounted with Use, it lets the paths of excludedPaths through.",
 	},
+		skipExcluded(jen.Id("c").Dot("Request").Call(), pass),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request").Call()),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
 		jen.If(jen.Id("claims").Op("!=").Nil()).Block(jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims"))),
 		jen.Return(jen.Id("next").Call(jen.Id("c"))),
 	)
+	f.Comment("RequireRole returns echo middleware that answers like Require, and 403")
+	f.Comment("unless the token's claims (claims.go) grant one of roles.")
+	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Qual(echo, "MiddlewareFunc").Block(
+		jen.Return(jen.Func().Params(jen.Id("next").Qual(echo, "HandlerFunc")).Qual(echo, "HandlerFunc").Block(
+			jen.Return(jen.Func().Params(ctx()).Error().Block(
+				jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("requireRole").Call(jen.Id("c").Dot("Request").Call(), jen.Id("roles")),
+				jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
+				jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
+				jen.Return(jen.Id("next").Call(jen.Id("c"))),
+			)),
+		)),
+	)
+	f.Line()
 	emitContextClaims(f, ctx,
 		jen.Id("c").Dot("Get").Call(jen.Id("claimsKey")),
 		[]jen.Code{
@@ -147,6 +164,8 @@ func (echoRouter) TestRouter(f *jen.File, m *Model) {
 		jen.Id("s").Dot("Mount").Call(jen.Id("e")),
 		jen.Id("e").Dot("GET").Call(jen.Lit("/protected"), jen.Id("whoami"), jen.Id("s").Dot("Require")),
 		jen.Id("e").Dot("GET").Call(jen.Lit("/optional"), jen.Id("whoami"), jen.Id("s").Dot("Authenticate")),
+		jen.Id("e").Dot("GET").Call(jen.Lit(testAdminPath), jen.Id("whoami"), jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin"))),
+		jen.Id("e").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("whoami"), jen.Id("s").Dot("Require")),
 		jen.Return(jen.Id("e")),
 	)
 	f.Line()
@@ -164,6 +183,7 @@ func (echoRouter) MainRouter(m *Model) []jen.Code {
 		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
 		jen.Id("svc").Dot("Mount").Call(jen.Id("e")),
 		jen.Id("e").Dot("GET").Call(jen.Lit("/hello"), jen.Id("hello"), jen.Id("svc").Dot("Require")),
+		jen.Id("e").Dot("GET").Call(jen.Lit("/hello/admin"), jen.Id("hello"), jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin"))),
 		jen.Id("handler").Op(":=").Id("e"),
 	}
 }

@@ -55,11 +55,14 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 		jen.Id("c").Dot("Abort").Call(),
 		jen.Return(),
 	}
+	pass := []jen.Code{jen.Id("c").Dot("Next").Call(), jen.Return()}
 	mw("Require", []string{
 		"Require returns gin middleware that answers 401 unless the request carries a",
 		"valid access token. Handlers read the claims with Claims(c), or with",
-		"ClaimsFrom(c.Request.Context()).",
+		"ClaimsFrom(c.Request.Context()). Mounted with Use, it lets the paths of",
+		"excludedPaths through.",
 	},
+		skipExcluded(jen.Id("c").Dot("Request"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request")),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(abort...),
 		jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
@@ -68,13 +71,25 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 	mw("Authenticate", []string{
 		"Authenticate returns gin middleware for routes open to everyone: a request",
 		"without a token passes as anonymous (Claims returns nil), one with a bad",
-		"token gets 401.",
+		"token gets 401. Mounted with Use, it lets the paths of excludedPaths through.",
 	},
+		skipExcluded(jen.Id("c").Dot("Request"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request")),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(abort...),
 		jen.If(jen.Id("claims").Op("!=").Nil()).Block(jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims"))),
 		jen.Id("c").Dot("Next").Call(),
 	)
+	f.Comment("RequireRole returns gin middleware that answers like Require, and 403")
+	f.Comment("unless the token's claims (claims.go) grant one of roles.")
+	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Qual(pkgGin, "HandlerFunc").Block(
+		jen.Return(jen.Func().Params(ginContext()).Block(
+			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("requireRole").Call(jen.Id("c").Dot("Request"), jen.Id("roles")),
+			jen.If(jen.Id("p").Op("!=").Nil()).Block(abort...),
+			jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
+			jen.Id("c").Dot("Next").Call(),
+		)),
+	)
+	f.Line()
 	emitContextClaims(f, ginContext,
 		jen.Id("c").Dot("Value").Call(jen.Id("claimsKey")),
 		[]jen.Code{
@@ -91,6 +106,8 @@ func (ginRouter) TestRouter(f *jen.File, m *Model) {
 		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
 		jen.Id("r").Dot("GET").Call(jen.Lit("/protected"), jen.Id("s").Dot("Require").Call(), jen.Id("whoami")),
 		jen.Id("r").Dot("GET").Call(jen.Lit("/optional"), jen.Id("s").Dot("Authenticate").Call(), jen.Id("whoami")),
+		jen.Id("r").Dot("GET").Call(jen.Lit(testAdminPath), jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin")), jen.Id("whoami")),
+		jen.Id("r").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("s").Dot("Require").Call(), jen.Id("whoami")),
 		jen.Return(jen.Id("r")),
 	)
 	f.Line()
@@ -111,6 +128,7 @@ func (ginRouter) MainRouter(m *Model) []jen.Code {
 		jen.Id("r").Dot("Use").Call(jen.Qual(pkgGin, "Recovery").Call()),
 		jen.Id("svc").Dot("Mount").Call(jen.Id("r")),
 		jen.Id("r").Dot("GET").Call(jen.Lit("/hello"), jen.Id("svc").Dot("Require").Call(), jen.Id("hello")),
+		jen.Id("r").Dot("GET").Call(jen.Lit("/hello/admin"), jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin")), jen.Id("hello")),
 		jen.Id("handler").Op(":=").Id("r"),
 	}
 }

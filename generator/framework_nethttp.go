@@ -44,6 +44,8 @@ func (netHTTP) TestRouter(f *jen.File, m *Model) {
 		jen.Id("s").Dot("Mount").Call(jen.Id("mux")),
 		jen.Id("mux").Dot("Handle").Call(jen.Lit("GET /protected"), jen.Id("s").Dot("Require").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("whoami")))),
 		jen.Id("mux").Dot("Handle").Call(jen.Lit("GET /optional"), jen.Id("s").Dot("Authenticate").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("whoami")))),
+		jen.Id("mux").Dot("Handle").Call(jen.Lit("GET "+testAdminPath), jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin")).Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("whoami")))),
+		jen.Id("mux").Dot("Handle").Call(jen.Lit("GET "+testOpenPath), jen.Id("s").Dot("Require").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("whoami")))),
 		jen.Return(jen.Id("mux")),
 	)
 	f.Line()
@@ -55,6 +57,7 @@ func (netHTTP) MainRouter(m *Model) []jen.Code {
 		jen.Id("mux").Op(":=").Qual(pkgHTTP, "NewServeMux").Call(),
 		jen.Id("svc").Dot("Mount").Call(jen.Id("mux")),
 		jen.Id("mux").Dot("Handle").Call(jen.Lit("GET /hello"), jen.Id("svc").Dot("Require").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("hello")))),
+		jen.Id("mux").Dot("Handle").Call(jen.Lit("GET /hello/admin"), jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin")).Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("hello")))),
 		jen.Id("handler").Op(":=").Id("mux"),
 	}
 }
@@ -73,10 +76,13 @@ func emitHTTPMiddleware(f *jen.File) {
 		f.Func().Add(recv()).Id(name).Params(jen.Id("next").Qual(pkgHTTP, "Handler")).Qual(pkgHTTP, "Handler").Block(handler(body...))
 		f.Line()
 	}
+	pass := []jen.Code{jen.Id("next").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")), jen.Return()}
 	mw("Require", []string{
 		"Require is middleware that answers 401 unless the request carries a valid",
-		"access token. The handler reads the token's claims with ClaimsFrom.",
+		"access token. The handler reads the token's claims with ClaimsFrom. Mounted",
+		"on a whole router, it lets the paths of excludedPaths through.",
 	},
+		skipExcluded(jen.Id("r"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 		jen.Id("next").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r").Dot("WithContext").Call(
@@ -85,8 +91,10 @@ func emitHTTPMiddleware(f *jen.File) {
 	mw("Authenticate", []string{
 		"Authenticate is middleware for routes open to everyone: a request without a",
 		"token passes as anonymous (ClaimsFrom returns nil), one with a bad token",
-		"gets 401.",
+		"gets 401. Mounted on a whole router, it lets the paths of excludedPaths",
+		"through.",
 	},
+		skipExcluded(jen.Id("r"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("r")),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 		jen.If(jen.Id("claims").Op("!=").Nil()).Block(
@@ -94,6 +102,19 @@ func emitHTTPMiddleware(f *jen.File) {
 		),
 		jen.Id("next").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r")),
 	)
+	f.Comment("RequireRole returns middleware that answers like Require, and 403 unless")
+	f.Comment("the token's claims (claims.go) grant one of roles.")
+	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Func().Params(jen.Qual(pkgHTTP, "Handler")).Qual(pkgHTTP, "Handler").Block(
+		jen.Return(jen.Func().Params(jen.Id("next").Qual(pkgHTTP, "Handler")).Qual(pkgHTTP, "Handler").Block(
+			handler(
+				jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("requireRole").Call(jen.Id("r"), jen.Id("roles")),
+				jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
+				jen.Id("next").Dot("ServeHTTP").Call(jen.Id("w"), jen.Id("r").Dot("WithContext").Call(
+					jen.Qual(pkgHTTPAuth, "WithClaims").Call(jen.Id("r").Dot("Context").Call(), jen.Id("claims")))),
+			),
+		)),
+	)
+	f.Line()
 }
 
 // emitHTTPWhoami renders the test probe handler for net/http-style routers.

@@ -19,12 +19,19 @@ type Options struct {
 	Algorithm  string   `yaml:"algorithm"`
 	AccessTTL  Duration `yaml:"access_ttl"`
 	RefreshTTL Duration `yaml:"refresh_ttl"`
-	Header     string   `yaml:"header"`
-	Schemes    []string `yaml:"schemes,flow"`
-	Issuer     string   `yaml:"issuer"`
-	Audience   string   `yaml:"audience"`
-	Prefix     string   `yaml:"prefix"`
-	Package    string   `yaml:"package"`
+	// Transport is where clients send tokens: header, cookie or both.
+	Transport string   `yaml:"transport"`
+	Header    string   `yaml:"header"`
+	Schemes   []string `yaml:"schemes,flow"`
+	// CookieSecure marks the cookies Secure (HTTPS only) and gives them the
+	// __Host-/__Secure- names; false is for plain-http local development.
+	CookieSecure bool `yaml:"cookie_secure"`
+	// CookieSameSite is strict, lax or none (which needs CookieSecure).
+	CookieSameSite string `yaml:"cookie_samesite"`
+	Issuer         string `yaml:"issuer"`
+	Audience       string `yaml:"audience"`
+	Prefix         string `yaml:"prefix"`
+	Package        string `yaml:"package"`
 	// PasswordHash is argon2id (the default) or bcrypt, for services that
 	// must use it.
 	PasswordHash string `yaml:"password_hash"`
@@ -38,6 +45,10 @@ type Options struct {
 	// that exists: conflict (409, which tells the caller it exists) or
 	// accepted (202 for every valid registration, the owner told out of band).
 	DuplicateRegistration string `yaml:"duplicate_registration"`
+	// ExcludePaths are paths that Require and Authenticate let through
+	// untouched when mounted globally: exact paths, or prefixes ending in
+	// "/*". The public auth routes are always excluded.
+	ExcludePaths []string `yaml:"exclude_paths,flow"`
 }
 
 // Defaults returns the options of DESIGN.md's matrix. Issuer is left empty:
@@ -50,11 +61,15 @@ func Defaults() Options {
 		Algorithm:  "HS256",
 		AccessTTL:  Duration(15 * time.Minute),
 		RefreshTTL: Duration(720 * time.Hour),
+		Transport:  "header",
 		Header:     "Authorization",
 		Schemes:    []string{"Bearer"},
-		Audience:   "api",
-		Prefix:     "/auth",
-		Package:    "internal/auth",
+
+		CookieSecure:   true,
+		CookieSameSite: "strict",
+		Audience:       "api",
+		Prefix:         "/auth",
+		Package:        "internal/auth",
 
 		PasswordHash:          "argon2id",
 		LoginThrottle:         "instance",
@@ -69,13 +84,16 @@ var (
 	PasswordHashes         = []string{"argon2id", "bcrypt"}
 	LoginThrottles         = []string{"instance", "store", "off"}
 	DuplicateRegistrations = []string{"conflict", "accepted"}
+	Transports             = []string{"header", "cookie", "both"}
+	SameSites              = []string{"strict", "lax", "none"}
 )
 
 var (
-	headerName = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
-	schemeName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._~+/-]{0,31}$`)
-	prefixPath = regexp.MustCompile(`^(/[a-z0-9][a-z0-9._-]*)+$`)
-	pkgDir     = regexp.MustCompile(`^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$`)
+	headerName  = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
+	schemeName  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._~+/-]{0,31}$`)
+	prefixPath  = regexp.MustCompile(`^(/[a-z0-9][a-z0-9._-]*)+$`)
+	excludePath = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)*/(\*)?$|^(/[A-Za-z0-9._~-]+)+$`)
+	pkgDir      = regexp.MustCompile(`^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$`)
 )
 
 // Validate reports every problem of o at once, each as one line that says
@@ -105,6 +123,16 @@ func (o Options) Validate() error {
 		bad("refresh TTL %s must be longer than the access TTL %s: e.g. --refresh-ttl 720h", o.RefreshTTL, o.AccessTTL)
 	case o.RefreshTTL > Duration(8760*time.Hour):
 		bad("refresh TTL %s is over a year: use at most 8760h", o.RefreshTTL)
+	}
+	oneOf("transport", o.Transport, Transports)
+	oneOf("cookie_samesite", o.CookieSameSite, SameSites)
+	if o.CookieSameSite == "none" && !o.CookieSecure {
+		bad("cookie_samesite none needs cookie_secure: browsers refuse SameSite=None cookies that are not Secure")
+	}
+	for _, p := range o.ExcludePaths {
+		if !excludePath.MatchString(p) {
+			bad("exclude path %q must be a path such as /healthz, or a prefix such as /public/*", p)
+		}
 	}
 	if !headerName.MatchString(o.Header) {
 		bad("header %q is not a valid header name: e.g. --header Authorization", o.Header)

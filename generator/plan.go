@@ -37,6 +37,7 @@ func plan(m *Model, newModule bool) []step {
 		{pkg("generate.go"), Generated, goFile(emitGenerate)},
 		{pkg("AUTH.md"), Generated, templateFile("AUTH.md.tmpl")},
 		{pkg("openapi.yaml"), Generated, templateFile("openapi.yaml.tmpl")},
+		{pkg("claims.go"), Scaffold, scaffoldGoFile(emitClaimsHook)},
 		{".env.example", Scaffold, templateFile("env.example.tmpl")},
 	}
 	if m.throttled() {
@@ -56,6 +57,17 @@ func goFile(emit func(*jen.File, *Model)) func(*Model) ([]byte, error) {
 	return func(m *Model) ([]byte, error) {
 		f := newGoFile(m, m.PkgPath, m.PkgName)
 		f.HeaderComment(generatedHeader)
+		emit(f, m)
+		return renderGo(f)
+	}
+}
+
+// scaffoldGoFile renders a file of the generated package that authgen writes
+// once and then leaves to the user.
+func scaffoldGoFile(emit func(*jen.File, *Model)) func(*Model) ([]byte, error) {
+	return func(m *Model) ([]byte, error) {
+		f := newGoFile(m, m.PkgPath, m.PkgName)
+		f.HeaderComment(scaffoldHeader)
 		emit(f, m)
 		return renderGo(f)
 	}

@@ -23,9 +23,14 @@ func (s *Service) Mount(r chi.Router) {
 }
 
 // Require is middleware that answers 401 unless the request carries a valid
-// access token. The handler reads the token's claims with ClaimsFrom.
+// access token. The handler reads the token's claims with ClaimsFrom. Mounted
+// on a whole router, it lets the paths of excludedPaths through.
 func (s *Service) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if excluded(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		claims, p := s.require(r)
 		if p != nil {
 			httpauth.WriteProblem(w, p)
@@ -37,9 +42,14 @@ func (s *Service) Require(next http.Handler) http.Handler {
 
 // Authenticate is middleware for routes open to everyone: a request without a
 // token passes as anonymous (ClaimsFrom returns nil), one with a bad token
-// gets 401.
+// gets 401. Mounted on a whole router, it lets the paths of excludedPaths
+// through.
 func (s *Service) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if excluded(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
 		claims, p := s.authenticate(r)
 		if p != nil {
 			httpauth.WriteProblem(w, p)
@@ -50,4 +60,19 @@ func (s *Service) Authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// RequireRole returns middleware that answers like Require, and 403 unless
+// the token's claims (claims.go) grant one of roles.
+func (s *Service) RequireRole(roles ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			claims, p := s.requireRole(r, roles)
+			if p != nil {
+				httpauth.WriteProblem(w, p)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(httpauth.WithClaims(r.Context(), claims)))
+		})
+	}
 }

@@ -14,7 +14,7 @@ import (
 // too often lately, and 503 when the counts cannot be read: it fails closed.
 // The wait depends only on the identity as typed, so it tells nothing about
 // whether the account exists.
-func (s *Service) allowLogin(ctx context.Context, w http.ResponseWriter, identity, address string) bool {
+func (s *Service) allowLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, identity, address string) bool {
 	wait, err := s.throttle.Check(ctx, identity, address)
 	if err != nil {
 		s.unavailable(w, "check login throttle", err)
@@ -23,7 +23,7 @@ func (s *Service) allowLogin(ctx context.Context, w http.ResponseWriter, identit
 	if wait > 0 {
 		p := httpauth.NewProblem(http.StatusTooManyRequests, httpauth.CodeRateLimited, "too many failed logins: try again after the time in Retry-After")
 		p.RetryAfter = int((wait + time.Second - 1) / time.Second)
-		httpauth.WriteProblem(w, p)
+		s.reject(w, r, p)
 		return false
 	}
 	return true

@@ -83,65 +83,105 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 }
 
 // Login handles POST /auth/login.
-// It answers a new token pair. An unknown email, a wrong password and a disabled
-// account get the same answer after the same hashing work, so that the
-// endpoint tells an attacker nothing about which accounts exist.
+// It answers a new token pair for JSON credentials and, in OAuth2's terms, for
+// an RFC 6749 token request form (grant_type password or refresh_token).
 func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
+	if httpauth.IsForm(r) {
+		s.tokenRequest(w, r)
+		return
+	}
 	var in credentials
 	if p := httpauth.DecodeJSON(w, r, &in); p != nil {
 		httpauth.WriteProblem(w, p)
 		return
 	}
-	identity := normalizeIdentity(in.Email)
+	s.login(w, r, in.Email, in.Password)
+}
+
+// login answers a token pair for identity and password. An unknown email, a
+// wrong password and a disabled account get the same answer after the same
+// hashing work, so that it tells an attacker nothing about which accounts
+// exist.
+func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, password string) {
+	identity = normalizeIdentity(identity)
 	address := clientAddress(r)
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	if !s.allowLogin(ctx, w, identity, address) {
+	if !s.allowLogin(ctx, w, r, identity, address) {
 		return
 	}
 	u, err := s.store.UserByEmail(ctx, identity)
 	if errors.Is(err, ErrNotFound) {
-		s.hasher.VerifyDummy(in.Password)
+		s.hasher.VerifyDummy(password)
 		s.loginFailed(ctx, identity, address)
-		httpauth.WriteProblem(w, errInvalidCredentials())
+		s.reject(w, r, errInvalidCredentials())
 		return
 	}
 	if err != nil {
 		s.unavailable(w, "find user", err)
 		return
 	}
-	ok, rehash, err := s.hasher.Verify(in.Password, u.PasswordHash)
+	ok, rehash, err := s.hasher.Verify(password, u.PasswordHash)
 	if err != nil || !ok || !u.Active {
 		s.loginFailed(ctx, identity, address)
-		httpauth.WriteProblem(w, errInvalidCredentials())
+		s.reject(w, r, errInvalidCredentials())
 		return
 	}
 	s.loginSucceeded(ctx, identity)
 	if rehash {
-		s.upgradeHash(ctx, u.ID, in.Password)
+		s.upgradeHash(ctx, u.ID, password)
 	}
 	rt, rec, err := s.refresh.Issue(ctx, u.ID, clientMeta(r))
 	if err != nil {
 		s.unavailable(w, "issue refresh token", err)
 		return
 	}
-	s.writeTokens(w, rt, rec)
+	s.writeTokens(w, r, u, rt, rec)
+}
+
+// tokenRequest answers an RFC 6749 token request posted as a form to the
+// login route: grant_type password (section 4.3, the email in username) or
+// refresh_token (section 6). Client credentials and scope are not checked:
+// every client of this service is a public client of its own API.
+func (s *Service) tokenRequest(w http.ResponseWriter, r *http.Request) {
+	form, p := httpauth.DecodeForm(w, r)
+	if p != nil {
+		s.reject(w, r, p)
+		return
+	}
+	switch form.Get("grant_type") {
+	case "password":
+		s.login(w, r, form.Get("username"), form.Get("password"))
+	case "refresh_token":
+		s.rotate(w, r, form.Get("refresh_token"))
+	case "":
+		s.reject(w, r, httpauth.NewProblem(http.StatusBadRequest, httpauth.CodeMalformedBody, "grant_type is required: password or refresh_token"))
+	default:
+		p := httpauth.NewProblem(http.StatusBadRequest, httpauth.CodeMalformedBody, "grant_type must be password or refresh_token").OAuth2()
+		p.OAuthError = "unsupported_grant_type"
+		httpauth.WriteProblem(w, p)
+	}
 }
 
 // Refresh handles POST /auth/refresh.
-// It spends the refresh token and answers a new pair. A token that was
-// already spent revokes its whole family: someone else holds a copy.
+// It spends the refresh token of the body and answers a new pair.
 func (s *Service) Refresh(w http.ResponseWriter, r *http.Request) {
 	var in refreshRequest
 	if p := httpauth.DecodeJSON(w, r, &in); p != nil {
 		httpauth.WriteProblem(w, p)
 		return
 	}
+	s.rotate(w, r, in.RefreshToken)
+}
+
+// rotate spends the refresh token presented and answers a new pair. A token
+// that was already spent revokes its whole family: someone else holds a copy.
+func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented string) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	rt, rec, err := s.refresh.Rotate(ctx, in.RefreshToken, clientMeta(r))
+	rt, rec, err := s.refresh.Rotate(ctx, presented, clientMeta(r))
 	if errors.Is(err, refresh.ErrInvalid) {
-		httpauth.WriteProblem(w, errInvalidRefreshToken())
+		s.reject(w, r, errInvalidRefreshToken())
 		return
 	}
 	if err != nil {
@@ -151,14 +191,14 @@ func (s *Service) Refresh(w http.ResponseWriter, r *http.Request) {
 	u, err := s.store.UserByID(ctx, rec.UserID)
 	if gone(u, err) {
 		s.endSession(ctx, rec.FamilyID)
-		httpauth.WriteProblem(w, errInvalidRefreshToken())
+		s.reject(w, r, errInvalidRefreshToken())
 		return
 	}
 	if err != nil {
 		s.unavailable(w, "find user", err)
 		return
 	}
-	s.writeTokens(w, rt, rec)
+	s.writeTokens(w, r, u, rt, rec)
 }
 
 // Logout handles POST /auth/logout.
@@ -289,21 +329,37 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// writeTokens answers a new access token for the session of rec, with its
-// refresh token rt. Token responses are never cached.
-func (s *Service) writeTokens(w http.ResponseWriter, rt string, rec refresh.Record) {
-	access, _, err := s.tokens.Issue(rec.UserID, rec.FamilyID)
+// writeTokens answers a new access token for the session of rec, whose user
+// is u, with its refresh token rt. The access token carries the claims that
+// claimsFor (claims.go) gives u. Token responses are never cached.
+func (s *Service) writeTokens(w http.ResponseWriter, r *http.Request, u User, rt string, rec refresh.Record) {
+	custom, err := s.claimsFor(r.Context(), u)
+	if err != nil {
+		s.unavailable(w, "token claims", err)
+		return
+	}
+	access, _, err := s.tokens.IssueWith(u.ID, rec.FamilyID, custom)
 	if err != nil {
 		s.unavailable(w, "issue access token", err)
 		return
 	}
-	httpauth.WriteJSON(w, http.StatusOK, tokenResponse{
+	resp := tokenResponse{
 		AccessToken:      access,
 		TokenType:        "Bearer",
 		ExpiresIn:        int(s.tokens.TTL().Seconds()),
 		RefreshToken:     rt,
 		RefreshExpiresIn: int(rec.ExpiresAt.Sub(rec.IssuedAt).Seconds()),
-	})
+	}
+	httpauth.WriteJSON(w, http.StatusOK, resp)
+}
+
+// reject answers p: in RFC 6749's terms (section 5.2) when r is an OAuth2
+// token request form, as problem+json otherwise.
+func (s *Service) reject(w http.ResponseWriter, r *http.Request, p *httpauth.Problem) {
+	if httpauth.IsForm(r) {
+		p = p.OAuth2()
+	}
+	httpauth.WriteProblem(w, p)
 }
 
 // endSession revokes the refresh-token family of a session.

@@ -32,9 +32,13 @@ func (s *Service) Mount(r Router) {
 
 // Require is echo middleware that answers 401 unless the request carries a
 // valid access token. Handlers read the claims with Claims(c), or with
-// ClaimsFrom(c.Request().Context()).
+// ClaimsFrom(c.Request().Context()). Mounted with Use, it lets the paths of
+// excludedPaths through.
 func (s *Service) Require(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if excluded(c.Request()) {
+			return next(c)
+		}
 		claims, p := s.require(c.Request())
 		if p != nil {
 			httpauth.WriteProblem(c.Response(), p)
@@ -47,9 +51,12 @@ func (s *Service) Require(next echo.HandlerFunc) echo.HandlerFunc {
 
 // Authenticate is echo middleware for routes open to everyone: a request
 // without a token passes as anonymous (Claims returns nil), one with a bad
-// token gets 401.
+// token gets 401. Mounted with Use, it lets the paths of excludedPaths through.
 func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if excluded(c.Request()) {
+			return next(c)
+		}
 		claims, p := s.authenticate(c.Request())
 		if p != nil {
 			httpauth.WriteProblem(c.Response(), p)
@@ -59,6 +66,22 @@ func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 			setClaims(c, claims)
 		}
 		return next(c)
+	}
+}
+
+// RequireRole returns echo middleware that answers like Require, and 403
+// unless the token's claims (claims.go) grant one of roles.
+func (s *Service) RequireRole(roles ...string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			claims, p := s.requireRole(c.Request(), roles)
+			if p != nil {
+				httpauth.WriteProblem(c.Response(), p)
+				return nil
+			}
+			setClaims(c, claims)
+			return next(c)
+		}
 	}
 }
 

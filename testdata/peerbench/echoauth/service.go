@@ -23,6 +23,7 @@ type Service struct {
 	refresh     *refresh.Manager
 	hasher      password.Hasher
 	credentials httpauth.Extractor
+	claimsFor   func(context.Context, User) (TokenClaims, error) // claims.go's, unless a test swaps it
 	log         *slog.Logger
 	timeout     time.Duration
 	throttle    *throttle.Login
@@ -56,8 +57,9 @@ func New(cfg Config, store Store) (*Service, error) {
 			Header:  "Authorization",
 			Schemes: []string{"Bearer"},
 		},
-		log:     slog.Default(),
-		timeout: cfg.StoreTimeout,
+		claimsFor: claimsFor,
+		log:       slog.Default(),
+		timeout:   cfg.StoreTimeout,
 		throttle: &throttle.Login{
 			Store:    throttle.NewMemory(0),
 			Identity: cfg.IdentityThrottle,

@@ -24,9 +24,14 @@ func (s *Service) Mount(r gin.IRouter) {
 
 // Require returns gin middleware that answers 401 unless the request carries a
 // valid access token. Handlers read the claims with Claims(c), or with
-// ClaimsFrom(c.Request.Context()).
+// ClaimsFrom(c.Request.Context()). Mounted with Use, it lets the paths of
+// excludedPaths through.
 func (s *Service) Require() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if excluded(c.Request) {
+			c.Next()
+			return
+		}
 		claims, p := s.require(c.Request)
 		if p != nil {
 			httpauth.WriteProblem(c.Writer, p)
@@ -40,9 +45,13 @@ func (s *Service) Require() gin.HandlerFunc {
 
 // Authenticate returns gin middleware for routes open to everyone: a request
 // without a token passes as anonymous (Claims returns nil), one with a bad
-// token gets 401.
+// token gets 401. Mounted with Use, it lets the paths of excludedPaths through.
 func (s *Service) Authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if excluded(c.Request) {
+			c.Next()
+			return
+		}
 		claims, p := s.authenticate(c.Request)
 		if p != nil {
 			httpauth.WriteProblem(c.Writer, p)
@@ -52,6 +61,21 @@ func (s *Service) Authenticate() gin.HandlerFunc {
 		if claims != nil {
 			setClaims(c, claims)
 		}
+		c.Next()
+	}
+}
+
+// RequireRole returns gin middleware that answers like Require, and 403
+// unless the token's claims (claims.go) grant one of roles.
+func (s *Service) RequireRole(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		claims, p := s.requireRole(c.Request, roles)
+		if p != nil {
+			httpauth.WriteProblem(c.Writer, p)
+			c.Abort()
+			return
+		}
+		setClaims(c, claims)
 		c.Next()
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/token"
@@ -45,4 +46,54 @@ func errMissingToken() *httpauth.Problem {
 // passed Require or Authenticate, or nil for an anonymous one.
 func ClaimsFrom(ctx context.Context) *token.Claims {
 	return httpauth.ClaimsFrom(ctx)
+}
+
+// TokenClaimsFrom returns the claims of claims.go that the request's access
+// token carries, or the zero TokenClaims for an anonymous request.
+func TokenClaimsFrom(ctx context.Context) TokenClaims {
+	var c TokenClaims
+	if claims := ClaimsFrom(ctx); claims != nil {
+		// This service signed the claims; a token from before a change to
+		// TokenClaims decodes as far as it fits, and expires soon.
+		_ = claims.Decode(&c)
+	}
+	return c
+}
+
+// requireRole is require, then 403 unless the token's claims grant one of
+// roles.
+func (s *Service) requireRole(r *http.Request, roles []string) (*token.Claims, *httpauth.Problem) {
+	claims, p := s.require(r)
+	if p != nil {
+		return nil, p
+	}
+	var custom TokenClaims
+	if claims.Decode(&custom) == nil {
+		for _, role := range roles {
+			if custom.hasRole(role) {
+				return claims, nil
+			}
+		}
+	}
+	return nil, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeForbidden, "this route needs the role "+strings.Join(roles, " or "))
+}
+
+// excludedPaths are the paths Require and Authenticate let through untouched,
+// for services that mount them on the whole router: the open auth routes and
+// exclude_paths of authgen.yaml. A trailing "*" matches any rest of the path.
+var excludedPaths = []string{
+	"/auth/register",
+	"/auth/login",
+	"/auth/refresh",
+	"/auth/logout",
+}
+
+// excluded reports whether r is for one of excludedPaths.
+func excluded(r *http.Request) bool {
+	for _, p := range excludedPaths {
+		if prefix, ok := strings.CutSuffix(p, "*"); r.URL.Path == p || ok && strings.HasPrefix(r.URL.Path, prefix) {
+			return true
+		}
+	}
+	return false
 }

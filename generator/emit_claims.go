@@ -1,0 +1,131 @@
+package generator
+
+import (
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// The service's own claims, roles, and the paths the middleware skips.
+
+// emitClaimsHook renders claims.go, written once and then the user's: the
+// claims the service adds to its access tokens, and how it decides roles.
+// Generated code relies on TokenClaims, claimsFor and hasRole, and on
+// nothing else in it.
+func emitClaimsHook(f *jen.File, m *Model) {
+	f.Comment("TokenClaims are the claims this service adds to its access tokens, beside")
+	f.Comment("the registered ones (iss, sub, aud, exp, nbf, iat, jti) and sid, which they")
+	f.Comment("may not reuse. Add fields with json tags; handlers read them with")
+	f.Comment("TokenClaimsFrom(r.Context()). Keep them few and small: every request")
+	f.Comment("carries them.")
+	f.Type().Id("TokenClaims").Struct(
+		jen.Comment("Roles (RFC 9068 section 2.2.3.1) are what RequireRole checks."),
+		jen.Id("Roles").Index().String().Tag(map[string]string{"json": "roles,omitempty"}),
+	)
+	f.Line()
+	f.Comment("claimsFor returns the claims of a new access token for u, at login and at")
+	f.Comment("every refresh, so that a change reaches the user within one access-token")
+	f.Comment("lifetime. An error fails the login or refresh with 503.")
+	f.Comment("")
+	f.Comment("Decide roles here, e.g. from a table of your own:")
+	f.Comment("")
+	f.Comment("\troles, err := lookupRoles(ctx, u.ID)")
+	f.Comment("\treturn TokenClaims{Roles: roles}, err")
+	f.Func().Id("claimsFor").Params(ctxParam(), jen.Id("u").Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Block(
+		jen.Return(jen.Id("TokenClaims").Values(), jen.Nil()),
+	)
+	f.Line()
+	f.Comment("hasRole reports whether the claims grant role. RequireRole asks it.")
+	f.Func().Params(jen.Id("c").Id("TokenClaims")).Id("hasRole").Params(jen.Id("role").String()).Bool().Block(
+		jen.Return(jen.Qual("slices", "Contains").Call(jen.Id("c").Dot("Roles"), jen.Id("role"))),
+	)
+}
+
+// emitClaimsAccess renders, into middleware.go, TokenClaimsFrom, the role
+// check that every framework's RequireRole wraps, and the excluded paths.
+func emitClaimsAccess(f *jen.File, m *Model) {
+	f.Line()
+	f.Comment("TokenClaimsFrom returns the claims of claims.go that the request's access")
+	f.Comment("token carries, or the zero TokenClaims for an anonymous request.")
+	f.Func().Id("TokenClaimsFrom").Params(ctxParam()).Id("TokenClaims").Block(
+		jen.Var().Id("c").Id("TokenClaims"),
+		jen.If(jen.Id("claims").Op(":=").Id("ClaimsFrom").Call(jen.Id("ctx")), jen.Id("claims").Op("!=").Nil()).Block(
+			jen.Comment("This service signed the claims; a token from before a change to"),
+			jen.Comment("TokenClaims decodes as far as it fits, and expires soon."),
+			jen.Id("_").Op("=").Id("claims").Dot("Decode").Call(jen.Op("&").Id("c")),
+		),
+		jen.Return(jen.Id("c")),
+	)
+	f.Line()
+	f.Comment("requireRole is require, then 403 unless the token's claims grant one of")
+	f.Comment("roles.")
+	f.Func().Add(recv()).Id("requireRole").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("roles").Index().String()).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
+		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
+		jen.If(jen.Id("p").Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p"))),
+		jen.Var().Id("custom").Id("TokenClaims"),
+		jen.If(jen.Id("claims").Dot("Decode").Call(jen.Op("&").Id("custom")).Op("==").Nil()).Block(
+			jen.For(jen.List(jen.Id("_"), jen.Id("role")).Op(":=").Range().Id("roles")).Block(
+				jen.If(jen.Id("custom").Dot("hasRole").Call(jen.Id("role"))).Block(jen.Return(jen.Id("claims"), jen.Nil())),
+			),
+		),
+		jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusForbidden"), jen.Qual(pkgHTTPAuth, "CodeForbidden"),
+			jen.Lit("this route needs the role ").Op("+").Qual("strings", "Join").Call(jen.Id("roles"), jen.Lit(" or ")))),
+	)
+	f.Line()
+	paths := []jen.Code{}
+	for _, e := range m.Endpoints() {
+		if !e.Protected && e.Method == "POST" {
+			paths = append(paths, jen.Lit(m.Route(e.Path)))
+		}
+	}
+	for _, e := range m.WellKnown() {
+		paths = append(paths, jen.Lit(e.Path))
+	}
+	for _, p := range m.ExcludePaths {
+		paths = append(paths, jen.Lit(p))
+	}
+	f.Comment("excludedPaths are the paths Require and Authenticate let through untouched,")
+	f.Comment("for services that mount them on the whole router: the open auth routes and")
+	f.Comment("exclude_paths of authgen.yaml. A trailing \"*\" matches any rest of the path.")
+	f.Var().Id("excludedPaths").Op("=").Index().String().ValuesFunc(func(g *jen.Group) {
+		for _, p := range paths {
+			g.Line().Add(p)
+		}
+		g.Line()
+	})
+	f.Line()
+	f.Comment("excluded reports whether r is for one of excludedPaths.")
+	f.Func().Id("excluded").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Bool().Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("p")).Op(":=").Range().Id("excludedPaths")).Block(
+			jen.If(jen.List(jen.Id("prefix"), jen.Id("ok")).Op(":=").Qual("strings", "CutSuffix").Call(jen.Id("p"), jen.Lit("*")),
+				jen.Id("r").Dot("URL").Dot("Path").Op("==").Id("p").Op("||").Id("ok").Op("&&").Qual("strings", "HasPrefix").Call(jen.Id("r").Dot("URL").Dot("Path"), jen.Id("prefix"))).Block(
+				jen.Return(jen.True()),
+			),
+		),
+		jen.Return(jen.False()),
+	)
+}
+
+// skipExcluded is the first statement of a framework's Require and
+// Authenticate: "if excluded(req) { pass }".
+func skipExcluded(req jen.Code, pass ...jen.Code) jen.Code {
+	return jen.If(jen.Id("excluded").Call(req)).Block(pass...)
+}
+
+// The test router's extra routes: one behind RequireRole("admin"), one
+// behind Require that exclude_paths may open.
+const (
+	testAdminPath = "/admin"
+	testOpenPath  = "/open/ping"
+)
+
+// isExcluded reports whether exclude_paths lets path through, as the
+// generated excluded does.
+func (m *Model) isExcluded(path string) bool {
+	for _, p := range m.ExcludePaths {
+		if prefix, ok := strings.CutSuffix(p, "*"); path == p || ok && strings.HasPrefix(path, prefix) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,258 @@
+package generator
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+)
+
+// Where tokens travel: the header, HttpOnly cookies, or both. Everything
+// that differs by transport is here; a header-only service gets none of the
+// cookie code.
+
+// usesCookies reports whether browsers get their tokens in cookies.
+func (m *Model) usesCookies() bool { return m.Transport == "cookie" || m.Transport == "both" }
+
+// usesHeader reports whether the access token is read from the header.
+func (m *Model) usesHeader() bool { return m.Transport == "header" || m.Transport == "both" }
+
+// UsesCookies is usesCookies for templates.
+func (m *Model) UsesCookies() bool { return m.usesCookies() }
+
+// UsesHeader is usesHeader for templates.
+func (m *Model) UsesHeader() bool { return m.usesHeader() }
+
+// crossOriginGuard is the first statement of the public POST handlers of a
+// cookie service: a request that a browser sent from another site gets 403,
+// since the cookies would let it act as the user (or log the user in as
+// someone else).
+func crossOriginGuard(m *Model) []jen.Code {
+	if !m.usesCookies() {
+		return nil
+	}
+	return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("sameOrigin").Call(jen.Id("w"), jen.Id("r"))).Block(jen.Return())}
+}
+
+// refreshFromCookie takes the refresh token from its cookie when the body
+// has none.
+func refreshFromCookie(m *Model) []jen.Code {
+	if !m.usesCookies() {
+		return nil
+	}
+	return []jen.Code{
+		jen.If(jen.Id("in").Dot("RefreshToken").Op("==").Lit("")).Block(
+			jen.List(jen.Id("in").Dot("RefreshToken"), jen.Id("_")).Op("=").Id("s").Dot("cookies").Dot("Refresh").Call(jen.Id("r")),
+		),
+	}
+}
+
+// clearCookies deletes the token cookies when a session ends.
+func clearCookies(m *Model) jen.Code {
+	if !m.usesCookies() {
+		return jen.Null()
+	}
+	return jen.Id("s").Dot("cookies").Dot("Clear").Call(jen.Id("w"))
+}
+
+// transportServiceFields are the Service fields of cookie services.
+func transportServiceFields(m *Model) []jen.Code {
+	if !m.usesCookies() {
+		return nil
+	}
+	return []jen.Code{
+		jen.Id("cookies").Qual(pkgHTTPAuth, "Cookies"),
+		jen.Id("crossOrigin").Op("*").Qual(pkgHTTP, "CrossOriginProtection"),
+	}
+}
+
+// transportConfigFields are the Config fields of cookie services.
+func transportConfigFields(m *Model) []jen.Code {
+	if !m.usesCookies() {
+		return nil
+	}
+	return []jen.Code{
+		jen.Comment("TrustedOrigins may send cookie-authenticated requests from another origin"),
+		jen.Comment("(AUTH_TRUSTED_ORIGINS, comma-separated, e.g. https://app.example.com)."),
+		jen.Id("TrustedOrigins").Index().String(),
+	}
+}
+
+// transportFromEnv reads TrustedOrigins in ConfigFromEnv.
+func transportFromEnv(m *Model) []jen.Code {
+	if !m.usesCookies() {
+		return nil
+	}
+	return []jen.Code{
+		jen.For(jen.List(jen.Id("_"), jen.Id("origin")).Op(":=").Range().Qual("strings", "Split").Call(jen.Qual("os", "Getenv").Call(jen.Lit("AUTH_TRUSTED_ORIGINS")), jen.Lit(","))).Block(
+			jen.If(jen.Id("origin").Op("=").Qual("strings", "TrimSpace").Call(jen.Id("origin")), jen.Id("origin").Op("!=").Lit("")).Block(
+				jen.Id("cfg").Dot("TrustedOrigins").Op("=").Append(jen.Id("cfg").Dot("TrustedOrigins"), jen.Id("origin")),
+			),
+		),
+	}
+}
+
+// transportNew are the statements of New that build the cookie settings
+// and the cross-origin check, before the Service literal.
+func transportNew(m *Model) []jen.Code {
+	if !m.usesCookies() {
+		return nil
+	}
+	return []jen.Code{
+		jen.Id("crossOrigin").Op(":=").Qual(pkgHTTP, "NewCrossOriginProtection").Call(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("origin")).Op(":=").Range().Id("cfg").Dot("TrustedOrigins")).Block(
+			jen.If(jen.Err().Op(":=").Id("crossOrigin").Dot("AddTrustedOrigin").Call(jen.Id("origin")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("AUTH_TRUSTED_ORIGINS: %w"), jen.Err())),
+			),
+		),
+	}
+}
+
+// transportServiceValues are the cookie fields of the Service literal.
+func transportServiceValues(m *Model) []any {
+	if !m.usesCookies() {
+		return nil
+	}
+	sameSite := map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
+	return []any{
+		"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
+			"Secure", jen.Lit(m.CookieSecure),
+			"SameSite", jen.Qual(pkgHTTP, sameSite),
+			"RefreshPath", jen.Lit(m.Route("/refresh")),
+		)),
+		"crossOrigin", jen.Id("crossOrigin"),
+	}
+}
+
+// emitWriteTokens renders writeTokens: the token response, and the cookies.
+func emitWriteTokens(f *jen.File, m *Model) {
+	f.Comment("writeTokens answers a new access token for the session of rec, whose user")
+	f.Comment("is u, with its refresh token rt. The access token carries the claims that")
+	f.Comment("claimsFor (claims.go) gives u. Token responses are never cached.")
+	switch m.Transport {
+	case "cookie":
+		f.Comment("Browsers get the tokens in HttpOnly cookies and not in the body, where")
+		f.Comment("scripts could read them; OAuth2 token requests get them in the body.")
+	case "both":
+		f.Comment("Browsers also get them in HttpOnly cookies; OAuth2 token requests in the")
+		f.Comment("body only.")
+	}
+	body := []jen.Code{
+		jen.List(jen.Id("custom"), jen.Err()).Op(":=").Id("s").Dot("claimsFor").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u")),
+		ifErr(unavailableReturn("token claims")...),
+		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("IssueWith").Call(jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("custom")),
+		ifErr(unavailableReturn("issue access token")...),
+		jen.Id("resp").Op(":=").Id("tokenResponse").Values(fields(
+			"AccessToken", jen.Id("access"),
+			"TokenType", jen.Lit("Bearer"),
+			"ExpiresIn", jen.Int().Call(jen.Id("s").Dot("tokens").Dot("TTL").Call().Dot("Seconds").Call()),
+			"RefreshToken", jen.Id("rt"),
+			"RefreshExpiresIn", jen.Int().Call(jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt")).Dot("Seconds").Call()),
+		)),
+	}
+	if m.usesCookies() {
+		set := []jen.Code{
+			jen.Id("s").Dot("cookies").Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
+		}
+		if m.Transport == "cookie" {
+			set = append(set, jen.List(jen.Id("resp").Dot("AccessToken"), jen.Id("resp").Dot("RefreshToken")).Op("=").List(jen.Lit(""), jen.Lit("")))
+		}
+		body = append(body, jen.If(jen.Op("!").Qual(pkgHTTPAuth, "IsForm").Call(jen.Id("r"))).Block(set...))
+	}
+	body = append(body, jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("resp")))
+	f.Func().Add(recv()).Id("writeTokens").Params(
+		jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"),
+		jen.Id("u").Id("User"), jen.Id("rt").String(), jen.Id("rec").Qual(pkgRefresh, "Record"),
+	).Block(body...)
+	f.Line()
+	f.Comment("reject answers p: in RFC 6749's terms (section 5.2) when r is an OAuth2")
+	f.Comment("token request form, as problem+json otherwise.")
+	f.Func().Add(recv()).Id("reject").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("p").Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
+		jen.If(jen.Qual(pkgHTTPAuth, "IsForm").Call(jen.Id("r"))).Block(jen.Id("p").Op("=").Id("p").Dot("OAuth2").Call()),
+		writeProblem(jen.Id("p")),
+	)
+	f.Line()
+	if m.usesCookies() {
+		f.Comment("sameOrigin answers 403 to an unsafe request that a browser sent from another")
+		f.Comment("origin (http.CrossOriginProtection reads Sec-Fetch-Site and Origin), unless")
+		f.Comment("the origin is trusted. Requests from non-browser clients carry neither")
+		f.Comment("header and pass.")
+		f.Func().Add(recv()).Id("sameOrigin").Add(httpParams()).Bool().Block(
+			jen.If(jen.Err().Op(":=").Id("s").Dot("crossOrigin").Dot("Check").Call(jen.Id("r")), jen.Err().Op("!=").Nil()).Block(
+				writeProblem(jen.Qual(pkgHTTPAuth, "CrossOrigin").Call()),
+				jen.Return(jen.False()),
+			),
+			jen.Return(jen.True()),
+		)
+		f.Line()
+	}
+}
+
+// emitAccessToken renders accessToken for services that take the token from
+// the header or the cookie: where authenticate finds it, and whether a cookie
+// carried it.
+func emitAccessToken(f *jen.File, m *Model) {
+	if m.Transport != "both" {
+		return
+	}
+	f.Comment("accessToken finds the access token of r in the " + m.Header + " header or, without")
+	f.Comment("one, in its cookie. fromCookie says which: a cookie comes with every request")
+	f.Comment("the browser sends, so only then does the origin of the request matter.")
+	f.Func().Add(recv()).Id("accessToken").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Id("raw").String(), jen.Id("fromCookie").Bool(), jen.Id("p").Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
+		jen.List(jen.Id("raw"), jen.Err()).Op(":=").Id("s").Dot("credentials").Dot("Extract").Call(jen.Id("r")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgHTTPAuth, "ErrNoToken"))).Block(
+			jen.List(jen.Id("raw"), jen.Err()).Op("=").Id("s").Dot("cookies").Dot("Access").Call(jen.Id("r")),
+			jen.Id("fromCookie").Op("=").True(),
+		),
+		jen.Switch().Block(
+			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgHTTPAuth, "ErrNoToken"))).Block(jen.Return(jen.Lit(""), jen.False(), jen.Nil())),
+			jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(""), jen.False(), badCredentials(m))),
+		),
+		jen.Return(jen.Id("raw"), jen.Id("fromCookie"), jen.Nil()),
+	)
+	f.Line()
+}
+
+// badCredentials is the 401 for a token that cannot even be read.
+func badCredentials(m *Model) *jen.Statement {
+	detail := fmt.Sprintf("send the access token as %s: %s <token>", m.Header, m.Schemes[0])
+	switch m.Transport {
+	case "cookie":
+		detail = "the access token cookie is malformed"
+	case "both":
+		detail += ", or in its cookie"
+	}
+	return jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit(detail), jen.True())
+}
+
+// checkOrigin is "if the request comes from another origin, return 403".
+func checkOrigin() *jen.Statement {
+	return jen.If(jen.Err().Op(":=").Id("s").Dot("crossOrigin").Dot("Check").Call(jen.Id("r")), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "CrossOrigin").Call()),
+	)
+}
+
+// extractAccessToken are authenticate's first statements: raw holds the
+// token, or the function has returned. A token from a cookie also needs a
+// request from this origin.
+func extractAccessToken(m *Model) []jen.Code {
+	readFrom := func(source *jen.Statement) []jen.Code {
+		return []jen.Code{
+			jen.List(jen.Id("raw"), jen.Err()).Op(":=").Add(source),
+			jen.Switch().Block(
+				jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgHTTPAuth, "ErrNoToken"))).Block(jen.Return(jen.Nil(), jen.Nil())),
+				jen.Case(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), badCredentials(m))),
+			),
+		}
+	}
+	switch m.Transport {
+	case "cookie":
+		return append(readFrom(jen.Id("s").Dot("cookies").Dot("Access").Call(jen.Id("r"))), checkOrigin())
+	case "both":
+		return []jen.Code{
+			jen.List(jen.Id("raw"), jen.Id("fromCookie"), jen.Id("p")).Op(":=").Id("s").Dot("accessToken").Call(jen.Id("r")),
+			jen.If(jen.Id("p").Op("!=").Nil().Op("||").Id("raw").Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Id("p"))),
+			jen.If(jen.Id("fromCookie")).Block(checkOrigin()),
+		}
+	}
+	return readFrom(jen.Id("s").Dot("credentials").Dot("Extract").Call(jen.Id("r")))
+}
