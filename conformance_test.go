@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/x509"
-	"encoding/pem"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"maps"
@@ -197,8 +197,8 @@ func buildService(t *testing.T, root string, c combination) string {
 
 // suite runs the checks against one service.
 type suite struct {
-	t          *testing.T
-	base       string
+	t    *testing.T
+	base string
 	profile
 	// method, key and kid sign tokens as the service does: the secret, or
 	// the private key the suite made for it with authgen keys.

@@ -46,7 +46,7 @@ func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, erro
 		"audience": &opts.Audience, "prefix": &opts.Prefix, "pkg": &opts.Package,
 		"password-hash": &opts.PasswordHash, "login-throttle": &opts.LoginThrottle, "client-ip-header": &opts.ClientIPHeader,
 		"duplicate-registration": &opts.DuplicateRegistration,
-		"transport": &opts.Transport, "cookie-samesite": &opts.CookieSameSite,
+		"transport":              &opts.Transport, "cookie-samesite": &opts.CookieSameSite,
 	}
 	for name, dst := range str {
 		if c.IsSet(name) {

@@ -512,12 +512,12 @@ func emitTestTokenChecks(f *jen.File, m *Model) {
 			jen.Id("code").String(),
 		).Values(
 			append([]jen.Code{jen.Values(jen.Lit("no token"), jen.Nil(), jen.Lit("missing_token"))}, append(presentationCases(m, auth),
-			jen.Values(jen.Lit("garbage"), jen.Id("bearer").Call(jen.Lit("garbage")), jen.Lit("invalid_token")),
-			jen.Values(jen.Lit("10 KB header"), jen.Id("bearer").Call(jen.Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(10<<10))), jen.Lit("invalid_token")),
-			jen.Values(jen.Lit("tampered"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access").Op("+").Lit("x")), jen.Lit("invalid_token")),
-			jen.Values(jen.Lit("signed with another key"), jen.Id("bearer").Call(jen.Id("forged")), jen.Lit("invalid_token")),
-			jen.Values(jen.Lit("refresh token as access token"), jen.Id("bearer").Call(jen.Id("tk").Dot("Refresh")), jen.Lit("invalid_token")),
-		)...)...)).Block(
+				jen.Values(jen.Lit("garbage"), jen.Id("bearer").Call(jen.Lit("garbage")), jen.Lit("invalid_token")),
+				jen.Values(jen.Lit("10 KB header"), jen.Id("bearer").Call(jen.Qual("strings", "Repeat").Call(jen.Lit("a"), jen.Lit(10<<10))), jen.Lit("invalid_token")),
+				jen.Values(jen.Lit("tampered"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access").Op("+").Lit("x")), jen.Lit("invalid_token")),
+				jen.Values(jen.Lit("signed with another key"), jen.Id("bearer").Call(jen.Id("forged")), jen.Lit("invalid_token")),
+				jen.Values(jen.Lit("refresh token as access token"), jen.Id("bearer").Call(jen.Id("tk").Dot("Refresh")), jen.Lit("invalid_token")),
+			)...)...)).Block(
 			tcall("Run", jen.Id("c").Dot("name"), jen.Func().Params(tParam()).Block(
 				jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(jen.Lit(m.Route("/me")), jen.Lit("/protected"))).Block(
 					jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("GET"), jen.Id("path"), jen.Lit(""), jen.Lit(""), jen.Id("c").Dot("header").Op("...")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Id("c").Dot("code")),
