@@ -256,3 +256,14 @@ func extractAccessToken(m *Model) []jen.Code {
 	}
 	return readFrom(jen.Id("s").Dot("credentials").Dot("Extract").Call(jen.Id("r")))
 }
+
+// SecurityRequirements is the OpenAPI security of the protected routes.
+func (m *Model) SecurityRequirements() string {
+	switch m.Transport {
+	case "cookie":
+		return "{cookieAuth: []}"
+	case "both":
+		return "{bearerAuth: []}, {cookieAuth: []}"
+	}
+	return "{bearerAuth: []}"
+}
