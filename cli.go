@@ -303,7 +303,11 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	}
 	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(optionArgs(opts, target), " "))
 	if newModule {
-		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  export AUTH_JWT_SECRET=\"$(openssl rand -base64 48)\"\n  go run .\n", c.Args().First())
+		key := `export AUTH_JWT_SECRET="$(openssl rand -base64 48)"`
+		if generator.IsAsymmetric(opts.Algorithm) {
+			key = fmt.Sprintf("export $(go tool authgen keys --alg %s --out keys | grep -v '^#')", opts.Algorithm)
+		}
+		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  %s\n  go run .\n", c.Args().First(), key)
 	}
 	return nil
 }

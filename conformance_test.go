@@ -88,8 +88,8 @@ func combinations() []combination {
 		storage string
 	}{
 		{profile{"RS256", "header"}, "postgres"},
-		{profile{"ES256", "header"}, "sqlite"},
-		{profile{"EdDSA", "header"}, "memory"},
+		{profile{"ES256", "cookie"}, "sqlite"},
+		{profile{"EdDSA", "both"}, "memory"},
 	} {
 		for _, fw := range generator.FrameworkNames() {
 			out = append(out, combination{framework: fw, storage: p.storage, profile: p.profile})
@@ -184,12 +184,20 @@ func buildService(t *testing.T, root string, c combination) string {
 	}
 	args := []string{"new", dir, "--module", "example.com/svc", "--framework", c.framework, "--storage", c.storage, "--yes"}
 	if c.profile != (profile{}) {
-		args = append(args, "--alg", c.alg)
+		args = append(args, "--alg", c.alg, "--transport", c.transport)
 	}
 	r := authgen(t, root, args...)
 	if r.code != 0 {
 		t.Fatalf("authgen new: %d\n%s", r.code, r.stderr)
 	}
+	// Edit the scaffolded claims.go as its owner would: admins by address.
+	claims := filepath.Join(dir, "internal", "auth", "claims.go")
+	src := string(mustRead(t, claims))
+	edited := strings.Replace(strings.Replace(src, "\t\"slices\"\n)", "\t\"slices\"\n\t\"strings\"\n)", 1), "return TokenClaims{}, nil", grantAdmins, 1)
+	if edited == src {
+		t.Fatal("claims.go no longer has the shape this test edits")
+	}
+	writeFile(t, claims, edited)
 	bin := filepath.Join(root, c.name()+".bin")
 	goCmd(t, dir, "build", "-o", bin, ".")
 	return bin
@@ -214,6 +222,7 @@ type suite struct {
 // reply is a response with its body read.
 type reply struct {
 	method, path string
+	ctype        string // of the request
 	status       int
 	header       http.Header
 	body         []byte
@@ -244,7 +253,7 @@ func (s *suite) send(method, path, ctype string, body []byte, header ...string) 
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return reply{method, path, resp.StatusCode, resp.Header, b}
+	return reply{method, path, ctype, resp.StatusCode, resp.Header, b}
 }
 
 func (s *suite) postJSON(path string, v any, header ...string) reply {
@@ -263,7 +272,9 @@ func (s *suite) expect(name string, r reply, status int, code string) reply {
 	if s.observed == nil {
 		s.observed = map[string]bool{}
 	}
-	s.observed[fmt.Sprintf("%s %s %d", r.method, r.path, r.status)] = true
+	if strings.HasPrefix(r.path, "/auth/") {
+		s.observed[fmt.Sprintf("%s %s %d", r.method, r.path, r.status)] = true
+	}
 	ctype := r.header.Get("Content-Type")
 	challenge := r.header.Get("WWW-Authenticate")
 	s.transcript = append(s.transcript, fmt.Sprintf("%s: %d %q %q %q %q", name, r.status, ctype, r.json()["code"], challenge, r.header.Get("Cache-Control")))
@@ -321,11 +332,53 @@ func (s *suite) tokens(name string, r reply) pair {
 	if r.header.Get("Content-Type") != "application/json" || b["token_type"] != "Bearer" || b["expires_in"] != float64(900) || b["refresh_expires_in"] != float64(2592000) {
 		s.t.Errorf("%s: token response %s %s", name, r.header.Get("Content-Type"), r.body)
 	}
-	p := pair{fmt.Sprint(b["access_token"]), fmt.Sprint(b["refresh_token"])}
-	if p.access == "" || p.refresh == "" {
-		s.t.Fatalf("%s: no tokens in %s", name, r.body)
+	body := pair{str(b["access_token"]), str(b["refresh_token"])}
+	cookies := pair{cookieOf(r, accessCookie).Value, cookieOf(r, refreshCookie).Value}
+	form := strings.HasPrefix(r.ctype, "application/x-www-form-urlencoded")
+	switch {
+	case s.transport == "header" || form:
+		if len(r.header.Values("Set-Cookie")) > 0 {
+			s.t.Errorf("%s: cookies set: %v", name, r.header.Values("Set-Cookie"))
+		}
+	case s.transport == "cookie":
+		if body != (pair{}) {
+			s.t.Errorf("%s: a cookie-only service answered tokens in the body: %s", name, r.body)
+		}
+		body = cookies
+	case cookies != body:
+		s.t.Errorf("%s: the cookies %v do not hold the tokens of the body %s", name, cookies, r.body)
 	}
-	return p
+	if body.access == "" || body.refresh == "" {
+		s.t.Fatalf("%s: no tokens in %s %v", name, r.body, r.header)
+	}
+	return body
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// The cookie names of a service with cookie_secure (the default).
+const accessCookie, refreshCookie = "__Host-access_token", "__Secure-refresh_token"
+
+// cookieOf returns the cookie name that r sets, or an empty one.
+func cookieOf(r reply, name string) *http.Cookie {
+	for _, line := range r.header.Values("Set-Cookie") {
+		if c, err := http.ParseSetCookie(line); err == nil && c.Name == name {
+			return c
+		}
+	}
+	return &http.Cookie{}
+}
+
+// auth presents an access token the way the service's clients do: in the
+// Authorization header, or for a cookie-only service in its cookie.
+func (s *suite) auth(token string) []string {
+	if s.transport == "cookie" {
+		return []string{"Cookie", accessCookie + "=" + token}
+	}
+	return bearerHeader(token)
 }
 
 // forge signs a token with chosen header and claims: with the service's own
@@ -424,7 +477,7 @@ func (s *suite) run() {
 		s.t.Errorf("register answered %s %s", r.header.Get("Content-Type"), r.body)
 	}
 	p1 := s.tokens("login: 200 token pair", s.postJSON(login, creds(ada, confPassword)))
-	r = s.expect("me: 200 the current user", s.send("GET", me, "", nil, bearerHeader(p1.access)...), 200, "")
+	r = s.expect("me: 200 the current user", s.send("GET", me, "", nil, s.auth(p1.access)...), 200, "")
 	if r.json()["id"] != user["id"] {
 		s.t.Errorf("me answered another user: %s", r.body)
 	}
@@ -433,19 +486,11 @@ func (s *suite) run() {
 	if p2.refresh == p1.refresh {
 		s.t.Error("refresh returned the same refresh token")
 	}
-	s.expect("me with the refreshed access token", s.send("GET", me, "", nil, bearerHeader(p2.access)...), 200, "")
+	s.expect("me with the refreshed access token", s.send("GET", me, "", nil, s.auth(p2.access)...), 200, "")
 
-	// Header transport only: no cookie is ever set, and one carrying a valid
-	// access token authenticates nothing, so no request can be forged
-	// cross-site with the user's credentials (DESIGN.md checklist item 8).
-	lr := s.postJSON(login, creds(ada, confPassword))
-	s.tokens("login: a token pair and no Set-Cookie", lr)
-	if cookies := lr.header.Values("Set-Cookie"); len(cookies) > 0 {
-		s.t.Errorf("login set cookies: %v", cookies)
-	}
-	for _, c := range []string{"access_token", "token", "jwt", "Authorization"} {
-		s.expect("me: an access token in a "+c+" cookie is ignored", s.send("GET", me, "", nil, "Cookie", c+"="+p2.access), 401, "missing_token")
-	}
+	s.transportChecks(p2)
+	s.tokenRequests()
+	s.roles()
 
 	// Hostile inputs: each gets its 4xx, never a 5xx, and changes nothing.
 	hostileJSON := []struct {
@@ -467,8 +512,8 @@ func (s *suite) run() {
 		{"register: SQL-looking identity without @", reg, "application/json", `{"email":"' OR '1'='1","password":"long enough pw"}`, 422, "validation_failed"},
 		{"register: duplicate in other letter case", reg, "application/json", `{"email":"ADA@example.COM","password":"long enough pw"}`, 409, "identity_taken"},
 		{"login: malformed JSON", login, "application/json", `{`, 400, "malformed_body"},
+		{"login: text/plain", login, "text/plain", `{"email":"ada@example.com"}`, 415, "unsupported_media_type"},
 		{"login: 2 MiB body", login, "application/json", `{"email":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large"},
-		{"login: form without grant_type", login, "application/x-www-form-urlencoded", `username=ada&password=x`, 415, "unsupported_media_type"},
 		{"login: wrong password", login, "application/json", `{"email":"ada@example.com","password":"not the password"}`, 401, "invalid_credentials"},
 		{"login: unknown account", login, "application/json", `{"email":"nobody@example.com","password":"` + confPassword + `"}`, 401, "invalid_credentials"},
 		{"login: SQL-looking identity", login, "application/json", `{"email":"' OR '1'='1' --","password":"x"}`, 401, "invalid_credentials"},
@@ -497,28 +542,24 @@ func (s *suite) run() {
 		header []string
 		code   string
 	}{
-		{"me: no Authorization header", nil, "missing_token"},
-		{"me: empty Authorization header", []string{"Authorization", ""}, "invalid_token"},
-		{"me: 10 KB Authorization header", bearerHeader(strings.Repeat("a", 10<<10)), "invalid_token"},
-		{"me: unknown scheme", []string{"Authorization", "Basic YWRhOnB3"}, "invalid_token"},
-		{"me: scheme without token", []string{"Authorization", "Bearer"}, "invalid_token"},
-		{"me: two Authorization headers", []string{"Authorization", "Bearer " + p2.access, "Authorization", "Bearer " + p2.access}, "invalid_token"},
-		{"me: garbage token", bearerHeader("garbage"), "invalid_token"},
-		{"me: tampered signature", bearerHeader(tamper(p2.access)), "invalid_token"},
-		{"me: expired", bearerHeader(s.own("at+jwt", func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-5 * time.Minute).Unix() })), "invalid_token"},
-		{"me: no exp", bearerHeader(s.own("at+jwt", func(c jwt.MapClaims) { delete(c, "exp") })), "invalid_token"},
-		{"me: not yet valid", bearerHeader(s.own("at+jwt", func(c jwt.MapClaims) { c["nbf"] = time.Now().Add(5 * time.Minute).Unix() })), "invalid_token"},
-		{"me: wrong issuer", bearerHeader(s.own("at+jwt", func(c jwt.MapClaims) { c["iss"] = "https://evil.test" })), "invalid_token"},
-		{"me: wrong audience", bearerHeader(s.own("at+jwt", func(c jwt.MapClaims) { c["aud"] = "other" })), "invalid_token"},
-		{"me: typ JWT instead of at+jwt", bearerHeader(s.own("JWT", nil)), "invalid_token"},
-		{"me: unknown subject", bearerHeader(s.own("at+jwt", nil)), "invalid_token"},
-		{"me: refresh token as access token", bearerHeader(p2.refresh), "invalid_token"},
+		{"me: no token", nil, "missing_token"},
+		{"me: garbage token", s.auth("garbage"), "invalid_token"},
+		{"me: tampered signature", s.auth(tamper(p2.access)), "invalid_token"},
+		{"me: expired", s.auth(s.own("at+jwt", func(c jwt.MapClaims) { c["exp"] = time.Now().Add(-5 * time.Minute).Unix() })), "invalid_token"},
+		{"me: no exp", s.auth(s.own("at+jwt", func(c jwt.MapClaims) { delete(c, "exp") })), "invalid_token"},
+		{"me: not yet valid", s.auth(s.own("at+jwt", func(c jwt.MapClaims) { c["nbf"] = time.Now().Add(5 * time.Minute).Unix() })), "invalid_token"},
+		{"me: wrong issuer", s.auth(s.own("at+jwt", func(c jwt.MapClaims) { c["iss"] = "https://evil.test" })), "invalid_token"},
+		{"me: wrong audience", s.auth(s.own("at+jwt", func(c jwt.MapClaims) { c["aud"] = "other" })), "invalid_token"},
+		{"me: typ JWT instead of at+jwt", s.auth(s.own("JWT", nil)), "invalid_token"},
+		{"me: unknown subject", s.auth(s.own("at+jwt", nil)), "invalid_token"},
+		{"me: refresh token as access token", s.auth(p2.refresh), "invalid_token"},
 	}
+	hostileTokens = append(hostileTokens, s.presentations(p2.access)...)
 	for _, h := range hostileTokens {
 		s.expect(h.name, s.send("GET", me, "", nil, h.header...), 401, h.code)
 	}
 	for _, f := range s.forgeries() {
-		s.expect("me: "+f.name, s.send("GET", me, "", nil, bearerHeader(f.token)...), 401, "invalid_token")
+		s.expect("me: "+f.name, s.send("GET", me, "", nil, s.auth(f.token)...), 401, "invalid_token")
 	}
 
 	// Nothing above changed any state: the session still rotates, and no
@@ -529,14 +570,14 @@ func (s *suite) run() {
 	// Rotation and reuse detection.
 	s.expect("refresh: spent token is rejected", s.postJSON(refresh, map[string]string{"refresh_token": p1.refresh}), 401, "invalid_token")
 	s.expect("refresh: reuse revoked the family", s.postJSON(refresh, map[string]string{"refresh_token": p3.refresh}), 401, "invalid_token")
-	s.expect("me: access tokens live until they expire", s.send("GET", me, "", nil, bearerHeader(p3.access)...), 200, "")
+	s.expect("me: access tokens live until they expire", s.send("GET", me, "", nil, s.auth(p3.access)...), 200, "")
 
 	// Logout, by refresh token and by access token.
 	p4 := s.tokens("login again", s.postJSON(login, creds(ada, confPassword)))
 	s.expect("logout with the refresh token: 204", s.postJSON(logout, map[string]string{"refresh_token": p4.refresh}), 204, "")
 	s.expect("refresh after logout", s.postJSON(refresh, map[string]string{"refresh_token": p4.refresh}), 401, "invalid_token")
 	p5 := s.tokens("login once more", s.postJSON(login, creds(ada, confPassword)))
-	s.expect("logout with the access token: 204", s.send("POST", logout, "", nil, bearerHeader(p5.access)...), 204, "")
+	s.expect("logout with the access token: 204", s.send("POST", logout, "", nil, s.auth(p5.access)...), 204, "")
 	s.expect("refresh after access-token logout", s.postJSON(refresh, map[string]string{"refresh_token": p5.refresh}), 401, "invalid_token")
 
 	// Log out everywhere, and change the password: both end every session.
@@ -544,18 +585,18 @@ func (s *suite) run() {
 	phone := s.tokens("login on a phone", s.postJSON(login, creds(ada, confPassword)))
 	laptop := s.tokens("login on a laptop", s.postJSON(login, creds(ada, confPassword)))
 	s.expect("logout-all: no token", s.send("POST", logoutAll, "", nil), 401, "missing_token")
-	s.expect("logout-all: 204", s.send("POST", logoutAll, "", nil, bearerHeader(laptop.access)...), 204, "")
+	s.expect("logout-all: 204", s.send("POST", logoutAll, "", nil, s.auth(laptop.access)...), 204, "")
 	s.expect("refresh of another device after logout-all", s.postJSON(refresh, map[string]string{"refresh_token": phone.refresh}), 401, "invalid_token")
 	p6 := s.tokens("login after logout-all", s.postJSON(login, creds(ada, confPassword)))
 	change := func(current, next string) reply {
-		return s.postJSON(password, map[string]string{"current_password": current, "new_password": next}, bearerHeader(p6.access)...)
+		return s.postJSON(password, map[string]string{"current_password": current, "new_password": next}, s.auth(p6.access)...)
 	}
 	s.expect("password: no token", s.postJSON(password, map[string]string{"current_password": confPassword, "new_password": "another long passphrase"}), 401, "missing_token")
 	s.expect("password: wrong current password", change("not the password", "another long passphrase"), 403, "invalid_credentials")
 	s.expect("password: new password too short", change(confPassword, "short"), 422, "validation_failed")
-	s.expect("password: malformed JSON", s.send("POST", password, "application/json", []byte(`{"current_password":`), bearerHeader(p6.access)...), 400, "malformed_body")
-	s.expect("password: text/plain", s.send("POST", password, "text/plain", []byte(`{}`), bearerHeader(p6.access)...), 415, "unsupported_media_type")
-	s.expect("password: 2 MiB body", s.send("POST", password, "application/json", []byte(`{"new_password":"`+strings.Repeat("a", 2<<20)+`"}`), bearerHeader(p6.access)...), 413, "body_too_large")
+	s.expect("password: malformed JSON", s.send("POST", password, "application/json", []byte(`{"current_password":`), s.auth(p6.access)...), 400, "malformed_body")
+	s.expect("password: text/plain", s.send("POST", password, "text/plain", []byte(`{}`), s.auth(p6.access)...), 415, "unsupported_media_type")
+	s.expect("password: 2 MiB body", s.send("POST", password, "application/json", []byte(`{"new_password":"`+strings.Repeat("a", 2<<20)+`"}`), s.auth(p6.access)...), 413, "body_too_large")
 	s.expect("password: 204", change(confPassword, "another long passphrase"), 204, "")
 	s.expect("refresh after a password change", s.postJSON(refresh, map[string]string{"refresh_token": p6.refresh}), 401, "invalid_token")
 	s.expect("login with the old password", s.postJSON(login, creds(ada, confPassword)), 401, "invalid_credentials")

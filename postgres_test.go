@@ -229,3 +229,57 @@ func TestSecretRotationKeepsSessions(t *testing.T) {
 		t.Errorf("new access token: %d %s", code, body)
 	}
 }
+
+// TestKeyRotationKeepsSessions rotates the ES256 key of a running service the
+// way AUTH.md says: a new pair from authgen keys, the old public key kept in
+// AUTH_JWT_PUBLIC_KEY_FILES. Access tokens of the old key keep working and the
+// JWK Set lists both keys; once the old key is dropped, its tokens fail.
+func TestKeyRotationKeepsSessions(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and restarts a service; skipped with -short")
+	}
+	root := t.TempDir()
+	bin := buildService(t, root, combination{framework: "chi", storage: "sqlite", profile: profile{"ES256", "header"}})
+	newKey := func() string {
+		out := authgen(t, root, "keys", "--alg", "ES256", "--out", "keys")
+		line, _, _ := strings.Cut(out.stdout, "\n")
+		file, ok := strings.CutPrefix(line, "AUTH_JWT_PRIVATE_KEY_FILE=")
+		if out.code != 0 || !ok {
+			t.Fatalf("authgen keys: %d %s %s", out.code, out.stdout, out.stderr)
+		}
+		return filepath.Join(root, file)
+	}
+	oldKey, nextKey := newKey(), newKey()
+	db := "AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")
+	env := func(key string, previous ...string) []string {
+		return []string{"AUTH_JWT_PRIVATE_KEY_FILE=" + key, "AUTH_JWT_PUBLIC_KEY_FILES=" + strings.Join(previous, ","), db}
+	}
+	svc := start(t, bin, env(oldKey))
+	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
+		t.Fatalf("register: %d %s", code, body)
+	}
+	s := login(t, svc.base)
+	svc.stop()
+
+	svc = start(t, bin, env(nextKey, strings.TrimSuffix(oldKey, ".key")+".pub"))
+	if code, body := request(t, "GET", svc.base+"/auth/me", "", s.access); code != 200 {
+		t.Errorf("old access token after the rotation: %d %s, want 200", code, body)
+	}
+	if code, body := request(t, "GET", svc.base+"/.well-known/jwks.json", "", ""); code != 200 || strings.Count(body, `"kid"`) != 2 {
+		t.Errorf("JWK Set after the rotation: %d %s, want both keys", code, body)
+	}
+	code, body := request(t, "POST", svc.base+"/auth/refresh", `{"refresh_token":"`+s.refresh+`"}`, "")
+	if code != 200 {
+		t.Fatalf("refresh after the rotation: %d %s", code, body)
+	}
+	fresh := jsonField(body, "access_token")
+	svc.stop()
+
+	svc = start(t, bin, env(nextKey))
+	if code, body := request(t, "GET", svc.base+"/auth/me", "", s.access); code != 401 || jsonField(body, "code") != "invalid_token" {
+		t.Errorf("token of the dropped key: %d %s, want 401 invalid_token", code, body)
+	}
+	if code, body := request(t, "GET", svc.base+"/auth/me", "", fresh); code != 200 {
+		t.Errorf("token of the new key: %d %s", code, body)
+	}
+}

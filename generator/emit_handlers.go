@@ -124,7 +124,7 @@ func emitRegister(f *jen.File, m *Model) {
 			"answer after the same work, and goes to OnDuplicateRegistration."}
 	}
 	handlerDoc(f, m, "Register", "POST "+m.Route("/register"), doc...)
-	body := decodeInto("credentials", "DecodeJSON")
+	body := append(crossOriginGuard(m), decodeInto("credentials", "DecodeJSON")...)
 	body = append(body,
 		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField())),
 		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(

@@ -30,9 +30,11 @@ func wellKnownDoc(m *Model) string {
 }
 
 // Asymmetric reports whether tokens are signed with a private key.
-func (m *Model) Asymmetric() bool { return isAsymmetric(m.Algorithm) }
+func (m *Model) Asymmetric() bool { return IsAsymmetric(m.Algorithm) }
 
-func isAsymmetric(alg string) bool { return alg == "RS256" || alg == "ES256" || alg == "EdDSA" }
+// IsAsymmetric reports whether alg signs with a key pair (RS256, ES256,
+// EdDSA) rather than a shared secret.
+func IsAsymmetric(alg string) bool { return alg == "RS256" || alg == "ES256" || alg == "EdDSA" }
 
 // keyConfigFields are the Config fields that hold the keys.
 func keyConfigFields(m *Model) []jen.Code {
