@@ -66,7 +66,7 @@ asks for the options the flags do not give.
 Examples:
    authgen new ./svc
    authgen new ./svc --module example.com/svc --framework chi --storage postgres --yes`,
-				Flags:  append(optionFlags(), &cli.StringFlag{Name: "module", Usage: "module path of the new service (default: DIR's name)"}, yesFlag, noTidyFlag),
+				Flags:  append(optionFlags(), &cli.StringFlag{Name: "module", Usage: "module path of the new service (default: DIR's name)"}, yesFlag, noTidyFlag, keysDirFlag),
 				Action: a.newCmd,
 			},
 			{
@@ -80,7 +80,7 @@ middleware.
 Examples:
    authgen init
    authgen init --dir ./api --pkg internal/login --wire --yes`,
-				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag,
+				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag, keysDirFlag,
 					&cli.BoolFlag{Name: "wire", Usage: "insert the lines that mount the routes into --wire-file"},
 					&cli.StringFlag{Name: "wire-file", Value: "main.go", Usage: "file, relative to --dir, whose router --wire mounts the routes on"},
 				),
@@ -156,6 +156,8 @@ var (
 	yesFlag    = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "never prompt; take defaults for what flags do not give"}
 	noTidyFlag = &cli.BoolFlag{Name: "no-tidy", Usage: "do not run `go mod tidy` after changing go.mod"}
 	forceFlag  = &cli.BoolFlag{Name: "force", Usage: "overwrite generated files that were edited by hand"}
+	// keysDirFlag writes a key pair for RS256, ES256 or EdDSA, as authgen keys does.
+	keysDirFlag = &cli.StringFlag{Name: "keys-dir", Usage: "write a new key pair for RS256, ES256 or EdDSA into this directory of the module"}
 )
 
 // version returns authgen's module version and, for a build from a
@@ -285,11 +287,24 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	if err != nil {
 		return err
 	}
+	keysDir, err := a.keysDir(c, opts)
+	if err != nil {
+		return err
+	}
 	if err := a.generate(c, target, opts, newModule, generator.WriteOptions{Force: c.Bool("force")}); err != nil {
 		return err
 	}
 	if err := writeConfig(target.Root, opts); err != nil {
 		return failure(err)
+	}
+	keyLine := ""
+	if keysDir != "" {
+		keyFile, err := a.writeKeyPair(filepath.Join(target.Root, keysDir), opts.Algorithm)
+		if err != nil {
+			return failure(err)
+		}
+		rel, _ := filepath.Rel(target.Root, keyFile)
+		keyLine = "AUTH_JWT_PRIVATE_KEY_FILE=" + filepath.ToSlash(rel)
 	}
 	if !c.Bool("no-tidy") {
 		if err := goModTidy(target.Root, a.stderr); err != nil {
@@ -301,15 +316,47 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 			return err
 		}
 	}
-	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(optionArgs(opts, target), " "))
-	if newModule {
-		key := `export AUTH_JWT_SECRET="$(openssl rand -base64 48)"`
-		if generator.IsAsymmetric(opts.Algorithm) {
-			key = fmt.Sprintf("export $(go tool authgen keys --alg %s --out keys | grep -v '^#')", opts.Algorithm)
+	args := optionArgs(opts, target)
+	if keysDir != "" {
+		args = append(args, "--keys-dir", keysDir)
+	}
+	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(args, " "))
+	key := `export AUTH_JWT_SECRET="$(openssl rand -base64 48)"`
+	switch {
+	case keyLine != "":
+		key = "export " + keyLine
+		if !newModule {
+			fmt.Fprintf(a.stdout, "\nThe service's key: %s\n", keyLine)
 		}
+	case generator.IsAsymmetric(opts.Algorithm):
+		key = fmt.Sprintf("export $(go tool authgen keys --alg %s --out keys | grep -v '^#')", opts.Algorithm)
+	}
+	if newModule {
 		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  %s\n  go run .\n", c.Args().First(), key)
 	}
 	return nil
+}
+
+// keysDir is where scaffold writes a key pair for an asymmetric algorithm:
+// --keys-dir, or the answer to a question asked only for those algorithms;
+// empty for none.
+func (a *app) keysDir(c *cli.Context, opts generator.Options) (string, error) {
+	dir := c.String("keys-dir")
+	switch {
+	case !generator.IsAsymmetric(opts.Algorithm):
+		if dir != "" {
+			return "", usageErr("--keys-dir applies to RS256, ES256 and EdDSA; %s uses AUTH_JWT_SECRET", opts.Algorithm)
+		}
+		return "", nil
+	case c.IsSet("keys-dir") || !a.interactive(c):
+		return dir, nil
+	}
+	answer, err := a.prompter.Input("Write a new "+opts.Algorithm+" key pair into (empty: none):",
+		"a directory in the module, e.g. keys; the private key is mode 0600 and .gitignore'd in new services", "keys", func(string) error { return nil })
+	if err != nil {
+		return "", failure(err)
+	}
+	return answer, nil
 }
 
 // resolveOptions layers defaults < detection < authgen.yaml < flags < answers.

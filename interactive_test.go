@@ -29,19 +29,25 @@ func TestInteractiveInit(t *testing.T) {
 		{"Signing algorithm:", "ES256\r"},           //
 		{"Clients send tokens in:", "cookie\r"},     //
 		{"Secure cookies (HTTPS only)?", "false\r"}, // asked only for cookies
+		{"Cookies' SameSite:", "lax\r"},             // likewise
 		{"Access-token lifetime:", "10m\r"},         // replaces the default 15m
 		{"Refresh-token lifetime:", "\r"},           // default 720h
 		// no scheme question: a cookie-only service reads no header
-		{"Token issuer (iss):", "\r"},                            // default: the module path
-		{"Token audience (aud):", "billing\r"},                   //
-		{"Route prefix:", "auth/\r"},                             // invalid: survey says why and asks again
-		{"must look like /auth", "\x7f\x7f\x7f\x7f\x7f/auth\r"},  // erase and retype
+		{"Token issuer (iss):", "\r"},                           // default: the module path
+		{"Token audience (aud):", "billing\r"},                  //
+		{"Route prefix:", "auth/\r"},                            // invalid: survey says why and asks again
+		{"must look like /auth", "\x7f\x7f\x7f\x7f\x7f/auth\r"}, // erase and retype
+		{"Paths a global Require lets through", "/healthz,public\r"},
+		{"must be a path such as /healthz", strings.Repeat("\x7f", 15) + "/healthz,/public/*\r"},
 		{"Package directory:", "\r"},                             // default internal/auth
+		{"Write a new ES256 key pair into", "\r"},                // asked only for key pairs; default keys
 		{"\x1b[32mcreated  \x1b[0m internal/auth/routes.go", ""}, // colour on a terminal
 		{"Equivalent command, without prompts:", ""},
 		{"authgen init --framework chi --storage memory --identity email --alg ES256 --access-ttl 10m", ""},
 		{"--transport cookie", ""},
-		{"--cookie-secure=false --cookie-samesite strict", ""},
+		{"--cookie-secure=false --cookie-samesite lax", ""},
+		{"--exclude-path /public/* --keys-dir keys", ""},
+		{"The service's key: AUTH_JWT_PRIVATE_KEY_FILE=keys/es256-", ""},
 	}
 	for _, s := range steps {
 		if out, err := c.ExpectString(s.prompt); err != nil {
@@ -64,13 +70,16 @@ func TestInteractiveInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`} {
+	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "cookie_samesite: lax", "exclude_paths: [/healthz, /public/*]", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`} {
 		if !strings.Contains(string(cfg), want) {
 			t.Errorf("authgen.yaml lacks %q:\n%s", want, cfg)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(mod, "internal/auth/store_memory.go")); err != nil {
 		t.Errorf("the chosen store was not generated: %v", err)
+	}
+	if keys, _ := filepath.Glob(filepath.Join(mod, "keys", "es256-*.key")); len(keys) != 1 {
+		t.Errorf("the key pair was not written into keys/: %v", keys)
 	}
 }
 

@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/authgen/authgen/generator"
 )
 
 // keysCmd writes a new key pair for an asymmetric algorithm and prints the
@@ -32,32 +34,46 @@ func (a *app) keysCmd(c *cli.Context) error {
 	case strings.HasPrefix(alg, "HS"):
 		return usageErr("%s signs with a shared secret, not a key pair: export AUTH_JWT_SECRET=\"$(openssl rand -base64 48)\"", alg)
 	}
-	key, err := newKey(alg)
-	if err != nil {
-		return usageErr("%v", err)
-	}
-	private, public, err := encodeKeyPair(key)
-	if err != nil {
-		return failure(err)
+	if !generator.IsAsymmetric(alg) {
+		return usageErr("--alg %s has no key pair: use RS256, ES256 or EdDSA", alg)
 	}
 	out := c.String("out")
-	if err := os.MkdirAll(out, 0o700); err != nil {
+	keyFile, err := a.writeKeyPair(out, alg)
+	if err != nil {
 		return failure(err)
 	}
-	sum := sha256.Sum256(public)
-	base := filepath.Join(out, strings.ToLower(alg)+"-"+hex.EncodeToString(sum[:4]))
-	keyFile, pubFile := base+".key", base+".pub"
-	if err := writeNew(keyFile, private, 0o600); err != nil {
-		return failure(err)
-	}
-	if err := writeNew(pubFile, public, 0o644); err != nil {
-		os.Remove(keyFile)
-		return failure(err)
-	}
-	fmt.Fprintf(a.stderr, "wrote %s (private key, mode 0600: keep it out of version control)\nwrote %s\n", keyFile, pubFile)
 	fmt.Fprintf(a.stdout, "AUTH_JWT_PRIVATE_KEY_FILE=%s\n", keyFile)
 	fmt.Fprintf(a.stdout, "# after a rotation, keep the previous public keys until their tokens expire:\n# AUTH_JWT_PUBLIC_KEY_FILES=%s/<previous>.pub\n", out)
 	return nil
+}
+
+// writeKeyPair writes a new key pair for alg into dir (created 0700) as
+// <alg>-<digest>.key (mode 0600) and .pub, reports them on stderr, and
+// returns the private key's path.
+func (a *app) writeKeyPair(dir, alg string) (string, error) {
+	key, err := newKey(alg)
+	if err != nil {
+		return "", err
+	}
+	private, public, err := encodeKeyPair(key)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(public)
+	base := filepath.Join(dir, strings.ToLower(alg)+"-"+hex.EncodeToString(sum[:4]))
+	keyFile, pubFile := base+".key", base+".pub"
+	if err := writeNew(keyFile, private, 0o600); err != nil {
+		return "", err
+	}
+	if err := writeNew(pubFile, public, 0o644); err != nil {
+		os.Remove(keyFile)
+		return "", err
+	}
+	fmt.Fprintf(a.stderr, "wrote %s (private key, mode 0600: keep it out of version control)\nwrote %s\n", keyFile, pubFile)
+	return keyFile, nil
 }
 
 // newKey makes a private key of the family alg pins: the sizes the runtime

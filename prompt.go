@@ -83,6 +83,7 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 		secure := fmt.Sprint(o.CookieSecure)
 		selectOpt("cookie-secure", "Secure cookies (HTTPS only)?", "true in production; false only for plain-http local development", []string{"true", "false"}, &secure)
 		o.CookieSecure = secure == "true"
+		selectOpt("cookie-samesite", "Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)", generator.SameSites, &o.CookieSameSite)
 	}
 	durations := []struct {
 		flag, question, help string
@@ -108,6 +109,11 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 	inputOpt("issuer", "Token issuer (iss):", "who issues the tokens; defaults to the module path", &o.Issuer, nonEmpty)
 	inputOpt("audience", "Token audience (aud):", "who the tokens are for; verifiers require it", &o.Audience, nonEmpty)
 	inputOpt("prefix", "Route prefix:", "where the endpoints live, e.g. /auth or /api/v1/auth", &o.Prefix, generator.ValidatePrefix)
+	excluded := strings.Join(o.ExcludePaths, ",")
+	inputOpt("exclude-path", "Paths a global Require lets through (comma-separated, may be empty):", "e.g. /healthz,/public/*; the open auth routes always pass", &excluded, validExcludes)
+	if err == nil && !c.IsSet("exclude-path") {
+		o.ExcludePaths = splitList(excluded)
+	}
 	inputOpt("pkg", "Package directory:", "where the generated package goes, relative to the module root", &o.Package, generator.ValidatePackageDir)
 	return o, err
 }
@@ -140,4 +146,11 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// validExcludes checks a comma-separated list of exclude paths.
+func validExcludes(s string) error {
+	o := generator.Defaults()
+	o.Issuer, o.ExcludePaths = "x", splitList(s)
+	return o.Validate()
 }
