@@ -117,8 +117,17 @@ func TestConformance(t *testing.T) {
 		names[combo.profile] = append(names[combo.profile], name)
 		t.Run(name, func(t *testing.T) {
 			bin := buildService(t, root, combo)
-			env := serviceEnv(t, "conf_"+name, combo.storage)
 			s := &suite{t: t, profile: combo.profile}
+			if len(names[combo.profile]) == 1 && combo.profile != hs256Header {
+				// AUTH.md's walk-through, on a fresh instance of the profile's
+				// first service (TestNewServiceServes runs the default one).
+				walk := start(t, bin, s.keys(filepath.Join(root, name+"-walk-keys"), serviceEnv(t, "walk_"+name, combo.storage)))
+				if out := runWalkthrough(t, filepath.Join(root, name, "internal", "auth", "AUTH.md"), walk.base+"/auth"); !strings.Contains(out, "session walked through") {
+					t.Errorf("AUTH.md walk-through: %s", out)
+				}
+				walk.stop()
+			}
+			env := serviceEnv(t, "conf_"+name, combo.storage)
 			env = s.keys(filepath.Join(root, name+"-keys"), env)
 			s.base = start(t, bin, env).base
 			s.run()

@@ -144,7 +144,6 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("tokens").Op("*").Qual(pkgToken, "Tokens"),
 		jen.Id("refresh").Op("*").Qual(pkgRefresh, "Manager"),
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
-		jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"),
 	}, transportServiceFields(m)...), []jen.Code{
 		jen.Id("claimsFor").Func().Params(jen.Qual(pkgContext, "Context"), jen.Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Comment("claims.go's, unless a test swaps it"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
@@ -172,7 +171,6 @@ func emitService(f *jen.File, m *Model) {
 			"tokens", jen.Id("tokens"),
 			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"))),
 			"hasher", hasher(m),
-			"credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))),
 		}, append(append(transportServiceValues(m),
 			"claimsFor", jen.Id("claimsFor"),
 			"log", jen.Qual("log/slog", "Default").Call(),

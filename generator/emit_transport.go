@@ -54,15 +54,20 @@ func clearCookies(m *Model) jen.Code {
 	return jen.Id("s").Dot("cookies").Dot("Clear").Call(jen.Id("w"))
 }
 
-// transportServiceFields are the Service fields of cookie services.
+// transportServiceFields are the Service fields that read tokens: the
+// header's extractor, the cookies and their cross-origin check.
 func transportServiceFields(m *Model) []jen.Code {
-	if !m.usesCookies() {
-		return nil
+	var out []jen.Code
+	if m.usesHeader() {
+		out = append(out, jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"))
 	}
-	return []jen.Code{
-		jen.Id("cookies").Qual(pkgHTTPAuth, "Cookies"),
-		jen.Id("crossOrigin").Op("*").Qual(pkgHTTP, "CrossOriginProtection"),
+	if m.usesCookies() {
+		out = append(out,
+			jen.Id("cookies").Qual(pkgHTTPAuth, "Cookies"),
+			jen.Id("crossOrigin").Op("*").Qual(pkgHTTP, "CrossOriginProtection"),
+		)
 	}
+	return out
 }
 
 // transportConfigFields are the Config fields of cookie services.
@@ -107,20 +112,24 @@ func transportNew(m *Model) []jen.Code {
 	}
 }
 
-// transportServiceValues are the cookie fields of the Service literal.
+// transportServiceValues are those fields in the Service literal.
 func transportServiceValues(m *Model) []any {
-	if !m.usesCookies() {
-		return nil
+	var out []any
+	if m.usesHeader() {
+		out = append(out, "credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))))
 	}
-	sameSite := map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
-	return []any{
-		"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
-			"Secure", jen.Lit(m.CookieSecure),
-			"SameSite", jen.Qual(pkgHTTP, sameSite),
-			"RefreshPath", jen.Lit(m.Route("/refresh")),
-		)),
-		"crossOrigin", jen.Id("crossOrigin"),
+	if m.usesCookies() {
+		sameSite := map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
+		out = append(out,
+			"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
+				"Secure", jen.Lit(m.CookieSecure),
+				"SameSite", jen.Qual(pkgHTTP, sameSite),
+				"RefreshPath", jen.Lit(m.Route("/refresh")),
+			)),
+			"crossOrigin", jen.Id("crossOrigin"),
+		)
 	}
+	return out
 }
 
 // emitWriteTokens renders writeTokens: the token response, and the cookies.
