@@ -54,20 +54,19 @@ func plan(m *Model, newModule bool) []step {
 
 // goFile renders a file of the generated package with the generated header.
 func goFile(emit func(*jen.File, *Model)) func(*Model) ([]byte, error) {
-	return func(m *Model) ([]byte, error) {
-		f := newGoFile(m, m.PkgPath, m.PkgName)
-		f.HeaderComment(generatedHeader)
-		emit(f, m)
-		return renderGo(f)
-	}
+	return goFileWith(generatedHeader, emit)
 }
 
 // scaffoldGoFile renders a file of the generated package that authgen writes
 // once and then leaves to the user.
 func scaffoldGoFile(emit func(*jen.File, *Model)) func(*Model) ([]byte, error) {
+	return goFileWith(scaffoldHeader, emit)
+}
+
+func goFileWith(header string, emit func(*jen.File, *Model)) func(*Model) ([]byte, error) {
 	return func(m *Model) ([]byte, error) {
 		f := newGoFile(m, m.PkgPath, m.PkgName)
-		f.HeaderComment(scaffoldHeader)
+		f.HeaderComment(header)
 		emit(f, m)
 		return renderGo(f)
 	}
