@@ -210,12 +210,12 @@ func reject(p jen.Code) *jen.Statement {
 
 func emitRefresh(f *jen.File, m *Model) {
 	doc := []string{"It spends the refresh token of the body and answers a new pair."}
-	if m.usesCookies() {
+	if m.UsesCookies() {
 		doc = []string{"It spends the refresh token of the body or, without one, of the refresh", "cookie, and answers a new pair."}
 	}
 	handlerDoc(f, m, "Refresh", "POST "+m.Route("/refresh"), doc...)
 	decoder := "DecodeJSON"
-	if m.usesCookies() {
+	if m.UsesCookies() {
 		decoder = "DecodeOptionalJSON"
 	}
 	body := append(crossOriginGuard(m), decodeInto("refreshRequest", decoder)...)

@@ -200,7 +200,7 @@ func emitTestHelpers(f *jen.File, m *Model) {
 	)
 	f.Line()
 	presents := jen.Index().String().Values(jen.Lit(m.Header), jen.Lit(m.Schemes[0]+" ").Op("+").Id("token"))
-	if !m.usesHeader() {
+	if !m.UsesHeader() {
 		f.Comment("bearer is the header pair that presents an access token: its cookie.")
 		presents = jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(accessCookie(m)+"=").Op("+").Id("token"))
 	} else {
@@ -797,7 +797,7 @@ func emitRefreshBenchmark(f *jen.File, m *Model) {
 // presentationCases are TestProtectedRouteRejects' malformed presentations
 // of a token: in the header, or for a cookie-only service in its cookie.
 func presentationCases(m *Model, auth func(jen.Code) jen.Code) []jen.Code {
-	if !m.usesHeader() {
+	if !m.UsesHeader() {
 		name := accessCookie(m)
 		return []jen.Code{
 			jen.Values(jen.Lit("empty cookie"), jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(name+"=")), jen.Lit("invalid_token")),

@@ -48,7 +48,7 @@ func wantTokensBody(m *Model) []jen.Code {
 
 // emitCookieHelpers renders cookieOf for cookie services.
 func emitCookieHelpers(f *jen.File, m *Model) {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return
 	}
 	f.Comment("cookieOf returns the cookie name that r sets, or an empty one.")
@@ -164,7 +164,7 @@ func emitTestOAuth2(f *jen.File, m *Model) {
 }
 
 func emitTestCookies(f *jen.File, m *Model) {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return
 	}
 	login := func(header ...jen.Code) *jen.Statement {

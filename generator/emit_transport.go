@@ -10,24 +10,18 @@ import (
 // that differs by transport is here; a header-only service gets none of the
 // cookie code.
 
-// usesCookies reports whether browsers get their tokens in cookies.
-func (m *Model) usesCookies() bool { return m.Transport == "cookie" || m.Transport == "both" }
+// UsesCookies reports whether browsers get their tokens in cookies.
+func (m *Model) UsesCookies() bool { return m.Transport == "cookie" || m.Transport == "both" }
 
-// usesHeader reports whether the access token is read from the header.
-func (m *Model) usesHeader() bool { return m.Transport == "header" || m.Transport == "both" }
-
-// UsesCookies is usesCookies for templates.
-func (m *Model) UsesCookies() bool { return m.usesCookies() }
-
-// UsesHeader is usesHeader for templates.
-func (m *Model) UsesHeader() bool { return m.usesHeader() }
+// UsesHeader reports whether the access token is read from the header.
+func (m *Model) UsesHeader() bool { return m.Transport == "header" || m.Transport == "both" }
 
 // crossOriginGuard is the first statement of the public POST handlers of a
 // cookie service: a request that a browser sent from another site gets 403,
 // since the cookies would let it act as the user (or log the user in as
 // someone else).
 func crossOriginGuard(m *Model) []jen.Code {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return nil
 	}
 	return []jen.Code{jen.If(jen.Op("!").Id("s").Dot("sameOrigin").Call(jen.Id("w"), jen.Id("r"))).Block(jen.Return())}
@@ -36,7 +30,7 @@ func crossOriginGuard(m *Model) []jen.Code {
 // refreshFromCookie takes the refresh token from its cookie when the body
 // has none.
 func refreshFromCookie(m *Model) []jen.Code {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return nil
 	}
 	return []jen.Code{
@@ -48,7 +42,7 @@ func refreshFromCookie(m *Model) []jen.Code {
 
 // clearCookies deletes the token cookies when a session ends.
 func clearCookies(m *Model) jen.Code {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return jen.Null()
 	}
 	return jen.Id("s").Dot("cookies").Dot("Clear").Call(jen.Id("w"))
@@ -58,10 +52,10 @@ func clearCookies(m *Model) jen.Code {
 // header's extractor, the cookies and their cross-origin check.
 func transportServiceFields(m *Model) []jen.Code {
 	var out []jen.Code
-	if m.usesHeader() {
+	if m.UsesHeader() {
 		out = append(out, jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"))
 	}
-	if m.usesCookies() {
+	if m.UsesCookies() {
 		out = append(out,
 			jen.Id("cookies").Qual(pkgHTTPAuth, "Cookies"),
 			jen.Id("crossOrigin").Op("*").Qual(pkgHTTP, "CrossOriginProtection"),
@@ -72,7 +66,7 @@ func transportServiceFields(m *Model) []jen.Code {
 
 // transportConfigFields are the Config fields of cookie services.
 func transportConfigFields(m *Model) []jen.Code {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return nil
 	}
 	return []jen.Code{
@@ -84,7 +78,7 @@ func transportConfigFields(m *Model) []jen.Code {
 
 // transportFromEnv reads TrustedOrigins in ConfigFromEnv.
 func transportFromEnv(m *Model) []jen.Code {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return nil
 	}
 	return []jen.Code{
@@ -99,7 +93,7 @@ func transportFromEnv(m *Model) []jen.Code {
 // transportNew are the statements of New that build the cookie settings
 // and the cross-origin check, before the Service literal.
 func transportNew(m *Model) []jen.Code {
-	if !m.usesCookies() {
+	if !m.UsesCookies() {
 		return nil
 	}
 	return []jen.Code{
@@ -115,10 +109,10 @@ func transportNew(m *Model) []jen.Code {
 // transportServiceValues are those fields in the Service literal.
 func transportServiceValues(m *Model) []any {
 	var out []any
-	if m.usesHeader() {
+	if m.UsesHeader() {
 		out = append(out, "credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))))
 	}
-	if m.usesCookies() {
+	if m.UsesCookies() {
 		sameSite := map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
 		out = append(out,
 			"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
@@ -158,7 +152,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 			"RefreshExpiresIn", jen.Int().Call(jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt")).Dot("Seconds").Call()),
 		)),
 	}
-	if m.usesCookies() {
+	if m.UsesCookies() {
 		set := []jen.Code{
 			jen.Id("s").Dot("cookies").Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
 		}
@@ -180,7 +174,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 		writeProblem(jen.Id("p")),
 	)
 	f.Line()
-	if m.usesCookies() {
+	if m.UsesCookies() {
 		f.Comment("sameOrigin answers 403 to an unsafe request that a browser sent from another")
 		f.Comment("origin (http.CrossOriginProtection reads Sec-Fetch-Site and Origin), unless")
 		f.Comment("the origin is trusted. Requests from non-browser clients carry neither")
