@@ -10,13 +10,11 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"math/big"
 	"os"
-	"slices"
 	"strings"
 )
 
@@ -258,25 +256,4 @@ func thumbprint(k JWK) string {
 func KeyID(pub crypto.PublicKey) (string, error) {
 	k, err := NewJWK("", pub)
 	return k.Kid, err
-}
-
-// jwksDocument renders the JWK Set of keys, the current one first.
-func jwksDocument(alg string, keys []crypto.PublicKey) ([]byte, []string, error) {
-	set := struct {
-		Keys []JWK `json:"keys"`
-	}{Keys: []JWK{}}
-	var kids []string
-	for _, pub := range keys {
-		k, err := NewJWK(alg, pub)
-		if err != nil {
-			return nil, nil, err
-		}
-		if slices.Contains(kids, k.Kid) {
-			continue // the same key listed twice
-		}
-		set.Keys = append(set.Keys, k)
-		kids = append(kids, k.Kid)
-	}
-	doc, err := json.Marshal(set)
-	return doc, kids, err
 }

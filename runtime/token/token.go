@@ -195,22 +195,30 @@ func (t *Tokens) setKeys() error {
 		return fmt.Errorf("token: %s needs a SigningKey (%s)", cfg.Algorithm, keyAdvice(cfg.Algorithm))
 	}
 	public := append([]crypto.PublicKey{cfg.SigningKey.Public()}, cfg.VerifyKeys...)
+	set := struct {
+		Keys []JWK `json:"keys"`
+	}{}
+	t.keys = make(map[string]any, len(public))
 	for _, pub := range public {
 		if err := checkKey(cfg.Algorithm, pub); err != nil {
 			return err
 		}
+		k, err := NewJWK(cfg.Algorithm, pub)
+		if err != nil {
+			return err
+		}
+		if _, listed := t.keys[k.Kid]; listed {
+			continue // the same key given twice
+		}
+		t.keys[k.Kid] = pub
+		set.Keys = append(set.Keys, k)
 	}
-	doc, kids, err := jwksDocument(cfg.Algorithm, public)
+	doc, err := json.Marshal(set)
 	if err != nil {
 		return err
 	}
-	t.method, t.signKey, t.verifyKey, t.kid, t.jwks = method, cfg.SigningKey, public[0], kids[0], doc
-	t.keys = make(map[string]any, len(kids))
-	for _, pub := range public {
-		kid, _ := KeyID(pub) // no error: jwksDocument encoded it
-		t.keys[kid] = pub
-	}
-	t.header, err = encodeHeader(method, kids[0])
+	t.method, t.signKey, t.verifyKey, t.kid, t.jwks = method, cfg.SigningKey, public[0], set.Keys[0].Kid, doc
+	t.header, err = encodeHeader(method, t.kid)
 	return err
 }
 
