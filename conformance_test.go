@@ -223,6 +223,7 @@ type suite struct {
 	key        any
 	kid        string
 	publicPEM  []byte
+	forged     []forgery
 	transcript []string // one normalised line per check, compared across routers
 	names      []string
 	observed   map[string]bool // "METHOD path status", for the OpenAPI drift check

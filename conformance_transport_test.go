@@ -114,14 +114,13 @@ func (s *suite) tokenRequests() {
 	}
 	p := s.tokens("token request: grant_type=password", post(url.Values{"grant_type": {"password"}, "username": {"ada@example.com"}, "password": {confPassword}}))
 	s.expect("me: with the token request's access token", s.send("GET", me, "", nil, s.auth(p.access)...), 200, "")
-	next := s.tokens("token request: grant_type=refresh_token", post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {p.refresh}}))
+	s.tokens("token request: grant_type=refresh_token", post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {p.refresh}}))
 	oauth("token request: the spent refresh token", post(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {p.refresh}}), 400, "invalid_token", "invalid_grant")
 	oauth("token request: a wrong password", post(url.Values{"grant_type": {"password"}, "username": {"ada@example.com"}, "password": {"not the password"}}), 400, "invalid_credentials", "invalid_grant")
 	oauth("token request: no grant_type", post(url.Values{"username": {"ada"}, "password": {"x"}}), 400, "malformed_body", "invalid_request")
 	oauth("token request: grant_type=client_credentials", post(url.Values{"grant_type": {"client_credentials"}}), 400, "malformed_body", "unsupported_grant_type")
 	oauth("token request: grant_type twice", s.send("POST", login, "application/x-www-form-urlencoded", []byte("grant_type=password&grant_type=refresh_token")), 400, "malformed_body", "invalid_request")
 	oauth("token request: 2 MiB form", s.send("POST", login, "application/x-www-form-urlencoded", []byte("grant_type="+strings.Repeat("a", 2<<20))), 413, "body_too_large", "invalid_request")
-	_ = next
 }
 
 // roles checks RequireRole on the scaffolded main's GET /hello/admin, after

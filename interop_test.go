@@ -69,9 +69,16 @@ func thumbprint(t *testing.T, pub crypto.PublicKey) string {
 type forgery struct{ name, token string }
 
 // forgeries are the algorithm and key confusions of checklist items 1 and 2
-// for the service's profile.
+// for the service's profile, made once per suite (they cost key generation).
 func (s *suite) forgeries() []forgery {
 	s.t.Helper()
+	if s.forged == nil {
+		s.forged = s.forge()
+	}
+	return s.forged
+}
+
+func (s *suite) forge() []forgery {
 	typ := map[string]any{"typ": "at+jwt"}
 	withKid := func(kid string) map[string]any { return map[string]any{"typ": "at+jwt", "kid": kid} }
 	ecKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
