@@ -72,37 +72,41 @@ func emitClaimsAccess(f *jen.File, m *Model) {
 			jen.Lit("this route needs the role ").Op("+").Qual("strings", "Join").Call(jen.Id("roles"), jen.Lit(" or ")))),
 	)
 	f.Line()
-	paths := []jen.Code{}
+	var exact, prefixes []string
 	for _, e := range m.Endpoints() {
 		if !e.Protected && e.Method == "POST" {
-			paths = append(paths, jen.Lit(m.Route(e.Path)))
+			exact = append(exact, m.Route(e.Path))
 		}
 	}
 	for _, e := range m.WellKnown() {
-		paths = append(paths, jen.Lit(e.Path))
+		exact = append(exact, e.Path)
 	}
 	for _, p := range m.ExcludePaths {
-		paths = append(paths, jen.Lit(p))
-	}
-	f.Comment("excludedPaths are the paths Require and Authenticate let through untouched,")
-	f.Comment("for services that mount them on the whole router: the open auth routes and")
-	f.Comment("exclude_paths of authgen.yaml. A trailing \"*\" matches any rest of the path.")
-	f.Var().Id("excludedPaths").Op("=").Index().String().ValuesFunc(func(g *jen.Group) {
-		for _, p := range paths {
-			g.Line().Add(p)
+		if prefix, ok := strings.CutSuffix(p, "*"); ok {
+			prefixes = append(prefixes, prefix)
+		} else {
+			exact = append(exact, p)
 		}
-		g.Line()
-	})
-	f.Line()
-	f.Comment("excluded reports whether r is for one of excludedPaths.")
+	}
+	var cases []jen.Code
+	for _, p := range exact {
+		cases = append(cases, jen.Lit(p))
+	}
+	rest := jen.False()
+	for i, p := range prefixes {
+		test := jen.Qual("strings", "HasPrefix").Call(jen.Id("r").Dot("URL").Dot("Path"), jen.Lit(p))
+		if i == 0 {
+			rest = test
+		} else {
+			rest = rest.Op("||").Add(test)
+		}
+	}
+	f.Comment("excluded reports whether Require and Authenticate, mounted on the whole")
+	f.Comment("router, let r through untouched: the open auth routes, and exclude_paths of")
+	f.Comment("authgen.yaml (a trailing \"*\" there is a prefix).")
 	f.Func().Id("excluded").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Bool().Block(
-		jen.For(jen.List(jen.Id("_"), jen.Id("p")).Op(":=").Range().Id("excludedPaths")).Block(
-			jen.If(jen.List(jen.Id("prefix"), jen.Id("ok")).Op(":=").Qual("strings", "CutSuffix").Call(jen.Id("p"), jen.Lit("*")),
-				jen.Id("r").Dot("URL").Dot("Path").Op("==").Id("p").Op("||").Id("ok").Op("&&").Qual("strings", "HasPrefix").Call(jen.Id("r").Dot("URL").Dot("Path"), jen.Id("prefix"))).Block(
-				jen.Return(jen.True()),
-			),
-		),
-		jen.Return(jen.False()),
+		jen.Switch(jen.Id("r").Dot("URL").Dot("Path")).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
+		jen.Return(rest),
 	)
 }
 

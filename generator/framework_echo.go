@@ -97,8 +97,8 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 	mw("Require", []string{
 		"Require is echo middleware that answers 401 unless the request carries a",
 		"valid access token. Handlers read the claims with Claims(c), or with",
-		"ClaimsFrom(c.Request().Context()). Mounted with Use, it lets the paths of",
-		"excludedPaths through.",
+		"ClaimsFrom(c.Request().Context()). Mounted with Use, it lets excluded paths",
+		"through.",
 	},
 		skipExcluded(jen.Id("c").Dot("Request").Call(), pass),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request").Call()),
@@ -109,7 +109,7 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 	mw("Authenticate", []string{
 		"Authenticate is echo middleware for routes open to everyone: a request",
 		"without a token passes as anonymous (Claims returns nil), one with a bad",
-		"token gets 401. Mounted with Use, it lets the paths of excludedPaths through.",
+		"token gets 401. Mounted with Use, it lets excluded paths through.",
 	},
 		skipExcluded(jen.Id("c").Dot("Request").Call(), pass),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request").Call()),

@@ -59,8 +59,8 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 	mw("Require", []string{
 		"Require returns gin middleware that answers 401 unless the request carries a",
 		"valid access token. Handlers read the claims with Claims(c), or with",
-		"ClaimsFrom(c.Request.Context()). Mounted with Use, it lets the paths of",
-		"excludedPaths through.",
+		"ClaimsFrom(c.Request.Context()). Mounted with Use, it lets excluded paths",
+		"through.",
 	},
 		skipExcluded(jen.Id("c").Dot("Request"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request")),
@@ -71,7 +71,7 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 	mw("Authenticate", []string{
 		"Authenticate returns gin middleware for routes open to everyone: a request",
 		"without a token passes as anonymous (Claims returns nil), one with a bad",
-		"token gets 401. Mounted with Use, it lets the paths of excludedPaths through.",
+		"token gets 401. Mounted with Use, it lets excluded paths through.",
 	},
 		skipExcluded(jen.Id("c").Dot("Request"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request")),

@@ -80,7 +80,7 @@ func emitHTTPMiddleware(f *jen.File) {
 	mw("Require", []string{
 		"Require is middleware that answers 401 unless the request carries a valid",
 		"access token. The handler reads the token's claims with ClaimsFrom. Mounted",
-		"on a whole router, it lets the paths of excludedPaths through.",
+		"on a whole router, it lets excluded paths through.",
 	},
 		skipExcluded(jen.Id("r"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
@@ -91,8 +91,7 @@ func emitHTTPMiddleware(f *jen.File) {
 	mw("Authenticate", []string{
 		"Authenticate is middleware for routes open to everyone: a request without a",
 		"token passes as anonymous (ClaimsFrom returns nil), one with a bad token",
-		"gets 401. Mounted on a whole router, it lets the paths of excludedPaths",
-		"through.",
+		"gets 401. Mounted on a whole router, it lets excluded paths through.",
 	},
 		skipExcluded(jen.Id("r"), pass...),
 		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("r")),

@@ -32,8 +32,8 @@ func (s *Service) Mount(r Router) {
 
 // Require is echo middleware that answers 401 unless the request carries a
 // valid access token. Handlers read the claims with Claims(c), or with
-// ClaimsFrom(c.Request().Context()). Mounted with Use, it lets the paths of
-// excludedPaths through.
+// ClaimsFrom(c.Request().Context()). Mounted with Use, it lets excluded paths
+// through.
 func (s *Service) Require(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if excluded(c.Request()) {
@@ -51,7 +51,7 @@ func (s *Service) Require(next echo.HandlerFunc) echo.HandlerFunc {
 
 // Authenticate is echo middleware for routes open to everyone: a request
 // without a token passes as anonymous (Claims returns nil), one with a bad
-// token gets 401. Mounted with Use, it lets the paths of excludedPaths through.
+// token gets 401. Mounted with Use, it lets excluded paths through.
 func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if excluded(c.Request()) {

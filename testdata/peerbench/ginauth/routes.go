@@ -24,8 +24,8 @@ func (s *Service) Mount(r gin.IRouter) {
 
 // Require returns gin middleware that answers 401 unless the request carries a
 // valid access token. Handlers read the claims with Claims(c), or with
-// ClaimsFrom(c.Request.Context()). Mounted with Use, it lets the paths of
-// excludedPaths through.
+// ClaimsFrom(c.Request.Context()). Mounted with Use, it lets excluded paths
+// through.
 func (s *Service) Require() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if excluded(c.Request) {
@@ -45,7 +45,7 @@ func (s *Service) Require() gin.HandlerFunc {
 
 // Authenticate returns gin middleware for routes open to everyone: a request
 // without a token passes as anonymous (Claims returns nil), one with a bad
-// token gets 401. Mounted with Use, it lets the paths of excludedPaths through.
+// token gets 401. Mounted with Use, it lets excluded paths through.
 func (s *Service) Authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		if excluded(c.Request) {

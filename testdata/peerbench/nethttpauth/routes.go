@@ -21,7 +21,7 @@ func (s *Service) Mount(mux *http.ServeMux) {
 
 // Require is middleware that answers 401 unless the request carries a valid
 // access token. The handler reads the token's claims with ClaimsFrom. Mounted
-// on a whole router, it lets the paths of excludedPaths through.
+// on a whole router, it lets excluded paths through.
 func (s *Service) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if excluded(r) {
@@ -39,8 +39,7 @@ func (s *Service) Require(next http.Handler) http.Handler {
 
 // Authenticate is middleware for routes open to everyone: a request without a
 // token passes as anonymous (ClaimsFrom returns nil), one with a bad token
-// gets 401. Mounted on a whole router, it lets the paths of excludedPaths
-// through.
+// gets 401. Mounted on a whole router, it lets excluded paths through.
 func (s *Service) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if excluded(r) {
