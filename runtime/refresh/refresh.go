@@ -4,8 +4,10 @@
 // A refresh token is 256 random bits, handed to the client once and stored
 // only as its SHA-256 digest. Every refresh spends the presented token and
 // issues a successor in the same family; presenting a spent token again means
-// that two parties hold it, so the whole family is revoked. Storage is behind
-// the small Store interface that each generated store implements.
+// that two parties hold it, so the whole family is revoked. A family is a
+// login session: it ends for good at its absolute lifetime (Manager.MaxAge),
+// however often it was rotated. Storage is behind the small Store interface
+// that each generated store implements; package refreshtest checks one.
 package refresh
 
 import (
@@ -16,7 +18,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Errors returned by Manager. ErrReused means the family was revoked.
@@ -44,6 +49,10 @@ type Record struct {
 	ReplacedAt *time.Time // set when the token was spent by a rotation
 	UserAgent  string
 	ClientAddr string
+	// SessionEnds is the end of the family's absolute lifetime, set when it
+	// starts and carried unchanged by every successor; ExpiresAt is never
+	// later.
+	SessionEnds time.Time
 }
 
 // Live reports whether r may still be exchanged at now.
@@ -51,16 +60,21 @@ func (r Record) Live(now time.Time) bool {
 	return r.RevokedAt == nil && r.ReplacedAt == nil && now.Before(r.ExpiresAt)
 }
 
-// Store persists refresh records. Implementations must make Rotate atomic:
-// spending the old record and inserting next either both happen or neither,
-// and of two concurrent Rotate calls for one digest exactly one succeeds
-// (a conditional update, never read-then-write).
+// Store persists refresh records. Implementations must make RotateRefresh
+// atomic: spending the old record and inserting next either both happen or
+// neither, and of two concurrent calls for one digest exactly one succeeds
+// (a conditional update, never read-then-write). Revocation must be
+// linearizable with rotation: once RevokeRefreshFamily (or a store's
+// revocation of a user's families) has returned, no successor inserted by a
+// rotation that raced it may be live. SQL stores get this by locking a row
+// that both paths touch before they write (see refreshtest).
 type Store interface {
 	// InsertRefresh stores a new record.
 	InsertRefresh(ctx context.Context, r Record) error
 	// RotateRefresh marks the live record with digest old as replaced at now
-	// and inserts next with the old record's FamilyID and UserID, which it
-	// returns filled in. It returns ErrNotFound when no live record matches.
+	// and inserts next, whose FamilyID, UserID and SessionEnds the caller
+	// copied from the old record; it returns next. It returns ErrNotFound
+	// when no live record of that family and user matches.
 	RotateRefresh(ctx context.Context, old string, next Record, now time.Time) (Record, error)
 	// RefreshByDigest returns the record with digest, live or not.
 	RefreshByDigest(ctx context.Context, digest string) (Record, error)
@@ -68,10 +82,19 @@ type Store interface {
 	RevokeRefreshFamily(ctx context.Context, familyID string, now time.Time) error
 }
 
+// DefaultMaxAge is the absolute lifetime of a session when Manager.MaxAge is
+// zero: 90 days, after which its owner logs in again.
+const DefaultMaxAge = 90 * 24 * time.Hour
+
 // Manager issues, rotates and revokes refresh tokens against a Store.
 type Manager struct {
 	Store Store
-	TTL   time.Duration
+	// TTL is the lifetime of one refresh token; each rotation starts a new
+	// one, but never past the session's end.
+	TTL time.Duration
+	// MaxAge is the absolute lifetime of a session (a family), counted from
+	// its login; zero means DefaultMaxAge.
+	MaxAge time.Duration
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
@@ -84,9 +107,9 @@ type Meta struct {
 
 func (m *Manager) now() time.Time {
 	if m.Now != nil {
-		return m.Now()
+		return m.Now().UTC()
 	}
-	return time.Now()
+	return time.Now().UTC()
 }
 
 // Issue starts a new family for userID and returns its first token.
@@ -95,7 +118,8 @@ func (m *Manager) Issue(ctx context.Context, userID string, meta Meta) (string, 
 	if err != nil {
 		return "", Record{}, err
 	}
-	tok, rec, err := m.newRecord(meta)
+	now := m.now().UTC()
+	tok, rec, err := m.newRecord(meta, now, now.Add(m.maxAge()))
 	if err != nil {
 		return "", Record{}, err
 	}
@@ -106,29 +130,76 @@ func (m *Manager) Issue(ctx context.Context, userID string, meta Meta) (string, 
 	return tok, rec, nil
 }
 
-// Rotate spends token and returns its successor. A token that was already
-// spent revokes its family and returns ErrReused.
+// Rotate spends token and returns its successor: Lookup, then Spend. A
+// caller with checks to make before the token is spent (is the user still
+// there, can the access token be signed) calls the two itself.
 func (m *Manager) Rotate(ctx context.Context, token string, meta Meta) (string, Record, error) {
-	if !wellFormed(token) {
-		return "", Record{}, ErrInvalid
-	}
-	tok, next, err := m.newRecord(meta)
+	rec, err := m.Lookup(ctx, token)
 	if err != nil {
 		return "", Record{}, err
 	}
-	digest := Digest(token)
-	rec, err := m.Store.RotateRefresh(ctx, digest, next, next.IssuedAt)
+	return m.Spend(ctx, rec, meta)
+}
+
+// Lookup returns the record of token if it may be exchanged now, without
+// spending it. A token that was already spent revokes its family and returns
+// ErrReused; revoked, expired and unknown tokens return errors that wrap
+// ErrInvalid. Other errors are the store's.
+func (m *Manager) Lookup(ctx context.Context, token string) (Record, error) {
+	if !wellFormed(token) {
+		return Record{}, ErrInvalid
+	}
+	rec, err := m.Store.RefreshByDigest(ctx, Digest(token))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Record{}, ErrInvalid
+	case err != nil:
+		return Record{}, err
+	}
+	if err := m.check(ctx, rec, m.now().UTC()); err != nil {
+		return Record{}, err
+	}
+	return rec, nil
+}
+
+// Spend rotates rec, a record that Lookup returned, and returns its
+// successor. When another request spent or revoked rec since the lookup, it
+// returns the reason, as Lookup would now.
+func (m *Manager) Spend(ctx context.Context, rec Record, meta Meta) (string, Record, error) {
+	now := m.now().UTC()
+	tok, next, err := m.newRecord(meta, now, rec.SessionEnds)
+	if err != nil {
+		return "", Record{}, err
+	}
+	next.FamilyID, next.UserID = rec.FamilyID, rec.UserID
+	got, err := m.Store.RotateRefresh(ctx, rec.Digest, next, now)
 	if err == nil {
-		return tok, rec, nil
+		return tok, got, nil
 	}
 	if !errors.Is(err, ErrNotFound) {
 		return "", Record{}, err
 	}
-	return "", Record{}, m.explain(ctx, digest, next.IssuedAt)
+	return "", Record{}, m.explain(ctx, rec.Digest, now)
 }
 
-// explain turns a failed rotation into the reason, revoking the family when
+// check says why rec may not be exchanged at now, revoking its family when
 // a spent token comes back.
+func (m *Manager) check(ctx context.Context, rec Record, now time.Time) error {
+	switch {
+	case rec.RevokedAt != nil:
+		return ErrRevoked
+	case rec.ReplacedAt != nil:
+		if err := m.Store.RevokeRefreshFamily(ctx, rec.FamilyID, now); err != nil {
+			return err
+		}
+		return ErrReused
+	case !now.Before(rec.ExpiresAt), !rec.SessionEnds.IsZero() && !now.Before(rec.SessionEnds):
+		return ErrExpired
+	}
+	return nil
+}
+
+// explain turns a failed rotation into its reason.
 func (m *Manager) explain(ctx context.Context, digest string, now time.Time) error {
 	old, err := m.Store.RefreshByDigest(ctx, digest)
 	switch {
@@ -136,23 +207,19 @@ func (m *Manager) explain(ctx context.Context, digest string, now time.Time) err
 		return ErrInvalid
 	case err != nil:
 		return err
-	case old.RevokedAt != nil:
-		return ErrRevoked
-	case old.ReplacedAt != nil:
-		if err := m.Store.RevokeRefreshFamily(ctx, old.FamilyID, now); err != nil {
-			return err
-		}
-		return ErrReused
-	case !now.Before(old.ExpiresAt):
-		return ErrExpired
+	}
+	if err := m.check(ctx, old, now); err != nil {
+		return err
 	}
 	// Live again: a concurrent rotation lost the race to another one that
 	// has not committed the state we read. Treat it as a reuse of the token.
 	return ErrInvalid
 }
 
-// Revoke revokes the family of token. Unknown tokens are not an error:
-// logout must be idempotent and must not reveal which tokens exist.
+// Revoke revokes the family of token and returns the token's record. A
+// token this store does not know (never issued, malformed, or deleted since
+// it expired) returns ErrInvalid, which callers answer like any other bad
+// token; revoking a family that is already revoked is not an error.
 func (m *Manager) Revoke(ctx context.Context, token string) (Record, error) {
 	if !wellFormed(token) {
 		return Record{}, ErrInvalid
@@ -167,19 +234,60 @@ func (m *Manager) Revoke(ctx context.Context, token string) (Record, error) {
 	return rec, m.Store.RevokeRefreshFamily(ctx, rec.FamilyID, m.now())
 }
 
-func (m *Manager) newRecord(meta Meta) (string, Record, error) {
+func (m *Manager) maxAge() time.Duration {
+	if m.MaxAge <= 0 {
+		return DefaultMaxAge
+	}
+	return m.MaxAge
+}
+
+// newRecord makes a token issued at now, expiring after TTL or at the end
+// of its session, whichever comes first.
+func (m *Manager) newRecord(meta Meta, now, sessionEnds time.Time) (string, Record, error) {
 	tok, err := randomString(32)
 	if err != nil {
 		return "", Record{}, err
 	}
-	now := m.now().UTC()
+	expires := now.Add(m.TTL)
+	if !sessionEnds.IsZero() && sessionEnds.Before(expires) {
+		expires = sessionEnds
+	}
 	return tok, Record{
-		Digest:     Digest(tok),
-		IssuedAt:   now,
-		ExpiresAt:  now.Add(m.TTL),
-		UserAgent:  truncate(meta.UserAgent, 256),
-		ClientAddr: truncate(meta.ClientAddr, 64),
+		Digest:      Digest(tok),
+		IssuedAt:    now,
+		ExpiresAt:   expires,
+		SessionEnds: sessionEnds,
+		UserAgent:   Clean(meta.UserAgent, MaxUserAgent),
+		ClientAddr:  Clean(meta.ClientAddr, MaxClientAddr),
 	}, nil
+}
+
+// Limits of the stored client metadata, in bytes.
+const (
+	MaxUserAgent  = 256
+	MaxClientAddr = 64
+)
+
+// Clean makes s safe to store as text of at most n bytes whatever the
+// client sent: invalid UTF-8 becomes U+FFFD, control characters (NUL
+// included, which PostgreSQL refuses in text) are dropped, and the result
+// is cut on a rune boundary.
+func Clean(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // Digest returns the hex SHA-256 of token, the only form that is stored.
@@ -198,11 +306,4 @@ func randomString(n int) (string, error) {
 		return "", fmt.Errorf("refresh: random: %w", err)
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n]
-	}
-	return s
 }

@@ -3,11 +3,14 @@ package refresh_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/authgen/authgen/runtime/refresh"
+	"github.com/authgen/authgen/runtime/refresh/refreshtest"
 )
 
 // memStore is the simplest Store that keeps the contract: a mutex makes
@@ -157,5 +160,92 @@ func TestConcurrentRotationHasOneWinner(t *testing.T) {
 	wg.Wait()
 	if wins != 1 {
 		t.Fatalf("%d rotations of one token succeeded, want exactly 1", wins)
+	}
+}
+
+func (s *memStore) revokeUser(_ context.Context, user string, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for d, r := range s.recs {
+		if r.UserID == user && r.RevokedAt == nil {
+			r.RevokedAt = &now
+			s.recs[d] = r
+		}
+	}
+	return nil
+}
+
+func TestRevocationRaces(t *testing.T) {
+	st := newMemStore()
+	refreshtest.TestRevocationRaces(t, refreshtest.Harness{
+		Store:      st,
+		NewUser:    func(testing.TB) string { return "u1" },
+		RevokeUser: st.revokeUser,
+	})
+}
+
+func TestSessionHasAbsoluteLifetime(t *testing.T) {
+	ctx := context.Background()
+	m, _, now := newManager()
+	m.TTL, m.MaxAge = time.Hour, 3*time.Hour
+	tok, first, _ := m.Issue(ctx, "u1", refresh.Meta{})
+	if want := now.Add(3 * time.Hour); !first.SessionEnds.Equal(want) {
+		t.Fatalf("SessionEnds = %v, want %v", first.SessionEnds, want)
+	}
+	// Rotating every 50 minutes keeps the session alive until its end...
+	var rec refresh.Record
+	for range 3 {
+		*now = now.Add(50 * time.Minute)
+		var err error
+		if tok, rec, err = m.Rotate(ctx, tok, refresh.Meta{}); err != nil {
+			t.Fatalf("rotation at %v: %v", *now, err)
+		}
+	}
+	// ...but the last token expires with the session, not an hour later.
+	if !rec.ExpiresAt.Equal(first.SessionEnds) {
+		t.Errorf("last token expires at %v, want the session's end %v", rec.ExpiresAt, first.SessionEnds)
+	}
+	*now = first.SessionEnds
+	if _, _, err := m.Rotate(ctx, tok, refresh.Meta{}); !errors.Is(err, refresh.ErrExpired) {
+		t.Errorf("rotation at the session's end: err = %v, want ErrExpired", err)
+	}
+}
+
+func TestLookupSpendsNothing(t *testing.T) {
+	ctx := context.Background()
+	m, _, _ := newManager()
+	tok, _, _ := m.Issue(ctx, "u1", refresh.Meta{})
+	rec, err := m.Lookup(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A failed step between Lookup and Spend leaves the token usable: the
+	// retry is not reuse.
+	if _, err := m.Lookup(ctx, tok); err != nil {
+		t.Fatalf("second lookup: %v", err)
+	}
+	if _, _, err := m.Spend(ctx, rec, refresh.Meta{}); err != nil {
+		t.Fatalf("spend: %v", err)
+	}
+	if _, _, err := m.Spend(ctx, rec, refresh.Meta{}); !errors.Is(err, refresh.ErrReused) {
+		t.Errorf("second spend of one lookup: err = %v, want ErrReused", err)
+	}
+}
+
+func TestCleanStoresValidText(t *testing.T) {
+	for in, want := range map[string]string{
+		"curl/8.5":                     "curl/8.5",
+		"a\x00b\x1fc\x7fd":             "abcd",
+		"bad \xff\xfe utf-8":           "bad \uFFFD utf-8",
+		strings.Repeat("é", 200):       strings.Repeat("é", 128),       // 256 bytes exactly
+		"x" + strings.Repeat("é", 200): "x" + strings.Repeat("é", 127), // cut before the rune that would straddle 256
+	} {
+		got := refresh.Clean(in, refresh.MaxUserAgent)
+		if got != want {
+			t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+		}
+		if !utf8.ValidString(got) || len(got) > refresh.MaxUserAgent {
+			t.Errorf("Clean(%q) = %q: not valid UTF-8 within %d bytes", in, got, refresh.MaxUserAgent)
+		}
 	}
 }

@@ -20,7 +20,7 @@ type Memory struct {
 }
 
 type counter struct {
-	failures int
+	attempts int
 	last     time.Time
 }
 
@@ -33,30 +33,31 @@ func NewMemory(keys int) *Memory {
 	return &Memory{current: make(map[string]counter), perGen: perGen}
 }
 
-// LoginFailures implements Store.
-func (m *Memory) LoginFailures(_ context.Context, key string) (int, time.Time, error) {
+// ReserveAttempt implements Store.
+func (m *Memory) ReserveAttempt(_ context.Context, key string, p Policy, now time.Time) (time.Duration, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	c := m.get(key)
-	return c.failures, c.last, nil
-}
-
-// AddLoginFailure implements Store.
-func (m *Memory) AddLoginFailure(_ context.Context, key string, now, forgetBefore time.Time) (int, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	c := m.get(key)
-	if c.last.Before(forgetBefore) {
-		c.failures = 0
+	n, wait := p.Reserve(c.attempts, c.last, now)
+	if wait == 0 {
+		m.put(key, counter{attempts: n, last: now})
 	}
-	c.failures++
-	c.last = now
-	m.put(key, c)
-	return c.failures, nil
+	return wait, nil
 }
 
-// ResetLoginFailures implements Store.
-func (m *Memory) ResetLoginFailures(_ context.Context, key string) error {
+// RefundAttempt implements Store.
+func (m *Memory) RefundAttempt(_ context.Context, key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c, ok := m.lookup(key); ok && c.attempts > 0 {
+		c.attempts--
+		m.put(key, c)
+	}
+	return nil
+}
+
+// ResetAttempts implements Store.
+func (m *Memory) ResetAttempts(_ context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.current, key)
@@ -72,10 +73,16 @@ func (m *Memory) Len() int {
 }
 
 func (m *Memory) get(key string) counter {
+	c, _ := m.lookup(key)
+	return c
+}
+
+func (m *Memory) lookup(key string) (counter, bool) {
 	if c, ok := m.current[key]; ok {
-		return c
+		return c, true
 	}
-	return m.previous[key]
+	c, ok := m.previous[key]
+	return c, ok
 }
 
 func (m *Memory) put(key string, c counter) {

@@ -3,6 +3,8 @@ package throttle_test
 import (
 	"context"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,77 +42,198 @@ func (c *clock) now() time.Time { return c.t }
 
 func newLogin(c *clock) *throttle.Login {
 	return &throttle.Login{
-		Store:    throttle.NewMemory(0),
-		Identity: throttle.Policy{Free: 2, Base: time.Second, Max: time.Minute, Forget: time.Hour},
-		Address:  throttle.Policy{Free: 4, Base: time.Second, Max: time.Minute, Forget: time.Hour},
-		Now:      c.now,
+		Store:        throttle.NewMemory(0),
+		Identity:     throttle.Policy{Free: 2, Base: time.Second, Max: time.Minute, Forget: time.Hour},
+		Address:      throttle.Policy{Free: 4, Base: time.Second, Max: time.Minute, Forget: time.Hour},
+		Device:       throttle.Policy{Free: 3, Base: time.Second, Max: time.Minute, Forget: time.Hour},
+		Registration: throttle.Policy{Free: 2, Base: time.Minute, Max: time.Hour, Forget: time.Hour},
+		Now:          c.now,
 	}
 }
 
-func wait(t *testing.T, l *throttle.Login, identity, address string) time.Duration {
+// try reserves an attempt and returns its wait (zero: it went ahead).
+func try(t *testing.T, l *throttle.Login, identity, address string) time.Duration {
 	t.Helper()
-	d, err := l.Check(context.Background(), identity, address)
+	d, err := l.Reserve(context.Background(), throttle.Attempt{Identity: identity, Address: address})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
 }
 
-func fail(t *testing.T, l *throttle.Login, identity, address string) {
-	t.Helper()
-	if err := l.Failed(context.Background(), identity, address); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestLoginBacksOffPerIdentity(t *testing.T) {
+func TestReserveBacksOffPerIdentity(t *testing.T) {
 	c := &clock{time.Unix(1_800_000_000, 0)}
 	l := newLogin(c)
-	for range 2 {
-		fail(t, l, "ada", "10.0.0.1")
+	for i := range 3 { // two free attempts, and the third is the first paid one
+		if d := try(t, l, "ada", "10.0.0.1"); d != 0 {
+			t.Fatalf("attempt %d: wait %v, want 0", i+1, d)
+		}
 	}
-	if d := wait(t, l, "ada", "10.0.0.1"); d != 0 {
-		t.Fatalf("after the free failures: wait %v, want 0", d)
+	if d := try(t, l, "ada", "10.0.0.2"); d != time.Second {
+		t.Fatalf("identity past its allowance, from another address: wait %v, want 1s", d)
 	}
-	fail(t, l, "ada", "10.0.0.1")
-	if d := wait(t, l, "ada", "10.0.0.2"); d != time.Second {
-		t.Fatalf("identity over its free failures, from another address: wait %v, want 1s", d)
-	}
-	if d := wait(t, l, "bob", "10.0.0.1"); d != 0 {
+	if d := try(t, l, "bob", "10.0.0.1"); d != 0 {
 		t.Fatalf("another identity from the same address: wait %v, want 0", d)
 	}
 	c.t = c.t.Add(time.Second)
-	fail(t, l, "ada", "10.0.0.2")
-	if d := wait(t, l, "ada", "10.0.0.3"); d != 2*time.Second {
-		t.Fatalf("next failure: wait %v, want 2s", d)
+	if d := try(t, l, "ada", "10.0.0.2"); d != 0 {
+		t.Fatalf("after the wait: wait %v, want 0", d)
+	}
+	if d := try(t, l, "ada", "10.0.0.3"); d != 2*time.Second {
+		t.Fatalf("next attempt: wait %v, want 2s (doubled)", d)
 	}
 	c.t = c.t.Add(2 * time.Second)
-	if err := l.Succeeded(context.Background(), "ada"); err != nil {
+	if d := try(t, l, "ada", "10.0.0.4"); d != 0 {
+		t.Fatalf("after the second wait: wait %v, want 0", d)
+	}
+	if err := l.Succeeded(context.Background(), throttle.Attempt{Identity: "ada", Address: "10.0.0.4"}); err != nil {
 		t.Fatal(err)
 	}
-	fail(t, l, "ada", "10.0.0.4")
-	if d := wait(t, l, "ada", "10.0.0.4"); d != 0 {
-		t.Fatalf("a success resets the identity: wait %v, want 0", d)
+	for i := range 3 {
+		if d := try(t, l, "ada", "10.0.0.5"); d != 0 {
+			t.Fatalf("a success starts the identity over: attempt %d waits %v", i+1, d)
+		}
 	}
 }
 
-func TestLoginBacksOffPerAddress(t *testing.T) {
+// TestReserveHoldsUnderBurst is the attack that broke check-then-count: 200
+// concurrent attempts on one identity. Exactly the allowance goes ahead.
+func TestReserveHoldsUnderBurst(t *testing.T) {
 	c := &clock{time.Unix(1_800_000_000, 0)}
 	l := newLogin(c)
-	for i := range 5 { // one failure each for five identities: the address's fifth is paid
-		fail(t, l, "user-"+strconv.Itoa(i), "10.0.0.1")
+	var passed atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range 200 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			d, err := l.Reserve(context.Background(), throttle.Attempt{Identity: "ada", Address: "10.0.1." + strconv.Itoa(i)})
+			if err == nil && d == 0 {
+				passed.Add(1)
+			}
+		}()
 	}
-	if d := wait(t, l, "someone-new", "10.0.0.1"); d != time.Second {
-		t.Fatalf("address over its free failures: wait %v, want 1s", d)
+	close(start)
+	wg.Wait()
+	if got := passed.Load(); got != 3 {
+		t.Fatalf("%d of 200 concurrent attempts went ahead, want the allowance of 3", got)
 	}
-	if d := wait(t, l, "someone-new", "10.0.0.9"); d != 0 {
+}
+
+func TestRefusedAttemptCountsNothing(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := newLogin(c)
+	for range 3 {
+		try(t, l, "ada", "10.0.0.1")
+	}
+	for range 50 { // hammering while refused does not make the wait longer
+		if d := try(t, l, "ada", "10.0.0.1"); d != time.Second {
+			t.Fatalf("refused attempt: wait %v, want 1s", d)
+		}
+	}
+	// Nor does it spend the address's allowance: the identity refused
+	// first and handed the address its attempt back.
+	for i := range 2 {
+		if d := try(t, l, "someone-"+strconv.Itoa(i), "10.0.0.1"); d != 0 {
+			t.Fatalf("address after refused attempts: wait %v, want 0", d)
+		}
+	}
+}
+
+func TestReserveBacksOffPerAddress(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := newLogin(c)
+	for i := range 5 { // one attempt each for five identities: the address's fifth is paid
+		if d := try(t, l, "user-"+strconv.Itoa(i), "10.0.0.1"); d != 0 {
+			t.Fatalf("attempt %d: wait %v", i, d)
+		}
+	}
+	if d := try(t, l, "someone-new", "10.0.0.1"); d != time.Second {
+		t.Fatalf("address past its allowance: wait %v, want 1s", d)
+	}
+	if d := try(t, l, "someone-new", "10.0.0.9"); d != 0 {
 		t.Fatalf("another address: wait %v, want 0", d)
 	}
-	if err := l.Succeeded(context.Background(), "user-0"); err != nil {
-		t.Fatal(err)
+}
+
+func TestSuccessGivesTheAddressItsAttemptBack(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := newLogin(c)
+	for i := range 20 { // twenty good logins from one office address
+		a := throttle.Attempt{Identity: "user-" + strconv.Itoa(i), Address: "10.0.0.1"}
+		if d, err := l.Reserve(context.Background(), a); err != nil || d != 0 {
+			t.Fatalf("login %d: wait %v, err %v", i, d, err)
+		}
+		if err := l.Succeeded(context.Background(), a); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if d := wait(t, l, "user-0", "10.0.0.1"); d != time.Second {
-		t.Fatalf("a success must not reset the address: wait %v, want 1s", d)
+}
+
+// TestDeviceOutlivesALockout: strangers lock the identity; the owner's
+// device, which signed in before, still gets its own attempts.
+func TestDeviceOutlivesALockout(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := newLogin(c)
+	for i := range 10 {
+		try(t, l, "ada", "203.0.113."+strconv.Itoa(i))
+	}
+	if d := try(t, l, "ada", "198.51.100.1"); d == 0 {
+		t.Fatal("a stranger got through a locked identity")
+	}
+	owner := throttle.Attempt{Identity: "ada", Address: "192.0.2.1", Device: "device-1"}
+	if d, err := l.Reserve(context.Background(), owner); err != nil || d != 0 {
+		t.Fatalf("the owner's device: wait %v, err %v, want 0", d, err)
+	}
+	for range 3 { // the device has an allowance of its own, and it is bounded
+		l.Reserve(context.Background(), owner)
+	}
+	if d, _ := l.Reserve(context.Background(), owner); d == 0 {
+		t.Fatal("a device past its allowance went ahead")
+	}
+}
+
+func TestIPv6IsKeyedByItsSlash64(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{"2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", true},
+		{"2001:db8:1:2::1", "2001:db8:1:3::1", false},
+		{"fe80::1%eth0", "fe80::2", true},
+		{"::ffff:192.0.2.1", "192.0.2.1", true},
+		{"192.0.2.1", "192.0.2.2", false},
+	} {
+		if got := throttle.AddressKey(c.a) == throttle.AddressKey(c.b); got != c.same {
+			t.Errorf("AddressKey(%s) == AddressKey(%s): %v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := newLogin(c)
+	for i := range 5 {
+		try(t, l, "user-"+strconv.Itoa(i), "2001:db8:1:2::"+strconv.Itoa(i+1))
+	}
+	if d := try(t, l, "someone", "2001:db8:1:2::99"); d != time.Second {
+		t.Fatalf("a fresh address inside an attacking /64: wait %v, want 1s", d)
+	}
+}
+
+func TestRegistrationPerAddress(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := newLogin(c)
+	ctx := context.Background()
+	for i := range 3 {
+		if d, err := l.ReserveRegistration(ctx, "10.0.0.1"); err != nil || d != 0 {
+			t.Fatalf("registration %d: wait %v, err %v", i+1, d, err)
+		}
+	}
+	if d, _ := l.ReserveRegistration(ctx, "10.0.0.1"); d != time.Minute {
+		t.Fatalf("past the allowance: wait %v, want 1m", d)
+	}
+	if d, _ := l.ReserveRegistration(ctx, "10.0.0.2"); d != 0 {
+		t.Fatalf("another address: wait %v, want 0", d)
 	}
 }
 
@@ -121,17 +244,20 @@ func TestMemoryStaysBounded(t *testing.T) {
 	ctx := context.Background()
 	now := time.Unix(1_800_000_000, 0)
 	hot := throttle.Key("identity", "victim")
+	p := throttle.Policy{Free: 9_999, Base: time.Second, Max: time.Minute, Forget: time.Hour}
 	for i := range 1_000_000 {
 		if i%100 == 0 {
-			m.AddLoginFailure(ctx, hot, now, now.Add(-time.Hour))
+			m.ReserveAttempt(ctx, hot, p, now)
 		}
-		m.AddLoginFailure(ctx, throttle.Key("identity", strconv.Itoa(i)), now, now.Add(-time.Hour))
+		m.ReserveAttempt(ctx, throttle.Key("identity", strconv.Itoa(i)), p, now)
 		if i%10_000 == 0 && m.Len() > 1000 {
 			t.Fatalf("%d keys after %d identities, bound is 1000", m.Len(), i)
 		}
 	}
-	if n, _, _ := m.LoginFailures(ctx, hot); n != 10_000 {
-		t.Errorf("a key under steady attack has %d failures, want all 10000 kept", n)
+	// The victim's key, touched all along, kept its count: 10,000
+	// attempts, past its free 9,999, so the next one waits.
+	if d, _ := m.ReserveAttempt(ctx, hot, p, now); d != time.Second {
+		t.Errorf("a key under steady attack: next attempt waits %v, want 1s (all 10000 attempts kept)", d)
 	}
 }
 
