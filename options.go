@@ -21,6 +21,7 @@ func optionFlags() []cli.Flag {
 		&cli.StringFlag{Name: "alg", Usage: "signing algorithm: " + strings.Join(generator.Algorithms, ", ") + " (default: HS256)"},
 		&cli.StringFlag{Name: "access-ttl", Usage: "access-token lifetime, e.g. 15m"},
 		&cli.StringFlag{Name: "refresh-ttl", Usage: "refresh-token lifetime, e.g. 720h"},
+		&cli.StringFlag{Name: "session-max-age", Usage: "absolute lifetime of a login session, however often it refreshes, e.g. 2160h"},
 		&cli.StringFlag{Name: "transport", Usage: "where clients send tokens: " + strings.Join(generator.Transports, ", ") + " (default: header)"},
 		&cli.StringFlag{Name: "header", Usage: "header that carries the access token (default: Authorization)"},
 		&cli.StringSliceFlag{Name: "scheme", Usage: "accepted authorization scheme, repeatable (default: Bearer)"},
@@ -53,7 +54,7 @@ func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, erro
 			*dst = c.String(name)
 		}
 	}
-	for name, dst := range map[string]*generator.Duration{"access-ttl": &opts.AccessTTL, "refresh-ttl": &opts.RefreshTTL} {
+	for name, dst := range map[string]*generator.Duration{"access-ttl": &opts.AccessTTL, "refresh-ttl": &opts.RefreshTTL, "session-max-age": &opts.SessionMaxAge} {
 		if !c.IsSet(name) {
 			continue
 		}
@@ -81,6 +82,9 @@ func optionArgs(o generator.Options, t generator.Target) []string {
 		"--framework", o.Framework, "--storage", o.Storage, "--identity", o.Identity,
 		"--alg", o.Algorithm, "--access-ttl", o.AccessTTL.String(), "--refresh-ttl", o.RefreshTTL.String(),
 		"--transport", o.Transport, "--header", o.Header,
+	}
+	if o.SessionMaxAge != generator.Defaults().SessionMaxAge {
+		args = append(args, "--session-max-age", o.SessionMaxAge.String())
 	}
 	for _, s := range o.Schemes {
 		args = append(args, "--scheme", s)

@@ -31,9 +31,17 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("Issuer and Audience are written to, and required in, every access token."),
 		jen.Id("Issuer").String(),
 		jen.Id("Audience").String(),
-		jen.Comment("AccessTTL and RefreshTTL are the lifetimes of the two tokens."),
+		jen.Comment("AccessTTL and RefreshTTL are the lifetimes of the two tokens;"),
+		jen.Comment("SessionMaxAge is the absolute lifetime of a session, counted from its"),
+		jen.Comment("login, that refreshing never extends (zero: 90 days)."),
 		jen.Id("AccessTTL").Qual(pkgTime, "Duration"),
 		jen.Id("RefreshTTL").Qual(pkgTime, "Duration"),
+		jen.Id("SessionMaxAge").Qual(pkgTime, "Duration"),
+		jen.Comment("HashConcurrency bounds the password hashes that run at once (zero:"),
+		jen.Comment("GOMAXPROCS), and HashWait how long a request waits for a turn before it"),
+		jen.Comment("gets 503 with Retry-After (zero: 2s)."),
+		jen.Id("HashConcurrency").Int(),
+		jen.Id("HashWait").Qual(pkgTime, "Duration"),
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
@@ -61,15 +69,33 @@ func emitConfig(f *jen.File, m *Model) {
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
 		jen.If(
+			jen.List(jen.Id("cfg").Dot("SessionMaxAge"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_SESSION_MAX_AGE"), durationCode(m.SessionMaxAge)),
+			jen.Err().Op("!=").Nil(),
+		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
+		jen.If(
 			jen.List(jen.Id("cfg").Dot("StoreTimeout"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_STORE_TIMEOUT"), jen.Lit(5).Op("*").Qual(pkgTime, "Second")),
 			jen.Err().Op("!=").Nil(),
 		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
+		jen.If(
+			jen.List(jen.Id("cfg").Dot("HashWait"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_HASH_WAIT"), jen.Qual(pkgPassword, "DefaultWait")),
+			jen.Err().Op("!=").Nil(),
+		).Block(jen.Return(jen.Id("Config").Values(), jen.Err())),
+		jen.If(jen.Id("v").Op(":=").Qual("os", "Getenv").Call(jen.Lit("AUTH_HASH_CONCURRENCY")), jen.Id("v").Op("!=").Lit("")).Block(
+			jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual("strconv", "Atoi").Call(jen.Id("v")),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Id("n").Op("<").Lit(1)).Block(
+				jen.Return(jen.Id("Config").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit("AUTH_HASH_CONCURRENCY=%q is not a positive number of hashes such as 2"), jen.Id("v"))),
+			),
+			jen.Id("cfg").Dot("HashConcurrency").Op("=").Id("n"),
+		),
 	)
 	fromEnv = append(fromEnv, throttleFromEnv(m)...)
 	fromEnv = append(fromEnv, transportFromEnv(m)...)
 	fromEnv = append(fromEnv,
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
 			jen.Return(jen.Id("Config").Values(), jen.Qual(pkgErrors, "New").Call(jen.Lit("AUTH_REFRESH_TTL must be longer than AUTH_ACCESS_TTL"))),
+		),
+		jen.If(jen.Id("cfg").Dot("SessionMaxAge").Op("<").Id("cfg").Dot("RefreshTTL")).Block(
+			jen.Return(jen.Id("Config").Values(), jen.Qual(pkgErrors, "New").Call(jen.Lit("AUTH_SESSION_MAX_AGE must be at least AUTH_REFRESH_TTL"))),
 		),
 		jen.Return(jen.Id("cfg"), jen.Nil()),
 	)
@@ -144,6 +170,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("tokens").Op("*").Qual(pkgToken, "Tokens"),
 		jen.Id("refresh").Op("*").Qual(pkgRefresh, "Manager"),
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
+		jen.Id("hashing").Op("*").Qual(pkgPassword, "Limiter"),
 	}, transportServiceFields(m)...), []jen.Code{
 		jen.Id("claimsFor").Func().Params(jen.Qual(pkgContext, "Context"), jen.Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Comment("claims.go's, unless a test swaps it"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
@@ -169,8 +196,9 @@ func emitService(f *jen.File, m *Model) {
 		jen.Return(jen.Op("&").Id("Service").Values(fields(append([]any{
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),
-			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"))),
+			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"), "MaxAge", jen.Id("cfg").Dot("SessionMaxAge"))),
 			"hasher", hasher(m),
+			"hashing", jen.Qual(pkgPassword, "NewLimiter").Call(jen.Id("cfg").Dot("HashConcurrency"), jen.Id("cfg").Dot("HashWait")),
 		}, append(append(transportServiceValues(m),
 			"claimsFor", jen.Id("claimsFor"),
 			"log", jen.Qual("log/slog", "Default").Call(),

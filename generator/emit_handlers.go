@@ -130,9 +130,10 @@ func emitRegister(f *jen.File, m *Model) {
 		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(
 			writeProblemReturn(jen.Id("p"))...,
 		),
-		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("in").Dot("Password")),
-		ifErr(unavailableReturn("hash password")...),
 		storeContext(),
+		throttleRegistration(m),
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("Password")),
+		ifErr(hashFailedReturn()...),
 		jen.Id("u").Op(":=").Id("User").Values(fields(
 			"ID", jen.Id("newID").Call(),
 			m.IdentityField(), jen.Id("identity"),
@@ -169,24 +170,25 @@ func emitLogin(f *jen.File, m *Model) {
 	f.Comment("exist.")
 	login := []jen.Code{
 		jen.Id("identity").Op("=").Id("normalizeIdentity").Call(jen.Id("identity")),
-	}
-	if m.throttled() {
-		login = append(login, jen.Id("address").Op(":=").Id("clientAddress").Call(jen.Id("r")))
-	}
-	login = append(login,
+		jen.Comment("An identity no account can have is refused before it reaches the store"),
+		jen.Comment("(PostgreSQL rejects NUL in text); it is no one's, so it needs no dummy work."),
+		jen.If(jen.Op("!").Id("plausibleIdentity").Call(jen.Id("identity"))).Block(
+			reject(jen.Id("errInvalidCredentials").Call()),
+			jen.Return(),
+		),
+		throttleAttempt(m, jen.Id("identity")),
 		storeContext(),
-		throttleCheck(m),
+		throttleReserve(m),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(jen.Id("ctx"), jen.Id("identity")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
-			jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("password")),
-			throttleFailed(m),
+			jen.If(jen.Err().Op(":=").Id("s").Dot("verifyDummy").Call(jen.Id("ctx"), jen.Id("password")), jen.Err().Op("!=").Nil()).Block(hashFailedReturn()...),
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("password"), jen.Id("u").Dot("PasswordHash")),
+		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("verify").Call(jen.Id("ctx"), jen.Id("password"), jen.Id("u").Dot("PasswordHash")),
+		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(hashFailedReturn()...),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok").Op("||").Op("!").Id("u").Dot("Active")).Block(
-			throttleFailed(m),
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
@@ -196,8 +198,10 @@ func emitLogin(f *jen.File, m *Model) {
 		),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		ifErr(unavailableReturn("issue refresh token")...),
-		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Id("rt"), jen.Id("rec")),
-	)
+		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("accessToken").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec").Dot("FamilyID")),
+		ifErr(unavailableReturn("issue access token")...),
+		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
+	}
 	f.Func().Add(recv()).Id("login").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("password")).String()).Block(login...)
 	f.Line()
 }
@@ -226,22 +230,33 @@ func emitRefresh(f *jen.File, m *Model) {
 
 	f.Comment("rotate spends the refresh token presented and answers a new pair. A token")
 	f.Comment("that was already spent revokes its whole family: someone else holds a copy.")
+	f.Comment("Everything that can fail is done before the token is spent, so that a client")
+	f.Comment("whose refresh failed still holds a token that works, and its retry is not")
+	f.Comment("mistaken for reuse.")
 	f.Func().Add(recv()).Id("rotate").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("presented").String()).Block(
 		storeContext(),
-		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Rotate").Call(jen.Id("ctx"), jen.Id("presented"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		jen.List(jen.Id("old"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Lookup").Call(jen.Id("ctx"), jen.Id("presented")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
+			reject(jen.Id("errInvalidRefreshToken").Call()),
+			jen.Return(),
+		),
+		ifErr(unavailableReturn("find refresh token")...),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("old").Dot("UserID")),
+		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
+			jen.Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("old").Dot("FamilyID")),
+			reject(jen.Id("errInvalidRefreshToken").Call()),
+			jen.Return(),
+		),
+		ifErr(unavailableReturn("find user")...),
+		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("accessToken").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("old").Dot("FamilyID")),
+		ifErr(unavailableReturn("issue access token")...),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Spend").Call(jen.Id("ctx"), jen.Id("old"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
 			reject(jen.Id("errInvalidRefreshToken").Call()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("rotate refresh token")...),
-		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("rec").Dot("UserID")),
-		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
-			jen.Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("rec").Dot("FamilyID")),
-			reject(jen.Id("errInvalidRefreshToken").Call()),
-			jen.Return(),
-		),
-		ifErr(unavailableReturn("find user")...),
-		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Id("rt"), jen.Id("rec")),
+		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
 	)
 	f.Line()
 }
@@ -337,11 +352,18 @@ func emitChangePassword(f *jen.File, m *Model) {
 			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.If(jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("in").Dot("CurrentPassword"), jen.Id("u").Dot("PasswordHash")), jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok")).Block(
+		jen.Comment("The current password is a secret like any other: its guesses count"),
+		jen.Comment("against the account and the address, as logins do."),
+		throttleAttempt(m, jen.Id("u").Dot(m.IdentityField())),
+		throttleReserve(m),
+		jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("verify").Call(jen.Id("ctx"), jen.Id("in").Dot("CurrentPassword"), jen.Id("u").Dot("PasswordHash")),
+		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(hashFailedReturn()...),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok")).Block(
 			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
 		),
-		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("in").Dot("NewPassword")),
-		ifErr(unavailableReturn("hash password")...),
+		throttleSucceeded(m),
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("NewPassword")),
+		ifErr(hashFailedReturn()...),
 		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("SetPasswordHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("hash")), jen.Err().Op("!=").Nil()).Block(
 			unavailableReturn("set password")...,
 		),
@@ -364,13 +386,14 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 	f.Comment("upgradeHash re-hashes a password whose hash has outdated parameters. A")
 	f.Comment("failure only delays the upgrade to the next login.")
 	f.Func().Add(recv()).Id("upgradeHash").Params(ctxParam(), jen.List(jen.Id("id"), jen.Id("password")).String()).Block(
-		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("password")),
+		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("password")),
 		jen.If(jen.Err().Op("==").Nil()).Block(
 			jen.Err().Op("=").Id("s").Dot("store").Dot("SetPasswordHash").Call(jen.Id("ctx"), jen.Id("id"), jen.Id("hash")),
 		),
 		ifErr(jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: password hash upgrade failed"), jen.Lit("err"), jen.Err())),
 	)
 	f.Line()
+	emitHashing(f, m)
 	f.Comment("storeContext bounds the store calls of one request, so that an unreachable")
 	f.Comment("database is a 503 in bounded time rather than a hung request.")
 	f.Func().Add(recv()).Id("storeContext").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Qual(pkgContext, "Context"), jen.Qual(pkgContext, "CancelFunc")).Block(
@@ -402,6 +425,60 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 	f.Line()
 	f.Func().Id("errInvalidRefreshToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the refresh token is invalid, expired or already used"), jen.True())),
+	)
+	f.Line()
+}
+
+// hashFailedReturn answers a hashing error and returns: 503 with
+// Retry-After, logged unless the service is only saturated.
+func hashFailedReturn() []jen.Code {
+	return []jen.Code{jen.Id("s").Dot("hashFailed").Call(jen.Id("w"), jen.Err()), jen.Return()}
+}
+
+// emitHashing renders the Service's password work, each call in one of the
+// slots of s.hashing.
+func emitHashing(f *jen.File, m *Model) {
+	inSlot := func(work jen.Code) *jen.Statement {
+		return jen.Id("s").Dot("hashing").Dot("Do").Call(jen.Id("ctx"), jen.Func().Params().Block(work))
+	}
+	f.Comment("hash hashes password in one of the hashing slots.")
+	f.Func().Add(recv()).Id("hash").Params(ctxParam(), jen.Id("password").String()).Params(jen.Id("hash").String(), jen.Err().Error()).Block(
+		jen.If(jen.Id("werr").Op(":=").Add(inSlot(jen.List(jen.Id("hash"), jen.Err()).Op("=").Id("s").Dot("hasher").Dot("Hash").Call(jen.Id("password")))), jen.Id("werr").Op("!=").Nil()).Block(
+			jen.Return(jen.Lit(""), jen.Id("werr")),
+		),
+		jen.Return(jen.Id("hash"), jen.Err()),
+	)
+	f.Line()
+	f.Comment("verify checks password against hash in one of the hashing slots.")
+	f.Func().Add(recv()).Id("verify").Params(ctxParam(), jen.List(jen.Id("password"), jen.Id("hash")).String()).Params(jen.List(jen.Id("ok"), jen.Id("rehash")).Bool(), jen.Err().Error()).Block(
+		jen.If(jen.Id("werr").Op(":=").Add(inSlot(jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op("=").Id("s").Dot("hasher").Dot("Verify").Call(jen.Id("password"), jen.Id("hash")))), jen.Id("werr").Op("!=").Nil()).Block(
+			jen.Return(jen.False(), jen.False(), jen.Id("werr")),
+		),
+		jen.Return(jen.Id("ok"), jen.Id("rehash"), jen.Err()),
+	)
+	f.Line()
+	f.Comment("verifyDummy does the work of a failed verify, in a slot like a real one, so")
+	f.Comment("that an unknown account costs the same time and waits in the same queue.")
+	f.Func().Add(recv()).Id("verifyDummy").Params(ctxParam(), jen.Id("password").String()).Error().Block(
+		jen.Return(inSlot(jen.Id("s").Dot("hasher").Dot("VerifyDummy").Call(jen.Id("password")))),
+	)
+	f.Line()
+	f.Comment("overloaded reports whether err means that no hashing slot came free in time,")
+	f.Comment("or that the client stopped waiting for one.")
+	f.Func().Id("overloaded").Params(jen.Err().Error()).Bool().Block(
+		jen.Return(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgPassword, "ErrBusy")).Op("||").
+			Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgContext, "DeadlineExceeded")).Op("||").
+			Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgContext, "Canceled"))),
+	)
+	f.Line()
+	f.Comment("hashFailed answers a hashing error with 503 and Retry-After. Saturation is")
+	f.Comment("not logged: a burst would write a line per request it turns away.")
+	f.Func().Add(recv()).Id("hashFailed").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Err().Error()).Block(
+		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(
+			writeProblem(jen.Qual(pkgHTTPAuth, "Unavailable").Call()),
+			jen.Return(),
+		),
+		jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("hash password"), jen.Err()),
 	)
 	f.Line()
 }
@@ -438,6 +515,14 @@ func emitValidation(f *jen.File, m *Model) {
 	}
 	f.Line()
 	identityCheck = jen.Op("!").Id("validIdentity").Call(jen.Id("identity"))
+	f.Comment("plausibleIdentity reports whether a login's identity could belong to an")
+	f.Comment("account at all: valid UTF-8, no control characters, and no longer than any")
+	f.Comment("registration accepts. Anything else never reaches the store.")
+	f.Func().Id("plausibleIdentity").Params(jen.Id("s").String()).Bool().Block(
+		jen.Return(jen.Id("s").Op("!=").Lit("").Op("&&").Len(jen.Id("s")).Op("<=").Lit(m.maxIdentityBytes()).Op("&&").Qual("unicode/utf8", "ValidString").Call(jen.Id("s")).Op("&&").
+			Qual("strings", "IndexFunc").Call(jen.Id("s"), jen.Qual("unicode", "IsControl")).Op("<").Lit(0)),
+	)
+	f.Line()
 	f.Comment("validateCredentials checks a registration and names the first problem.")
 	f.Func().Id("validateCredentials").Params(jen.List(jen.Id("identity"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.If(identityCheck).Block(

@@ -59,6 +59,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestThrottle(f, m)
 	emitTestDuplicateRegistration(f, m)
 	emitTestClientAddress(f, m)
+	emitTestAttacks(f, m)
 	emitBenchmark(f, m)
 	emitLoginBenchmark(f, m)
 	emitRefreshBenchmark(f, m)
@@ -463,20 +464,28 @@ func emitFuzzHandlers(f *jen.File, m *Model) {
 	id := m.IdentityJSON()
 	f.Comment("FuzzHandlers sends arbitrary bodies with arbitrary content types to the")
 	f.Comment("endpoints that decode a body: whatever arrives, the answer is never a 5xx,")
-	f.Comment("and every error is problem+json.")
+	f.Comment("and every error is problem+json. Every seed goes to every endpoint.")
 	f.Func().Id("FuzzHandlers").Params(jen.Id("f").Op("*").Qual(pkgTesting, "F")).Block(
 		jen.Id("paths").Op(":=").Index().String().Values(paths...),
-		jen.For(jen.List(jen.Id("i"), jen.Id("body")).Op(":=").Range().Index().String().Values(
+		jen.For(jen.List(jen.Id("_"), jen.Id("body")).Op(":=").Range().Index().String().Values(
 			jen.Lit(`{"`+id+`":"`+m.SampleIdentity()+`","password":"`+testPassword+`"}`),
 			jen.Lit(`{"`+id+`":"`+m.SampleIdentity()+`","password":"`+testPassword+`"} {}`),
 			jen.Lit(`{"refresh_token":"x"}`),
+			jen.Lit(`{"refresh_token":"\u0000\udfff"}`),
 			jen.Lit(`{"`+id+`":null,"password":[]}`),
 			jen.Lit(`{"`+id+`":"\u0000","password":"\ud800\ud800\ud800\ud800"}`),
+			jen.Lit(`{"`+id+`":"`+m.SampleIdentity()+`\u0000","password":"`+testPassword+`"}`),
+			jen.Lit("grant_type=password&username=%00&password=x"),
+			jen.Lit("grant_type=password&username=%FF%FE&password=%00"),
+			jen.Lit("grant_type=refresh_token&refresh_token=%00"),
 			jen.Lit(`[`),
 			jen.Lit(``),
 		)).Block(
-			jen.Id("f").Dot("Add").Call(jen.Id("uint8").Call(jen.Id("i")), jen.Lit("application/json"), jen.Index().Byte().Call(jen.Id("body"))),
-			jen.Id("f").Dot("Add").Call(jen.Id("uint8").Call(jen.Id("i")), jen.Lit("text/plain"), jen.Index().Byte().Call(jen.Id("body"))),
+			jen.For(jen.Id("endpoint").Op(":=").Range().Id("paths")).Block(
+				jen.For(jen.List(jen.Id("_"), jen.Id("ctype")).Op(":=").Range().Index().String().Values(jen.Lit("application/json"), jen.Lit("application/x-www-form-urlencoded"), jen.Lit("text/plain"))).Block(
+					jen.Id("f").Dot("Add").Call(jen.Id("uint8").Call(jen.Id("endpoint")), jen.Id("ctype"), jen.Index().Byte().Call(jen.Id("body"))),
+				),
+			),
 		),
 		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("newTestService").Call(jen.Id("f"))),
 		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual(pkgTesting, "T"), jen.Id("endpoint").Uint8(), jen.Id("ctype").String(), jen.Id("body").Index().Byte()).Block(

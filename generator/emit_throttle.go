@@ -24,9 +24,10 @@ func throttleConfigFields(m *Model) []jen.Code {
 	return []jen.Code{
 		jen.Comment("IdentityThrottle and AddressThrottle slow down password guessing per"),
 		jen.Comment("identity and per client address (AUTH_LOGIN_FREE_FAILURES and"),
-		jen.Comment("AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free failures); zero values"),
-		jen.Comment("take throttle.DefaultIdentity and throttle.DefaultAddress."),
-		jen.List(jen.Id("IdentityThrottle"), jen.Id("AddressThrottle")).Qual(pkgThrottle, "Policy"),
+		jen.Comment("AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free attempts), and"),
+		jen.Comment("RegistrationThrottle registrations per address (AUTH_REGISTER_FREE_ATTEMPTS);"),
+		jen.Comment("zero values take the throttle package's defaults."),
+		jen.List(jen.Id("IdentityThrottle"), jen.Id("AddressThrottle"), jen.Id("RegistrationThrottle")).Qual(pkgThrottle, "Policy"),
 	}
 }
 
@@ -44,6 +45,7 @@ func throttleFromEnv(m *Model) []jen.Code {
 	return []jen.Code{
 		read("IdentityThrottle", "AUTH_LOGIN_FREE_FAILURES", "DefaultIdentity"),
 		read("AddressThrottle", "AUTH_LOGIN_ADDRESS_FREE_FAILURES", "DefaultAddress"),
+		read("RegistrationThrottle", "AUTH_REGISTER_FREE_ATTEMPTS", "DefaultRegistration"),
 	}
 }
 
@@ -59,7 +61,7 @@ func emitPolicyEnv(f *jen.File, m *Model) {
 		jen.If(jen.Id("v").Op("==").Lit("")).Block(jen.Return(jen.Id("def"), jen.Nil())),
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Qual("strconv", "Atoi").Call(jen.Id("v")),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("n").Op("<").Lit(1)).Block(
-			jen.Return(jen.Qual(pkgThrottle, "Policy").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s=%q is not a positive number of failures such as 5"), jen.Id("name"), jen.Id("v"))),
+			jen.Return(jen.Qual(pkgThrottle, "Policy").Values(), jen.Qual("fmt", "Errorf").Call(jen.Lit("%s=%q is not a positive number of attempts such as 5"), jen.Id("name"), jen.Id("v"))),
 		),
 		jen.Id("def").Dot("Free").Op("=").Id("n"),
 		jen.Return(jen.Id("def"), jen.Nil()),
@@ -87,6 +89,7 @@ func throttleServiceValue(m *Model) []any {
 		"Store", counts,
 		"Identity", jen.Id("cfg").Dot("IdentityThrottle"),
 		"Address", jen.Id("cfg").Dot("AddressThrottle"),
+		"Registration", jen.Id("cfg").Dot("RegistrationThrottle"),
 	))}
 }
 
@@ -101,43 +104,77 @@ func throttleStoreMethods(m *Model) []jen.Code {
 	}
 }
 
-// Login's three calls; each is empty when throttling is off.
+// The calls of the handlers; each is empty when throttling is off.
 
-func throttleCheck(m *Model) jen.Code {
+// throttleAttempt is "attempt := throttle.Attempt{...}" for a try at the
+// password of identity from the request's client.
+func throttleAttempt(m *Model, identity jen.Code) jen.Code {
 	if !m.throttled() {
 		return jen.Null()
 	}
-	return jen.If(jen.Op("!").Id("s").Dot("allowLogin").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("identity"), jen.Id("address"))).Block(jen.Return())
+	return jen.Id("attempt").Op(":=").Qual(pkgThrottle, "Attempt").Values(jen.Dict{
+		jen.Id("Identity"): identity,
+		jen.Id("Address"):  jen.Id("clientAddress").Call(jen.Id("r")),
+	})
 }
 
-func throttleFailed(m *Model) jen.Code {
+// throttleReserve reserves the attempt before its secret is checked.
+func throttleReserve(m *Model) jen.Code {
 	if !m.throttled() {
 		return jen.Null()
 	}
-	return jen.Id("s").Dot("loginFailed").Call(jen.Id("ctx"), jen.Id("identity"), jen.Id("address"))
+	return jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt"))).Block(jen.Return())
 }
 
 func throttleSucceeded(m *Model) jen.Code {
 	if !m.throttled() {
 		return jen.Null()
 	}
-	return jen.Id("s").Dot("loginSucceeded").Call(jen.Id("ctx"), jen.Id("identity"))
+	return jen.Id("s").Dot("attemptSucceeded").Call(jen.Id("ctx"), jen.Id("attempt"))
+}
+
+func throttleRegistration(m *Model) jen.Code {
+	if !m.throttled() {
+		return jen.Null()
+	}
+	return jen.If(jen.Op("!").Id("s").Dot("allowRegistration").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"))).Block(jen.Return())
 }
 
 // emitThrottle renders throttle.go: the Service's side of throttling.
 func emitThrottle(f *jen.File, m *Model) {
-	f.Comment("allowLogin answers 429 with Retry-After when identity or address has failed")
-	f.Comment("too often lately, and 503 when the counts cannot be read: it fails closed.")
-	f.Comment("The wait depends only on the identity as typed, so it tells nothing about")
-	f.Comment("whether the account exists.")
-	f.Func().Add(recv()).Id("allowLogin").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("address")).String()).Bool().Block(
-		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("Check").Call(jen.Id("ctx"), jen.Id("identity"), jen.Id("address")),
+	f.Comment("reserve counts attempt before its secret is checked, so that concurrent")
+	f.Comment("guesses cannot all slip through one check. It answers 429 with Retry-After")
+	f.Comment("when the identity or the address has tried too often lately, and 503 when")
+	f.Comment("the counts cannot be reached: it fails closed. The wait depends only on")
+	f.Comment("what was typed, so it tells nothing about whether the account exists.")
+	f.Func().Add(recv()).Id("reserve").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("attempt").Qual(pkgThrottle, "Attempt")).Bool().Block(
+		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("Reserve").Call(jen.Id("ctx"), jen.Id("attempt")),
+		jen.Return(jen.Id("s").Dot("allowed").Call(jen.Id("w"), jen.Id("r"), jen.Id("wait"), jen.Err(), jen.Lit("too many failed attempts: try again after the time in Retry-After"))),
+	)
+	f.Line()
+	f.Comment("attemptSucceeded gives back the attempt of a right password: the identity")
+	f.Comment("starts over, and the address keeps only its failures.")
+	f.Func().Add(recv()).Id("attemptSucceeded").Params(ctxParam(), jen.Id("attempt").Qual(pkgThrottle, "Attempt")).Block(
+		jen.If(jen.Err().Op(":=").Id("s").Dot("throttle").Dot("Succeeded").Call(jen.Id("ctx"), jen.Id("attempt")), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: reset attempts"), jen.Lit("err"), jen.Err()),
+		),
+	)
+	f.Line()
+	f.Comment("allowRegistration counts a registration from the request's client address,")
+	f.Comment("or answers 429 with Retry-After once the address has registered too often.")
+	f.Func().Add(recv()).Id("allowRegistration").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Bool().Block(
+		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("ReserveRegistration").Call(jen.Id("ctx"), jen.Id("clientAddress").Call(jen.Id("r"))),
+		jen.Return(jen.Id("s").Dot("allowed").Call(jen.Id("w"), jen.Id("r"), jen.Id("wait"), jen.Err(), jen.Lit("too many registrations from this address: try again after the time in Retry-After"))),
+	)
+	f.Line()
+	f.Comment("allowed answers a refused reservation and reports whether it went ahead.")
+	f.Func().Add(recv()).Id("allowed").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("wait").Qual(pkgTime, "Duration"), jen.Err().Error(), jen.Id("detail").String()).Bool().Block(
 		jen.If(jen.Err().Op("!=").Nil()).Block(
-			jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("check login throttle"), jen.Err()),
+			jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("throttle"), jen.Err()),
 			jen.Return(jen.False()),
 		),
 		jen.If(jen.Id("wait").Op(">").Lit(0)).Block(
-			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusTooManyRequests"), jen.Qual(pkgHTTPAuth, "CodeRateLimited"), jen.Lit("too many failed logins: try again after the time in Retry-After")),
+			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusTooManyRequests"), jen.Qual(pkgHTTPAuth, "CodeRateLimited"), jen.Id("detail")),
 			jen.Id("p").Dot("RetryAfter").Op("=").Int().Call(jen.Parens(jen.Id("wait").Op("+").Qual(pkgTime, "Second").Op("-").Lit(1)).Op("/").Qual(pkgTime, "Second")),
 			reject(jen.Id("p")),
 			jen.Return(jen.False()),
@@ -145,19 +182,6 @@ func emitThrottle(f *jen.File, m *Model) {
 		jen.Return(jen.True()),
 	)
 	f.Line()
-	f.Comment("loginFailed counts a failed login against identity and address.")
-	f.Func().Add(recv()).Id("loginFailed").Params(ctxParam(), jen.List(jen.Id("identity"), jen.Id("address")).String()).Block(
-		jen.If(jen.Err().Op(":=").Id("s").Dot("throttle").Dot("Failed").Call(jen.Id("ctx"), jen.Id("identity"), jen.Id("address")), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: count failed login"), jen.Lit("err"), jen.Err()),
-		),
-	)
-	f.Line()
-	f.Comment("loginSucceeded forgets the identity's failures; the address keeps its own.")
-	f.Func().Add(recv()).Id("loginSucceeded").Params(ctxParam(), jen.Id("identity").String()).Block(
-		jen.If(jen.Err().Op(":=").Id("s").Dot("throttle").Dot("Succeeded").Call(jen.Id("ctx"), jen.Id("identity")), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: reset failed logins"), jen.Lit("err"), jen.Err()),
-		),
-	)
 }
 
 // emitClientAddress renders clientAddress: the direct peer, or the address

@@ -128,9 +128,17 @@ func transportServiceValues(m *Model) []any {
 
 // emitWriteTokens renders writeTokens: the token response, and the cookies.
 func emitWriteTokens(f *jen.File, m *Model) {
-	f.Comment("writeTokens answers a new access token for the session of rec, whose user")
-	f.Comment("is u, with its refresh token rt. The access token carries the claims that")
-	f.Comment("claimsFor (claims.go) gives u. Token responses are never cached.")
+	f.Comment("accessToken signs an access token for u in the session family, with the")
+	f.Comment("claims that claimsFor (claims.go) gives u.")
+	f.Func().Add(recv()).Id("accessToken").Params(ctxParam(), jen.Id("u").Id("User"), jen.Id("family").String()).Params(jen.String(), jen.Error()).Block(
+		jen.List(jen.Id("custom"), jen.Err()).Op(":=").Id("s").Dot("claimsFor").Call(jen.Id("ctx"), jen.Id("u")),
+		ifErrReturn(jen.Lit(""), jen.Err()),
+		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("IssueWith").Call(jen.Id("u").Dot("ID"), jen.Id("family"), jen.Id("custom")),
+		jen.Return(jen.Id("access"), jen.Err()),
+	)
+	f.Line()
+	f.Comment("writeTokens answers the access token of a session with rt, the refresh token")
+	f.Comment("whose record is rec. Token responses are never cached.")
 	switch m.Transport {
 	case "cookie":
 		f.Comment("Browsers get the tokens in HttpOnly cookies and not in the body, where")
@@ -140,10 +148,6 @@ func emitWriteTokens(f *jen.File, m *Model) {
 		f.Comment("body only.")
 	}
 	body := []jen.Code{
-		jen.List(jen.Id("custom"), jen.Err()).Op(":=").Id("s").Dot("claimsFor").Call(jen.Id("r").Dot("Context").Call(), jen.Id("u")),
-		ifErr(unavailableReturn("token claims")...),
-		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("IssueWith").Call(jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("custom")),
-		ifErr(unavailableReturn("issue access token")...),
 		jen.Id("resp").Op(":=").Id("tokenResponse").Values(fields(
 			"AccessToken", jen.Id("access"),
 			"TokenType", jen.Lit("Bearer"),
@@ -164,7 +168,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 	body = append(body, jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("resp")))
 	f.Func().Add(recv()).Id("writeTokens").Params(
 		jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"),
-		jen.Id("u").Id("User"), jen.Id("rt").String(), jen.Id("rec").Qual(pkgRefresh, "Record"),
+		jen.List(jen.Id("access"), jen.Id("rt")).String(), jen.Id("rec").Qual(pkgRefresh, "Record"),
 	).Block(body...)
 	f.Line()
 	f.Comment("reject answers p: in RFC 6749's terms (section 5.2) when r is an OAuth2")

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"strings"
 	"time"
 
 	"github.com/dave/jennifer/jen"
@@ -83,4 +84,13 @@ func fields(pairs ...any) jen.Code {
 		body.Id(pairs[i].(string)).Op(":").Add(pairs[i+1].(jen.Code)).Op(",").Line()
 	}
 	return body
+}
+
+// docComment writes doc as // lines, one per line of doc (which may write
+// its continuation lines as "\n// ..."): jennifer renders a Comment with a
+// newline as a /* */ block, which no doc comment here should be.
+func docComment(f *jen.File, doc string) {
+	for _, line := range strings.Split(doc, "\n") {
+		f.Comment(strings.TrimPrefix(line, "// "))
+	}
 }

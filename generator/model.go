@@ -86,3 +86,12 @@ func (m *Model) passwordRule() string {
 	}
 	return "password must be 8 to 1024 characters long"
 }
+
+// maxIdentityBytes bounds a login's identity: the longest that registration
+// accepts (RFC 5321's 254 for an address, 32 for a username).
+func (m *Model) maxIdentityBytes() int {
+	if m.Identity == "email" {
+		return 254
+	}
+	return 32
+}

@@ -19,6 +19,9 @@ type Options struct {
 	Algorithm  string   `yaml:"algorithm"`
 	AccessTTL  Duration `yaml:"access_ttl"`
 	RefreshTTL Duration `yaml:"refresh_ttl"`
+	// SessionMaxAge is the absolute lifetime of a login session: refreshing
+	// never carries it past this, counted from the login.
+	SessionMaxAge Duration `yaml:"session_max_age"`
 	// Transport is where clients send tokens: header, cookie or both.
 	Transport string   `yaml:"transport"`
 	Header    string   `yaml:"header"`
@@ -61,9 +64,11 @@ func Defaults() Options {
 		Algorithm:  "HS256",
 		AccessTTL:  Duration(15 * time.Minute),
 		RefreshTTL: Duration(720 * time.Hour),
-		Transport:  "header",
-		Header:     "Authorization",
-		Schemes:    []string{"Bearer"},
+
+		SessionMaxAge: Duration(2160 * time.Hour),
+		Transport:     "header",
+		Header:        "Authorization",
+		Schemes:       []string{"Bearer"},
 
 		CookieSecure:   true,
 		CookieSameSite: "strict",
@@ -123,6 +128,10 @@ func (o Options) Validate() error {
 		bad("refresh TTL %s must be longer than the access TTL %s: e.g. --refresh-ttl 720h", o.RefreshTTL, o.AccessTTL)
 	case o.RefreshTTL > Duration(8760*time.Hour):
 		bad("refresh TTL %s is over a year: use at most 8760h", o.RefreshTTL)
+	case o.SessionMaxAge < o.RefreshTTL:
+		bad("session max age %s is shorter than the refresh TTL %s: use at least the refresh TTL, e.g. --session-max-age 2160h", o.SessionMaxAge, o.RefreshTTL)
+	case o.SessionMaxAge > Duration(2*8760*time.Hour):
+		bad("session max age %s is over two years: use at most 17520h", o.SessionMaxAge)
 	}
 	oneOf("transport", o.Transport, Transports)
 	oneOf("cookie_samesite", o.CookieSameSite, SameSites)

@@ -48,7 +48,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	)
 	f.Line()
 	method := func(doc, name string, params, results []jen.Code, body ...jen.Code) {
-		f.Comment(doc)
+		docComment(f, doc)
 		lock := []jen.Code{jen.Id("s").Dot("mu").Dot("Lock").Call(), jen.Defer().Id("s").Dot("mu").Dot("Unlock").Call()}
 		f.Func().Params(jen.Id("s").Op("*").Id("MemoryStore")).Id(name).Params(params...).Params(results...).Block(append(lock, body...)...)
 		f.Line()

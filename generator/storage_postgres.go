@@ -108,7 +108,8 @@ func (postgresStorage) Store(f *jen.File, m *Model) {
 func postgresQueries(m *Model) sqlStore {
 	return sqlStore{
 		m: m, typ: "PostgresStore", handle: "pool", foldCase: true,
-		exec: "Exec", queryRow: "QueryRow", txEndArgs: []jen.Code{jen.Id("ctx")},
+		lockUser: func(mode string) string { return "SELECT 1 FROM users WHERE id = $1 " + mode },
+		exec:     "Exec", queryRow: "QueryRow", txEndArgs: []jen.Code{jen.Id("ctx")},
 		begin:        func() *jen.Statement { return jen.Id("s").Dot("pool").Dot("Begin").Call(jen.Id("ctx")) },
 		execer:       jen.Id("Exec").Params(ctxParam(), jen.Id("sql").String(), jen.Id("args").Op("...").Any()).Params(jen.Qual(pkgPgConn, "CommandTag"), jen.Error()),
 		param:        func(n int) string { return "$" + itoa(n) },

@@ -38,6 +38,10 @@ type sqlStore struct {
 	// foldCase compares identities with lower(), to use the unique index on
 	// lower(identity); without it the column's collation ignores case.
 	foldCase bool
+	// lockUser is the statement that locks a user's row (one parameter, the
+	// ID) in the given mode, FOR SHARE or FOR UPDATE; nil where transactions
+	// are serialised anyway (SQLite has one writer at a time).
+	lockUser func(mode string) string
 }
 
 func (s sqlStore) recv() *jen.Statement { return jen.Params(jen.Id("s").Op("*").Id(s.typ)) }
@@ -57,7 +61,7 @@ func (s sqlStore) userColumns() string {
 	return "id, " + s.m.IdentityJSON() + ", password_hash, active, created_at"
 }
 
-const refreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr"
+const refreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr, session_expires_at"
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -67,7 +71,7 @@ func rec() *jen.Statement { return jen.Qual(pkgRefresh, "Record") }
 func (s sqlStore) emitQueries(f *jen.File) {
 	m := s.m
 	method := func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code) {
-		f.Comment(doc)
+		docComment(f, doc)
 		f.Func().Add(s.recv()).Id(name).Params(params...).Add(results).Block(body...)
 		f.Line()
 	}
@@ -114,49 +118,57 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	f.Line()
 	f.Func().Id("insertRefresh").Params(ctxParam(), jen.Id("db").Id("execer"), jen.Id("r").Add(rec())).Error().Block(
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("db").Dot(s.exec).Call(jen.Id("ctx"),
-			jen.Lit("INSERT INTO refresh_tokens (digest, family_id, user_id, issued_at, expires_at, user_agent, client_addr) VALUES ("+s.params(7)+")"),
+			jen.Lit("INSERT INTO refresh_tokens (digest, family_id, user_id, issued_at, expires_at, user_agent, client_addr, session_expires_at) VALUES ("+s.params(8)+")"),
 			jen.Id("r").Dot("Digest"), jen.Id("r").Dot("FamilyID"), jen.Id("r").Dot("UserID"),
 			s.timeArg(jen.Id("r").Dot("IssuedAt")), s.timeArg(jen.Id("r").Dot("ExpiresAt")),
-			jen.Id("r").Dot("UserAgent"), jen.Id("r").Dot("ClientAddr")),
+			jen.Id("r").Dot("UserAgent"), jen.Id("r").Dot("ClientAddr"), s.timeArg(jen.Id("r").Dot("SessionEnds"))),
 		jen.Return(jen.Err()),
 	)
 	f.Line()
-	method("RotateRefresh implements refresh.Store. The conditional UPDATE is the whole\n// race: of concurrent rotations of one token, exactly one matches a live row.", "RotateRefresh",
-		[]jen.Code{ctxParam(), jen.Id("old").String(), jen.Id("next").Add(rec()), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(rec(), jen.Error()),
+	rotateDoc := "RotateRefresh implements refresh.Store. The conditional UPDATE is the whole\n// race between rotations: of concurrent rotations of one token, exactly one\n// matches a live row."
+	rotate := []jen.Code{
 		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
 		ifErrReturn(rec().Values(), jen.Err()),
 		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
-		jen.Err().Op("=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"),
-			jen.Lit("UPDATE refresh_tokens SET replaced_at = "+s.param(1)+" WHERE digest = "+s.param(2)+" AND replaced_at IS NULL AND revoked_at IS NULL AND expires_at > "+s.param(3)+" RETURNING family_id, user_id"),
-			s.timeArg(jen.Id("now")), jen.Id("old"), s.timeArg(jen.Id("now"))).Dot("Scan").Call(jen.Op("&").Id("next").Dot("FamilyID"), jen.Op("&").Id("next").Dot("UserID")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(rec().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
-		ifErrReturn(rec().Values(), jen.Err()),
-		jen.If(jen.Err().Op(":=").Id("insertRefresh").Call(jen.Id("ctx"), jen.Id("tx"), jen.Id("next")), jen.Err().Op("!=").Nil()).Block(jen.Return(rec().Values(), jen.Err())),
-		jen.Return(jen.Id("next"), jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
-	)
+	}
+	if s.lockUser != nil {
+		rotateDoc += " Against revocation, the user's row is locked FOR SHARE\n// first: a revocation, which locks it FOR UPDATE, then waits for this\n// transaction and sees its new token, or this one waits and finds the old\n// token revoked."
+		rotate = append(rotate,
+			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Lit(s.lockUser("FOR SHARE")), jen.Id("next").Dot("UserID")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(rec().Values(), jen.Err()),
+			),
+		)
+	}
+	method(rotateDoc, "RotateRefresh",
+		[]jen.Code{ctxParam(), jen.Id("old").String(), jen.Id("next").Add(rec()), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(rec(), jen.Error()),
+		append(rotate,
+			jen.Err().Op("=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"),
+				jen.Lit("UPDATE refresh_tokens SET replaced_at = "+s.param(1)+" WHERE digest = "+s.param(2)+" AND replaced_at IS NULL AND revoked_at IS NULL AND expires_at > "+s.param(3)+" RETURNING family_id, user_id"),
+				s.timeArg(jen.Id("now")), jen.Id("old"), s.timeArg(jen.Id("now"))).Dot("Scan").Call(jen.Op("&").Id("next").Dot("FamilyID"), jen.Op("&").Id("next").Dot("UserID")),
+			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(rec().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
+			ifErrReturn(rec().Values(), jen.Err()),
+			jen.If(jen.Err().Op(":=").Id("insertRefresh").Call(jen.Id("ctx"), jen.Id("tx"), jen.Id("next")), jen.Err().Op("!=").Nil()).Block(jen.Return(rec().Values(), jen.Err())),
+			jen.Return(jen.Id("next"), jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
+		)...)
 	method("RefreshByDigest implements refresh.Store.", "RefreshByDigest", []jen.Code{ctxParam(), jen.Id("digest").String()}, jen.Params(rec(), jen.Error()),
 		jen.Var().Id("r").Add(rec()),
 		jen.Var().List(jen.Id("issued"), jen.Id("expires")).Add(s.timeType()),
-		jen.Var().List(jen.Id("revoked"), jen.Id("replaced")).Add(s.nullTimeType()),
+		jen.Var().List(jen.Id("revoked"), jen.Id("replaced"), jen.Id("ends")).Add(s.nullTimeType()),
 		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"),
 			jen.Lit("SELECT "+refreshColumns+" FROM refresh_tokens WHERE digest = "+s.param(1)), jen.Id("digest")).Dot("Scan").Call(
 			jen.Op("&").Id("r").Dot("Digest"), jen.Op("&").Id("r").Dot("FamilyID"), jen.Op("&").Id("r").Dot("UserID"),
 			jen.Op("&").Id("issued"), jen.Op("&").Id("expires"), jen.Op("&").Id("revoked"), jen.Op("&").Id("replaced"),
-			jen.Op("&").Id("r").Dot("UserAgent"), jen.Op("&").Id("r").Dot("ClientAddr")),
+			jen.Op("&").Id("r").Dot("UserAgent"), jen.Op("&").Id("r").Dot("ClientAddr"), jen.Op("&").Id("ends")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(rec().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
 		ifErrReturn(rec().Values(), jen.Err()),
 		jen.List(jen.Id("r").Dot("IssuedAt"), jen.Id("r").Dot("ExpiresAt")).Op("=").List(s.timeOf(jen.Id("issued")), s.timeOf(jen.Id("expires"))),
 		jen.List(jen.Id("r").Dot("RevokedAt"), jen.Id("r").Dot("ReplacedAt")).Op("=").List(s.nullTimeOf(jen.Id("revoked")), s.nullTimeOf(jen.Id("replaced"))),
+		jen.If(jen.Id("t").Op(":=").Add(s.nullTimeOf(jen.Id("ends"))), jen.Id("t").Op("!=").Nil()).Block(
+			jen.Id("r").Dot("SessionEnds").Op("=").Id("t").Dot("UTC").Call(),
+		),
 		jen.Return(jen.Id("r"), jen.Nil()),
 	)
-	method("RevokeRefreshFamily implements refresh.Store.", "RevokeRefreshFamily", []jen.Code{ctxParam(), jen.Id("family").String(), jen.Id("now").Qual(pkgTime, "Time")}, jen.Error(),
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn("UPDATE refresh_tokens SET revoked_at = "+s.param(1)+" WHERE family_id = "+s.param(2)+" AND revoked_at IS NULL", s.timeArg(jen.Id("now")), jen.Id("family"))),
-		jen.Return(jen.Err()),
-	)
-	method("RevokeUserRefresh implements Store.", "RevokeUserRefresh", []jen.Code{ctxParam(), jen.Id("userID").String(), jen.Id("now").Qual(pkgTime, "Time")}, jen.Error(),
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn("UPDATE refresh_tokens SET revoked_at = "+s.param(1)+" WHERE user_id = "+s.param(2)+" AND revoked_at IS NULL", s.timeArg(jen.Id("now")), jen.Id("userID"))),
-		jen.Return(jen.Err()),
-	)
+	s.emitRevocations(f, method, execIn)
 	deleteBody := []jen.Code{
 		jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(execIn("DELETE FROM refresh_tokens WHERE expires_at <= "+s.param(1), s.timeArg(jen.Id("before")))),
 		ifErrReturn(jen.Lit(0), jen.Err()),
@@ -168,39 +180,98 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	}
 }
 
-// staleLoginFailures is how long an untouched failed-login count is kept in
-// the table: AddLoginFailure sweeps older rows, so that an attacker spraying
+// staleLoginFailures is how long an untouched attempt count is kept in the
+// table: ReserveAttempt sweeps older rows, so that an attacker spraying
 // identities grows the table by a day of failures at most.
 const staleLoginFailures = "24 * time.Hour"
 
 // emitThrottleQueries renders the throttle.Store methods on the table of
-// migration 0002.
+// migration 0002. ReserveAttempt is one transaction that reads the key's
+// row locked (SQLite: its one writer at a time; PostgreSQL: FOR UPDATE),
+// decides with the policy and writes, so that concurrent attempts queue on
+// the row and no more pass than the policy allows.
 func (s sqlStore) emitThrottleQueries(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
 	key := jen.Id("key").String()
-	method("LoginFailures implements throttle.Store.", "LoginFailures", []jen.Code{ctxParam(), key}, jen.Params(jen.Int(), jen.Qual(pkgTime, "Time"), jen.Error()),
-		jen.Var().Id("n").Int(),
-		jen.Var().Id("last").Add(s.timeType()),
-		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT failures, last_failure FROM login_failures WHERE key_digest = "+s.param(1)), jen.Id("key")).Dot("Scan").Call(jen.Op("&").Id("n"), jen.Op("&").Id("last")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Lit(0), jen.Qual(pkgTime, "Time").Values(), jen.Nil())),
-		ifErrReturn(jen.Lit(0), jen.Qual(pkgTime, "Time").Values(), jen.Err()),
-		jen.Return(jen.Id("n"), s.timeOf(jen.Id("last")), jen.Nil()),
-	)
-	method("AddLoginFailure implements throttle.Store: one upsert, so concurrent failures\n// all count. It also drops the counts nobody has touched for a day.", "AddLoginFailure",
-		[]jen.Code{ctxParam(), key, jen.List(jen.Id("now"), jen.Id("forgetBefore")).Qual(pkgTime, "Time")}, jen.Params(jen.Int(), jen.Error()),
+	forUpdate := ""
+	if s.lockUser != nil {
+		forUpdate = " FOR UPDATE"
+	}
+	txExec := func(query string, args ...jen.Code) jen.Code {
+		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(query)}, args...)...), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Lit(0), jen.Err()),
+		)
+	}
+	method("ReserveAttempt implements throttle.Store: the check and the count are one\n// transaction on the key's locked row. It also drops the counts nobody has\n// touched for a day.", "ReserveAttempt",
+		[]jen.Code{ctxParam(), key, jen.Id("p").Qual(pkgThrottle, "Policy"), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(jen.Qual(pkgTime, "Duration"), jen.Error()),
 		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("DELETE FROM login_failures WHERE last_failure < "+s.param(1)),
 			s.timeArg(jen.Id("now").Dot("Add").Call(jen.Op("-").Id(staleLoginFailures)))), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Lit(0), jen.Err()),
 		),
+		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
+		ifErrReturn(jen.Lit(0), jen.Err()),
+		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
+		txExec("INSERT INTO login_failures (key_digest, failures, last_failure) VALUES ("+s.param(1)+", 0, "+s.param(2)+") ON CONFLICT (key_digest) DO NOTHING", jen.Id("key"), s.timeArg(jen.Id("now"))),
 		jen.Var().Id("n").Int(),
-		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"),
-			jen.Lit("INSERT INTO login_failures (key_digest, failures, last_failure) VALUES ("+s.param(1)+", 1, "+s.param(2)+") "+
-				"ON CONFLICT (key_digest) DO UPDATE SET failures = CASE WHEN login_failures.last_failure < "+s.param(3)+" THEN 1 ELSE login_failures.failures + 1 END, last_failure = excluded.last_failure "+
-				"RETURNING failures"),
-			jen.Id("key"), s.timeArg(jen.Id("now")), s.timeArg(jen.Id("forgetBefore"))).Dot("Scan").Call(jen.Op("&").Id("n")),
-		jen.Return(jen.Id("n"), jen.Err()),
+		jen.Var().Id("last").Add(s.timeType()),
+		jen.If(jen.Err().Op(":=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT failures, last_failure FROM login_failures WHERE key_digest = "+s.param(1)+forUpdate), jen.Id("key")).Dot("Scan").Call(jen.Op("&").Id("n"), jen.Op("&").Id("last")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Lit(0), jen.Err()),
+		),
+		jen.List(jen.Id("n"), jen.Id("wait")).Op(":=").Id("p").Dot("Reserve").Call(jen.Id("n"), s.timeOf(jen.Id("last")), jen.Id("now")),
+		jen.If(jen.Id("wait").Op(">").Lit(0)).Block(jen.Return(jen.Id("wait"), jen.Nil())),
+		txExec("UPDATE login_failures SET failures = "+s.param(1)+", last_failure = "+s.param(2)+" WHERE key_digest = "+s.param(3), jen.Id("n"), s.timeArg(jen.Id("now")), jen.Id("key")),
+		jen.Return(jen.Lit(0), jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
-	method("ResetLoginFailures implements throttle.Store.", "ResetLoginFailures", []jen.Code{ctxParam(), key}, jen.Error(),
+	method("RefundAttempt implements throttle.Store.", "RefundAttempt", []jen.Code{ctxParam(), key}, jen.Error(),
+		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("UPDATE login_failures SET failures = failures - 1 WHERE key_digest = "+s.param(1)+" AND failures > 0"), jen.Id("key")),
+		jen.Return(jen.Err()),
+	)
+	method("ResetAttempts implements throttle.Store.", "ResetAttempts", []jen.Code{ctxParam(), key}, jen.Error(),
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("DELETE FROM login_failures WHERE key_digest = "+s.param(1)), jen.Id("key")),
 		jen.Return(jen.Err()),
+	)
+}
+
+// emitRevocations renders RevokeRefreshFamily and RevokeUserRefresh. Where
+// the dialect locks rows, each locks the user's row FOR UPDATE before it
+// revokes, in one transaction: a rotation in flight (which holds it FOR
+// SHARE) finishes first, and the revoking UPDATE then sees the token it
+// inserted. A plain UPDATE would miss it: its snapshot predates that commit.
+func (s sqlStore) emitRevocations(f *jen.File, method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code), execIn func(query string, args ...jen.Code) *jen.Statement) {
+	now := jen.Id("now").Qual(pkgTime, "Time")
+	byFamily := "UPDATE refresh_tokens SET revoked_at = " + s.param(1) + " WHERE family_id = " + s.param(2) + " AND revoked_at IS NULL"
+	byUser := "UPDATE refresh_tokens SET revoked_at = " + s.param(1) + " WHERE user_id = " + s.param(2) + " AND revoked_at IS NULL"
+	if s.lockUser == nil {
+		method("RevokeRefreshFamily implements refresh.Store. SQLite runs one writer at a\n// time, so the UPDATE sees every token a rotation has committed.", "RevokeRefreshFamily", []jen.Code{ctxParam(), jen.Id("family").String(), now}, jen.Error(),
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn(byFamily, s.timeArg(jen.Id("now")), jen.Id("family"))),
+			jen.Return(jen.Err()),
+		)
+		method("RevokeUserRefresh implements Store.", "RevokeUserRefresh", []jen.Code{ctxParam(), jen.Id("userID").String(), now}, jen.Error(),
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn(byUser, s.timeArg(jen.Id("now")), jen.Id("userID"))),
+			jen.Return(jen.Err()),
+		)
+		return
+	}
+	method("RevokeRefreshFamily implements refresh.Store, under the lock of the family's\n// user (see revokeLocked).", "RevokeRefreshFamily", []jen.Code{ctxParam(), jen.Id("family").String(), now}, jen.Error(),
+		jen.Var().Id("userID").String(),
+		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT user_id FROM refresh_tokens WHERE family_id = "+s.param(1)+" LIMIT 1"), jen.Id("family")).Dot("Scan").Call(jen.Op("&").Id("userID")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Nil())),
+		ifErrReturn(jen.Err()),
+		jen.Return(jen.Id("s").Dot("revokeLocked").Call(jen.Id("ctx"), jen.Id("userID"), jen.Lit(byFamily), s.timeArg(jen.Id("now")), jen.Id("family"))),
+	)
+	method("RevokeUserRefresh implements Store, under the lock of the user (see\n// revokeLocked).", "RevokeUserRefresh", []jen.Code{ctxParam(), jen.Id("userID").String(), now}, jen.Error(),
+		jen.Return(jen.Id("s").Dot("revokeLocked").Call(jen.Id("ctx"), jen.Id("userID"), jen.Lit(byUser), s.timeArg(jen.Id("now")), jen.Id("userID"))),
+	)
+	method("revokeLocked runs the revoking query with args in a transaction that first\n// locks the row of the user FOR UPDATE, so that it waits for the rotations in\n// flight, which hold it FOR SHARE, and sees the tokens they insert.", "revokeLocked",
+		[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("query")).String(), jen.Id("args").Op("...").Any()}, jen.Error(),
+		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
+		ifErrReturn(jen.Err()),
+		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Lit(s.lockUser("FOR UPDATE")), jen.Id("userID")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Id("query"), jen.Id("args").Op("...")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Err()),
+		),
+		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
 }

@@ -51,7 +51,8 @@ type Record struct {
 	ClientAddr string
 	// SessionEnds is the end of the family's absolute lifetime, set when it
 	// starts and carried unchanged by every successor; ExpiresAt is never
-	// later.
+	// later. It is zero in records stored before sessions had one: theirs
+	// then counts from IssuedAt.
 	SessionEnds time.Time
 }
 
@@ -167,7 +168,11 @@ func (m *Manager) Lookup(ctx context.Context, token string) (Record, error) {
 // returns the reason, as Lookup would now.
 func (m *Manager) Spend(ctx context.Context, rec Record, meta Meta) (string, Record, error) {
 	now := m.now().UTC()
-	tok, next, err := m.newRecord(meta, now, rec.SessionEnds)
+	ends := rec.SessionEnds
+	if ends.IsZero() {
+		ends = rec.IssuedAt.Add(m.maxAge())
+	}
+	tok, next, err := m.newRecord(meta, now, ends)
 	if err != nil {
 		return "", Record{}, err
 	}

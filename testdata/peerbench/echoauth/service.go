@@ -22,6 +22,7 @@ type Service struct {
 	tokens      *token.Tokens
 	refresh     *refresh.Manager
 	hasher      password.Hasher
+	hashing     *password.Limiter
 	credentials httpauth.Extractor
 	claimsFor   func(context.Context, User) (TokenClaims, error) // claims.go's, unless a test swaps it
 	log         *slog.Logger
@@ -49,10 +50,12 @@ func New(cfg Config, store Store) (*Service, error) {
 		store:  store,
 		tokens: tokens,
 		refresh: &refresh.Manager{
-			Store: store,
-			TTL:   cfg.RefreshTTL,
+			Store:  store,
+			TTL:    cfg.RefreshTTL,
+			MaxAge: cfg.SessionMaxAge,
 		},
-		hasher: password.Default(),
+		hasher:  password.Default(),
+		hashing: password.NewLimiter(cfg.HashConcurrency, cfg.HashWait),
 		credentials: httpauth.Extractor{
 			Header:  "Authorization",
 			Schemes: []string{"Bearer"},
@@ -61,9 +64,10 @@ func New(cfg Config, store Store) (*Service, error) {
 		log:       slog.Default(),
 		timeout:   cfg.StoreTimeout,
 		throttle: &throttle.Login{
-			Store:    throttle.NewMemory(0),
-			Identity: cfg.IdentityThrottle,
-			Address:  cfg.AddressThrottle,
+			Store:        throttle.NewMemory(0),
+			Identity:     cfg.IdentityThrottle,
+			Address:      cfg.AddressThrottle,
+			Registration: cfg.RegistrationThrottle,
 		},
 	}, nil
 }

@@ -8,37 +8,45 @@ import (
 	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
+	"github.com/authgen/authgen/runtime/throttle"
 )
 
-// allowLogin answers 429 with Retry-After when identity or address has failed
-// too often lately, and 503 when the counts cannot be read: it fails closed.
-// The wait depends only on the identity as typed, so it tells nothing about
-// whether the account exists.
-func (s *Service) allowLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, identity, address string) bool {
-	wait, err := s.throttle.Check(ctx, identity, address)
+// reserve counts attempt before its secret is checked, so that concurrent
+// guesses cannot all slip through one check. It answers 429 with Retry-After
+// when the identity or the address has tried too often lately, and 503 when
+// the counts cannot be reached: it fails closed. The wait depends only on
+// what was typed, so it tells nothing about whether the account exists.
+func (s *Service) reserve(ctx context.Context, w http.ResponseWriter, r *http.Request, attempt throttle.Attempt) bool {
+	wait, err := s.throttle.Reserve(ctx, attempt)
+	return s.allowed(w, r, wait, err, "too many failed attempts: try again after the time in Retry-After")
+}
+
+// attemptSucceeded gives back the attempt of a right password: the identity
+// starts over, and the address keeps only its failures.
+func (s *Service) attemptSucceeded(ctx context.Context, attempt throttle.Attempt) {
+	if err := s.throttle.Succeeded(ctx, attempt); err != nil {
+		s.log.Warn("auth: reset attempts", "err", err)
+	}
+}
+
+// allowRegistration counts a registration from the request's client address,
+// or answers 429 with Retry-After once the address has registered too often.
+func (s *Service) allowRegistration(ctx context.Context, w http.ResponseWriter, r *http.Request) bool {
+	wait, err := s.throttle.ReserveRegistration(ctx, clientAddress(r))
+	return s.allowed(w, r, wait, err, "too many registrations from this address: try again after the time in Retry-After")
+}
+
+// allowed answers a refused reservation and reports whether it went ahead.
+func (s *Service) allowed(w http.ResponseWriter, r *http.Request, wait time.Duration, err error, detail string) bool {
 	if err != nil {
-		s.unavailable(w, "check login throttle", err)
+		s.unavailable(w, "throttle", err)
 		return false
 	}
 	if wait > 0 {
-		p := httpauth.NewProblem(http.StatusTooManyRequests, httpauth.CodeRateLimited, "too many failed logins: try again after the time in Retry-After")
+		p := httpauth.NewProblem(http.StatusTooManyRequests, httpauth.CodeRateLimited, detail)
 		p.RetryAfter = int((wait + time.Second - 1) / time.Second)
 		s.reject(w, r, p)
 		return false
 	}
 	return true
-}
-
-// loginFailed counts a failed login against identity and address.
-func (s *Service) loginFailed(ctx context.Context, identity, address string) {
-	if err := s.throttle.Failed(ctx, identity, address); err != nil {
-		s.log.Warn("auth: count failed login", "err", err)
-	}
-}
-
-// loginSucceeded forgets the identity's failures; the address keeps its own.
-func (s *Service) loginSucceeded(ctx context.Context, identity string) {
-	if err := s.throttle.Succeeded(ctx, identity); err != nil {
-		s.log.Warn("auth: reset failed logins", "err", err)
-	}
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/authgen/authgen/runtime/password"
 	"github.com/authgen/authgen/runtime/throttle"
 	"github.com/authgen/authgen/runtime/token"
 )
@@ -21,17 +22,26 @@ type Config struct {
 	// Issuer and Audience are written to, and required in, every access token.
 	Issuer   string
 	Audience string
-	// AccessTTL and RefreshTTL are the lifetimes of the two tokens.
-	AccessTTL  time.Duration
-	RefreshTTL time.Duration
+	// AccessTTL and RefreshTTL are the lifetimes of the two tokens;
+	// SessionMaxAge is the absolute lifetime of a session, counted from its
+	// login, that refreshing never extends (zero: 90 days).
+	AccessTTL     time.Duration
+	RefreshTTL    time.Duration
+	SessionMaxAge time.Duration
+	// HashConcurrency bounds the password hashes that run at once (zero:
+	// GOMAXPROCS), and HashWait how long a request waits for a turn before it
+	// gets 503 with Retry-After (zero: 2s).
+	HashConcurrency int
+	HashWait        time.Duration
 	// StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);
 	// zero means 5s.
 	StoreTimeout time.Duration
 	// IdentityThrottle and AddressThrottle slow down password guessing per
 	// identity and per client address (AUTH_LOGIN_FREE_FAILURES and
-	// AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free failures); zero values
-	// take throttle.DefaultIdentity and throttle.DefaultAddress.
-	IdentityThrottle, AddressThrottle throttle.Policy
+	// AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free attempts), and
+	// RegistrationThrottle registrations per address (AUTH_REGISTER_FREE_ATTEMPTS);
+	// zero values take the throttle package's defaults.
+	IdentityThrottle, AddressThrottle, RegistrationThrottle throttle.Policy
 }
 
 // ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET
@@ -52,8 +62,21 @@ func ConfigFromEnv() (Config, error) {
 	if cfg.RefreshTTL, err = durationEnv("AUTH_REFRESH_TTL", 720*time.Hour); err != nil {
 		return Config{}, err
 	}
+	if cfg.SessionMaxAge, err = durationEnv("AUTH_SESSION_MAX_AGE", 2160*time.Hour); err != nil {
+		return Config{}, err
+	}
 	if cfg.StoreTimeout, err = durationEnv("AUTH_STORE_TIMEOUT", 5*time.Second); err != nil {
 		return Config{}, err
+	}
+	if cfg.HashWait, err = durationEnv("AUTH_HASH_WAIT", password.DefaultWait); err != nil {
+		return Config{}, err
+	}
+	if v := os.Getenv("AUTH_HASH_CONCURRENCY"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return Config{}, fmt.Errorf("AUTH_HASH_CONCURRENCY=%q is not a positive number of hashes such as 2", v)
+		}
+		cfg.HashConcurrency = n
 	}
 	if cfg.IdentityThrottle, err = policyEnv("AUTH_LOGIN_FREE_FAILURES", throttle.DefaultIdentity); err != nil {
 		return Config{}, err
@@ -61,8 +84,14 @@ func ConfigFromEnv() (Config, error) {
 	if cfg.AddressThrottle, err = policyEnv("AUTH_LOGIN_ADDRESS_FREE_FAILURES", throttle.DefaultAddress); err != nil {
 		return Config{}, err
 	}
+	if cfg.RegistrationThrottle, err = policyEnv("AUTH_REGISTER_FREE_ATTEMPTS", throttle.DefaultRegistration); err != nil {
+		return Config{}, err
+	}
 	if cfg.RefreshTTL <= cfg.AccessTTL {
 		return Config{}, errors.New("AUTH_REFRESH_TTL must be longer than AUTH_ACCESS_TTL")
+	}
+	if cfg.SessionMaxAge < cfg.RefreshTTL {
+		return Config{}, errors.New("AUTH_SESSION_MAX_AGE must be at least AUTH_REFRESH_TTL")
 	}
 	return cfg, nil
 }
@@ -94,7 +123,7 @@ func policyEnv(name string, def throttle.Policy) (throttle.Policy, error) {
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 1 {
-		return throttle.Policy{}, fmt.Errorf("%s=%q is not a positive number of failures such as 5", name, v)
+		return throttle.Policy{}, fmt.Errorf("%s=%q is not a positive number of attempts such as 5", name, v)
 	}
 	def.Free = n
 	return def, nil

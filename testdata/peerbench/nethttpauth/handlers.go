@@ -14,7 +14,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/authgen/authgen/runtime/httpauth"
+	"github.com/authgen/authgen/runtime/password"
 	"github.com/authgen/authgen/runtime/refresh"
+	"github.com/authgen/authgen/runtime/throttle"
 )
 
 // credentials is the body of register and login.
@@ -56,13 +58,16 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, p)
 		return
 	}
-	hash, err := s.hasher.Hash(in.Password)
-	if err != nil {
-		s.unavailable(w, "hash password", err)
-		return
-	}
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
+	if !s.allowRegistration(ctx, w, r) {
+		return
+	}
+	hash, err := s.hash(ctx, in.Password)
+	if err != nil {
+		s.hashFailed(w, err)
+		return
+	}
 	u := User{
 		ID:           newID(),
 		Email:        identity,
@@ -104,16 +109,27 @@ func (s *Service) Login(w http.ResponseWriter, r *http.Request) {
 // exist.
 func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, password string) {
 	identity = normalizeIdentity(identity)
-	address := clientAddress(r)
+	// An identity no account can have is refused before it reaches the store
+	// (PostgreSQL rejects NUL in text); it is no one's, so it needs no dummy work.
+	if !plausibleIdentity(identity) {
+		s.reject(w, r, errInvalidCredentials())
+		return
+	}
+	attempt := throttle.Attempt{
+		Address:  clientAddress(r),
+		Identity: identity,
+	}
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	if !s.allowLogin(ctx, w, r, identity, address) {
+	if !s.reserve(ctx, w, r, attempt) {
 		return
 	}
 	u, err := s.store.UserByEmail(ctx, identity)
 	if errors.Is(err, ErrNotFound) {
-		s.hasher.VerifyDummy(password)
-		s.loginFailed(ctx, identity, address)
+		if err := s.verifyDummy(ctx, password); err != nil {
+			s.hashFailed(w, err)
+			return
+		}
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}
@@ -121,13 +137,16 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		s.unavailable(w, "find user", err)
 		return
 	}
-	ok, rehash, err := s.hasher.Verify(password, u.PasswordHash)
+	ok, rehash, err := s.verify(ctx, password, u.PasswordHash)
+	if overloaded(err) {
+		s.hashFailed(w, err)
+		return
+	}
 	if err != nil || !ok || !u.Active {
-		s.loginFailed(ctx, identity, address)
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}
-	s.loginSucceeded(ctx, identity)
+	s.attemptSucceeded(ctx, attempt)
 	if rehash {
 		s.upgradeHash(ctx, u.ID, password)
 	}
@@ -136,7 +155,12 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		s.unavailable(w, "issue refresh token", err)
 		return
 	}
-	s.writeTokens(w, r, u, rt, rec)
+	access, err := s.accessToken(ctx, u, rec.FamilyID)
+	if err != nil {
+		s.unavailable(w, "issue access token", err)
+		return
+	}
+	s.writeTokens(w, r, access, rt, rec)
 }
 
 // tokenRequest answers an RFC 6749 token request posted as a form to the
@@ -176,10 +200,37 @@ func (s *Service) Refresh(w http.ResponseWriter, r *http.Request) {
 
 // rotate spends the refresh token presented and answers a new pair. A token
 // that was already spent revokes its whole family: someone else holds a copy.
+// Everything that can fail is done before the token is spent, so that a client
+// whose refresh failed still holds a token that works, and its retry is not
+// mistaken for reuse.
 func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented string) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	rt, rec, err := s.refresh.Rotate(ctx, presented, clientMeta(r))
+	old, err := s.refresh.Lookup(ctx, presented)
+	if errors.Is(err, refresh.ErrInvalid) {
+		s.reject(w, r, errInvalidRefreshToken())
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "find refresh token", err)
+		return
+	}
+	u, err := s.store.UserByID(ctx, old.UserID)
+	if gone(u, err) {
+		s.endSession(ctx, old.FamilyID)
+		s.reject(w, r, errInvalidRefreshToken())
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "find user", err)
+		return
+	}
+	access, err := s.accessToken(ctx, u, old.FamilyID)
+	if err != nil {
+		s.unavailable(w, "issue access token", err)
+		return
+	}
+	rt, rec, err := s.refresh.Spend(ctx, old, clientMeta(r))
 	if errors.Is(err, refresh.ErrInvalid) {
 		s.reject(w, r, errInvalidRefreshToken())
 		return
@@ -188,17 +239,7 @@ func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented strin
 		s.unavailable(w, "rotate refresh token", err)
 		return
 	}
-	u, err := s.store.UserByID(ctx, rec.UserID)
-	if gone(u, err) {
-		s.endSession(ctx, rec.FamilyID)
-		s.reject(w, r, errInvalidRefreshToken())
-		return
-	}
-	if err != nil {
-		s.unavailable(w, "find user", err)
-		return
-	}
-	s.writeTokens(w, r, u, rt, rec)
+	s.writeTokens(w, r, access, rt, rec)
 }
 
 // Logout handles POST /auth/logout.
@@ -308,13 +349,28 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "find user", err)
 		return
 	}
-	if ok, _, err := s.hasher.Verify(in.CurrentPassword, u.PasswordHash); err != nil || !ok {
+	// The current password is a secret like any other: its guesses count
+	// against the account and the address, as logins do.
+	attempt := throttle.Attempt{
+		Address:  clientAddress(r),
+		Identity: u.Email,
+	}
+	if !s.reserve(ctx, w, r, attempt) {
+		return
+	}
+	ok, _, err := s.verify(ctx, in.CurrentPassword, u.PasswordHash)
+	if overloaded(err) {
+		s.hashFailed(w, err)
+		return
+	}
+	if err != nil || !ok {
 		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeInvalidCredentials, "the current password is wrong"))
 		return
 	}
-	hash, err := s.hasher.Hash(in.NewPassword)
+	s.attemptSucceeded(ctx, attempt)
+	hash, err := s.hash(ctx, in.NewPassword)
 	if err != nil {
-		s.unavailable(w, "hash password", err)
+		s.hashFailed(w, err)
 		return
 	}
 	if err := s.store.SetPasswordHash(ctx, u.ID, hash); err != nil {
@@ -329,20 +385,20 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// writeTokens answers a new access token for the session of rec, whose user
-// is u, with its refresh token rt. The access token carries the claims that
-// claimsFor (claims.go) gives u. Token responses are never cached.
-func (s *Service) writeTokens(w http.ResponseWriter, r *http.Request, u User, rt string, rec refresh.Record) {
-	custom, err := s.claimsFor(r.Context(), u)
+// accessToken signs an access token for u in the session family, with the
+// claims that claimsFor (claims.go) gives u.
+func (s *Service) accessToken(ctx context.Context, u User, family string) (string, error) {
+	custom, err := s.claimsFor(ctx, u)
 	if err != nil {
-		s.unavailable(w, "token claims", err)
-		return
+		return "", err
 	}
-	access, _, err := s.tokens.IssueWith(u.ID, rec.FamilyID, custom)
-	if err != nil {
-		s.unavailable(w, "issue access token", err)
-		return
-	}
+	access, _, err := s.tokens.IssueWith(u.ID, family, custom)
+	return access, err
+}
+
+// writeTokens answers the access token of a session with rt, the refresh token
+// whose record is rec. Token responses are never cached.
+func (s *Service) writeTokens(w http.ResponseWriter, r *http.Request, access, rt string, rec refresh.Record) {
 	resp := tokenResponse{
 		AccessToken:      access,
 		TokenType:        "Bearer",
@@ -370,13 +426,57 @@ func (s *Service) endSession(ctx context.Context, family string) error {
 // upgradeHash re-hashes a password whose hash has outdated parameters. A
 // failure only delays the upgrade to the next login.
 func (s *Service) upgradeHash(ctx context.Context, id, password string) {
-	hash, err := s.hasher.Hash(password)
+	hash, err := s.hash(ctx, password)
 	if err == nil {
 		err = s.store.SetPasswordHash(ctx, id, hash)
 	}
 	if err != nil {
 		s.log.Warn("auth: password hash upgrade failed", "err", err)
 	}
+}
+
+// hash hashes password in one of the hashing slots.
+func (s *Service) hash(ctx context.Context, password string) (hash string, err error) {
+	if werr := s.hashing.Do(ctx, func() {
+		hash, err = s.hasher.Hash(password)
+	}); werr != nil {
+		return "", werr
+	}
+	return hash, err
+}
+
+// verify checks password against hash in one of the hashing slots.
+func (s *Service) verify(ctx context.Context, password, hash string) (ok, rehash bool, err error) {
+	if werr := s.hashing.Do(ctx, func() {
+		ok, rehash, err = s.hasher.Verify(password, hash)
+	}); werr != nil {
+		return false, false, werr
+	}
+	return ok, rehash, err
+}
+
+// verifyDummy does the work of a failed verify, in a slot like a real one, so
+// that an unknown account costs the same time and waits in the same queue.
+func (s *Service) verifyDummy(ctx context.Context, password string) error {
+	return s.hashing.Do(ctx, func() {
+		s.hasher.VerifyDummy(password)
+	})
+}
+
+// overloaded reports whether err means that no hashing slot came free in time,
+// or that the client stopped waiting for one.
+func overloaded(err error) bool {
+	return errors.Is(err, password.ErrBusy) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+}
+
+// hashFailed answers a hashing error with 503 and Retry-After. Saturation is
+// not logged: a burst would write a line per request it turns away.
+func (s *Service) hashFailed(w http.ResponseWriter, err error) {
+	if overloaded(err) {
+		httpauth.WriteProblem(w, httpauth.Unavailable())
+		return
+	}
+	s.unavailable(w, "hash password", err)
 }
 
 // storeContext bounds the store calls of one request, so that an unreachable
@@ -437,6 +537,13 @@ func validIdentity(s string) bool {
 	return err == nil && a.Name == "" && a.Address == s && len(s) <= 254 && strings.IndexFunc(s, func(r rune) bool {
 		return r > unicode.MaxASCII || !unicode.IsPrint(r)
 	}) < 0
+}
+
+// plausibleIdentity reports whether a login's identity could belong to an
+// account at all: valid UTF-8, no control characters, and no longer than any
+// registration accepts. Anything else never reaches the store.
+func plausibleIdentity(s string) bool {
+	return s != "" && len(s) <= 254 && utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0
 }
 
 // validateCredentials checks a registration and names the first problem.

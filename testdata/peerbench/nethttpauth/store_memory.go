@@ -83,10 +83,8 @@ func (s *MemoryStore) InsertRefresh(_ context.Context, r refresh.Record) error {
 	return nil
 }
 
-/*
-RotateRefresh implements refresh.Store; the mutex makes the check and
+// RotateRefresh implements refresh.Store; the mutex makes the check and
 // the update one step.
-*/
 func (s *MemoryStore) RotateRefresh(_ context.Context, old string, next refresh.Record, now time.Time) (refresh.Record, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
