@@ -94,7 +94,7 @@ func emitClaimsAccess(f *jen.File, m *Model) {
 	}
 	rest := jen.False()
 	for i, p := range prefixes {
-		test := jen.Qual("strings", "HasPrefix").Call(jen.Id("r").Dot("URL").Dot("Path"), jen.Lit(p))
+		test := jen.Qual("strings", "HasPrefix").Call(jen.Id("p"), jen.Lit(p))
 		if i == 0 {
 			rest = test
 		} else {
@@ -103,10 +103,23 @@ func emitClaimsAccess(f *jen.File, m *Model) {
 	}
 	f.Comment("excluded reports whether Require and Authenticate, mounted on the whole")
 	f.Comment("router, let r through untouched: the open auth routes, and exclude_paths of")
-	f.Comment("authgen.yaml (a trailing \"*\" there is a prefix).")
+	f.Comment("authgen.yaml (a trailing \"*\" there is a prefix). It decides only on a path")
+	f.Comment("in its one canonical spelling (no \".\" or \"..\" segment, no \"//\", nothing")
+	f.Comment("percent-encoded that need not be), which every router routes as it reads.")
+	f.Comment("Any other spelling may be cleaned or decoded into another route by the")
+	f.Comment("router or its middleware, so it gets the token check.")
 	f.Func().Id("excluded").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Bool().Block(
-		jen.Switch(jen.Id("r").Dot("URL").Dot("Path")).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
+		jen.Id("p").Op(":=").Id("r").Dot("URL").Dot("Path"),
+		jen.If(jen.Id("r").Dot("URL").Dot("RawPath").Op("!=").Lit("").Op("||").Op("!").Id("canonicalPath").Call(jen.Id("p"))).Block(jen.Return(jen.False())),
+		jen.Switch(jen.Id("p")).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
 		jen.Return(rest),
+	)
+	f.Line()
+	f.Comment("canonicalPath reports whether p is what path.Clean makes of it, give or")
+	f.Comment("take one trailing slash.")
+	f.Func().Id("canonicalPath").Params(jen.Id("p").String()).Bool().Block(
+		jen.Id("clean").Op(":=").Qual("path", "Clean").Call(jen.Id("p")),
+		jen.Return(jen.Id("p").Op("==").Id("clean").Op("||").Id("p").Op("==").Id("clean").Op("+").Lit("/")),
 	)
 }
 
@@ -119,8 +132,9 @@ func skipExcluded(req jen.Code, pass ...jen.Code) jen.Code {
 // The test router's extra routes: one behind RequireRole("admin"), one
 // behind Require that exclude_paths may open.
 const (
-	testAdminPath = "/admin"
-	testOpenPath  = "/open/ping"
+	testAdminPath   = "/admin"
+	testOpenPath    = "/open/ping"
+	testGuardedPath = "/admin/users"
 )
 
 // isExcluded reports whether exclude_paths lets path through, as the

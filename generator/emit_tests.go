@@ -69,6 +69,8 @@ func emitTests(f *jen.File, m *Model) {
 	f.Comment("newTestRouter mounts the auth routes on a " + m.Framework.Name() + " router, with GET /protected")
 	f.Comment("behind Require and GET /optional behind Authenticate.")
 	m.Framework.TestRouter(f, m)
+	f.Line()
+	m.Framework.GuardedRouter(f, m)
 }
 
 // t.Helper(), t.Fatal(...) and friends.

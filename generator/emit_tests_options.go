@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 )
 
@@ -103,19 +105,39 @@ func emitTestRequireRole(f *jen.File, m *Model) {
 }
 
 func emitTestExcludedPaths(f *jen.File, m *Model) {
-	doc := "TestExcludedPaths: Require lets the paths of exclude_paths through untouched."
+	doc := "TestExcludedPaths mounts Require on the whole router, behind the router's own\n// path handling: " + testOpenPath + ", which exclude_paths lists, and the open auth routes\n// stay reachable without a token, and no other spelling of a guarded path\n// (\"..\", \"//\", \"%2e%2e\", an encoded slash, a trailing slash) gets past it."
 	open := []jen.Code{
 		jen.If(jen.Id("r").Op(":=").Add(get(testOpenPath)), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").String().Call(jen.Id("r").Dot("body")).Op("!=").Lit("anonymous")).Block(
 			tcall("Errorf", jen.Lit(testOpenPath+" without a token: %d %s, want it excluded"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
 		),
 	}
 	if !m.isExcluded(testOpenPath) {
-		doc = "TestExcludedPaths: Require guards " + testOpenPath + ", which exclude_paths does not list."
+		doc = strings.Replace(doc, ", which exclude_paths lists, and the open auth routes\n// stay", " stays guarded (exclude_paths does not list it), the open\n// auth routes stay", 1)
 		open = []jen.Code{jen.Id("wantProblem").Call(jen.Id("t"), get(testOpenPath), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token"))}
 	}
-	body := []jen.Code{jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t"))}
+	var tricks []jen.Code
+	for _, p := range []string{
+		"/open/../admin/users", "/open//../admin/users", "/open/./../admin/users", "/open/ping/../../admin/users",
+		"/open/%2e%2e/admin/users", "/open/%2E%2E/admin/users", "/open%2F..%2Fadmin/users", "/open/..%2Fadmin/users",
+		"//admin/users", "/admin//users", "/admin/users/", "/admin/./users",
+		m.Route("/login") + "/../../admin/users", m.Route("/register") + "/..%2F..%2Fadmin/users",
+	} {
+		tricks = append(tricks, jen.Lit(p))
+	}
+	body := []jen.Code{
+		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newGuardedRouter").Call(jen.Id("newTestService").Call(jen.Id("t")))),
+		tcall("Cleanup", jen.Id("srv").Dot("Close")),
+	}
 	body = append(body, open...)
 	body = append(body,
+		jen.Id("wantProblem").Call(jen.Id("t"), get(testGuardedPath), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		jen.Comment("The open auth routes answer for themselves: a wrong password, not a missing token."),
+		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Lit("not the password"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(tricks...)).Block(
+			jen.If(jen.Id("r").Op(":=").Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("GET"), jen.Id("path"), jen.Lit(""), jen.Lit("")), jen.Id("r").Dot("status").Op("==").Qual(pkgHTTP, "StatusOK")).Block(
+				tcall("Errorf", jen.Lit("GET %s without a token: 200 %s: the exclusion was walked around"), jen.Id("path"), jen.Id("r").Dot("body")),
+			),
+		),
 		jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(jen.Lit(m.Route("/login")), jen.Lit(m.Route("/register")))).Block(
 			jen.If(jen.Op("!").Id("excluded").Call(jen.Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Id("path"), jen.Nil()))).Block(
 				tcall("Errorf", jen.Lit("%s is not excluded: a global Require would lock everyone out"), jen.Id("path")),

@@ -35,6 +35,12 @@ type Framework interface {
 	// GET /optional (Authenticate), each answering the token subject or
 	// "anonymous" as text, and any helper that needs.
 	TestRouter(f *jen.File, m *Model)
+	// GuardedRouter renders, into the generated tests,
+	//	func newGuardedRouter(s *Service) http.Handler
+	// a router that guards everything, as some services do: Require mounted
+	// on the whole router, behind the router's own path cleaning where it has
+	// one, with the auth routes, GET /open/ping and GET /admin/users (whoami).
+	GuardedRouter(f *jen.File, m *Model)
 	// MainRouter returns the statements of a new service's main that build
 	// the variable handler (an http.Handler) from svc: the auth routes and a
 	// GET /hello greeting protected by Require.

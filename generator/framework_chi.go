@@ -25,7 +25,9 @@ func (chiRouter) Requires(Target) []Module {
 	return []Module{{"github.com/go-chi/chi/v5", "v5.5.0"}}
 }
 
-func (chiRouter) ImportNames() map[string]string { return map[string]string{pkgChi: "chi"} }
+func (chiRouter) ImportNames() map[string]string {
+	return map[string]string{pkgChi: "chi", pkgChiMiddleware: "middleware"}
+}
 
 func (chiRouter) Routes(f *jen.File, m *Model) {
 	var routes []jen.Code
@@ -61,6 +63,22 @@ func (chiRouter) TestRouter(f *jen.File, m *Model) {
 	)
 	f.Line()
 	emitHTTPWhoami(f, jen.Id("ClaimsFrom"))
+}
+
+const pkgChiMiddleware = pkgChi + "/middleware"
+
+func (chiRouter) GuardedRouter(f *jen.File, m *Model) {
+	f.Comment("newGuardedRouter mounts Require on the whole router, behind chi's CleanPath,")
+	f.Comment("as a service that guards everything would.")
+	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
+		jen.Id("r").Dot("Use").Call(jen.Qual(pkgChiMiddleware, "CleanPath"), jen.Id("s").Dot("Require")),
+		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
+		jen.Id("r").Dot("Get").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
+		jen.Id("r").Dot("Get").Call(jen.Lit(testGuardedPath), jen.Id("whoami")),
+		jen.Return(jen.Id("r")),
+	)
+	f.Line()
 }
 
 func (chiRouter) MainRouter(m *Model) []jen.Code {

@@ -178,6 +178,20 @@ func (echoRouter) TestRouter(f *jen.File, m *Model) {
 	)
 }
 
+func (echoRouter) GuardedRouter(f *jen.File, m *Model) {
+	f.Comment("newGuardedRouter mounts Require on the whole router with Use, as a service")
+	f.Comment("that guards everything would. Echo cleans no paths; its router decides.")
+	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
+		jen.Id("e").Dot("Use").Call(jen.Id("s").Dot("Require")),
+		jen.Id("s").Dot("Mount").Call(jen.Id("e")),
+		jen.Id("e").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
+		jen.Id("e").Dot("GET").Call(jen.Lit(testGuardedPath), jen.Id("whoami")),
+		jen.Return(jen.Id("e")),
+	)
+	f.Line()
+}
+
 func (echoRouter) MainRouter(m *Model) []jen.Code {
 	return []jen.Code{
 		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),

@@ -121,6 +121,22 @@ func (ginRouter) TestRouter(f *jen.File, m *Model) {
 	)
 }
 
+func (ginRouter) GuardedRouter(f *jen.File, m *Model) {
+	f.Comment("newGuardedRouter mounts Require on the whole router with Use, with gin's")
+	f.Comment("RemoveExtraSlash on, as a service that guards everything would.")
+	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "TestMode")),
+		jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
+		jen.Id("r").Dot("RemoveExtraSlash").Op("=").True(),
+		jen.Id("r").Dot("Use").Call(jen.Id("s").Dot("Require").Call()),
+		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
+		jen.Id("r").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
+		jen.Id("r").Dot("GET").Call(jen.Lit(testGuardedPath), jen.Id("whoami")),
+		jen.Return(jen.Id("r")),
+	)
+	f.Line()
+}
+
 func (ginRouter) MainRouter(m *Model) []jen.Code {
 	return []jen.Code{
 		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "ReleaseMode")),

@@ -52,6 +52,19 @@ func (netHTTP) TestRouter(f *jen.File, m *Model) {
 	emitHTTPWhoami(f, jen.Id("ClaimsFrom"))
 }
 
+func (netHTTP) GuardedRouter(f *jen.File, m *Model) {
+	f.Comment("newGuardedRouter wraps the whole ServeMux in Require, as a service that")
+	f.Comment("guards everything would; the mux cleans paths (by redirecting) after it.")
+	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Id("mux").Op(":=").Qual(pkgHTTP, "NewServeMux").Call(),
+		jen.Id("s").Dot("Mount").Call(jen.Id("mux")),
+		jen.Id("mux").Dot("HandleFunc").Call(jen.Lit("GET "+testOpenPath), jen.Id("whoami")),
+		jen.Id("mux").Dot("HandleFunc").Call(jen.Lit("GET "+testGuardedPath), jen.Id("whoami")),
+		jen.Return(jen.Id("s").Dot("Require").Call(jen.Id("mux"))),
+	)
+	f.Line()
+}
+
 func (netHTTP) MainRouter(m *Model) []jen.Code {
 	return []jen.Code{
 		jen.Id("mux").Op(":=").Qual(pkgHTTP, "NewServeMux").Call(),

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"path"
 	"strings"
 
 	"github.com/authgen/authgen/runtime/httpauth"
@@ -80,11 +81,26 @@ func (s *Service) requireRole(r *http.Request, roles []string) (*token.Claims, *
 
 // excluded reports whether Require and Authenticate, mounted on the whole
 // router, let r through untouched: the open auth routes, and exclude_paths of
-// authgen.yaml (a trailing "*" there is a prefix).
+// authgen.yaml (a trailing "*" there is a prefix). It decides only on a path
+// in its one canonical spelling (no "." or ".." segment, no "//", nothing
+// percent-encoded that need not be), which every router routes as it reads.
+// Any other spelling may be cleaned or decoded into another route by the
+// router or its middleware, so it gets the token check.
 func excluded(r *http.Request) bool {
-	switch r.URL.Path {
+	p := r.URL.Path
+	if r.URL.RawPath != "" || !canonicalPath(p) {
+		return false
+	}
+	switch p {
 	case "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout":
 		return true
 	}
 	return false
+}
+
+// canonicalPath reports whether p is what path.Clean makes of it, give or
+// take one trailing slash.
+func canonicalPath(p string) bool {
+	clean := path.Clean(p)
+	return p == clean || p == clean+"/"
 }
