@@ -14,9 +14,13 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"golang.org/x/crypto/argon2"
 )
 
-// The load test: a built chi service on each durable store takes 20,000
+// The load test: a built chi service on each durable store first takes a
+// burst of 1,000 registrations and logins released at once, each on its own
+// connection, against real argon2id; then 20,000
 // requests from 20 concurrent clients, mixing register, login, me, refresh
 // and logout, over loopback. It must answer no 5xx, lose no user and no
 // refresh family, keep its memory bounded, and log no secret. It stops by
@@ -55,7 +59,11 @@ func TestLoadWithoutLoss(t *testing.T) {
 	for _, storage := range []string{"sqlite", "postgres"} {
 		t.Run(storage, func(t *testing.T) {
 			bin := buildService(t, root, combination{framework: "chi", storage: storage})
-			svc := start(t, bin, serviceEnv(t, "load_"+storage, storage))
+			// The throttles would turn most of this traffic into 429s; lifted,
+			// every request reaches the password hasher.
+			env := append(serviceEnv(t, "load_"+storage, storage), "AUTH_LOGIN_FREE_FAILURES=1000000", "AUTH_LOGIN_ADDRESS_FREE_FAILURES=1000000")
+			svc := start(t, bin, env)
+			runBurst(t, svc) // first, on a fresh process: its peak memory is the burst's
 			stats := runLoad(t, svc)
 			verifyNoLoss(t, svc, stats)
 			checkLogHygiene(t, svc.logs.String(), stats.tokens)
@@ -285,4 +293,118 @@ func mib(kib []int64) []int64 {
 		out[i] = k >> 10
 	}
 	return out
+}
+
+// burstRequests are released at once: half registrations of new accounts,
+// half logins of one account, each on its own connection.
+const burstRequests = 1000
+
+// burstMaxRSS is the memory the burst may take: argon2id holds 19 MiB per
+// hash in flight, and the service runs GOMAXPROCS of them, whatever arrives.
+const burstMaxRSS = 256 << 10 // KiB
+
+// runBurst releases the burst and fails unless every request got an answer
+// (201 or 200, or 429 or 503 with Retry-After: never a dropped connection)
+// and the service's resident memory stayed under burstMaxRSS. It logs the
+// rate of password hashes the service kept up, beside the rate of one
+// goroutine hashing in a loop on the same machine (docs/PERFORMANCE.md).
+func runBurst(t *testing.T, svc *running) {
+	t.Helper()
+	c := &loadClient{t: t, base: svc.base, http: http.DefaultClient, stats: new(loadStats)}
+	account := map[string]string{"email": "burst@example.com", "password": confPassword}
+	if code, _ := c.do("POST", "/auth/register", "", account); code != 201 {
+		t.Fatalf("register the burst's account: %d", code)
+	}
+	sequential := sequentialHashRate(10)
+
+	var peak atomic.Int64
+	done, sampled := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sampled)
+		for {
+			if kib, ok := rssKiB(svc.cmd.Process.Pid); ok && kib > peak.Load() {
+				peak.Store(kib)
+			}
+			select {
+			case <-done:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, MaxConnsPerHost: 0}, Timeout: time.Minute}
+	type answer struct {
+		status     int
+		retryAfter bool
+		err        error
+	}
+	answers := make(chan answer, burstRequests)
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range burstRequests {
+		path, body := "/auth/login", account
+		if i%2 == 0 {
+			path, body = "/auth/register", map[string]string{"email": fmt.Sprintf("burst%d@example.com", i), "password": confPassword}
+		}
+		payload, _ := json.Marshal(body)
+		wg.Go(func() {
+			<-release
+			resp, err := client.Post(svc.base+path, "application/json", bytes.NewReader(payload))
+			if err != nil {
+				answers <- answer{err: err}
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			answers <- answer{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After") != ""}
+		})
+	}
+	began := time.Now()
+	close(release)
+	wg.Wait()
+	elapsed := time.Since(began)
+	close(done)
+	<-sampled
+	close(answers)
+
+	byStatus := map[int]int{}
+	var dropped int
+	for a := range answers {
+		switch {
+		case a.err != nil:
+			dropped++
+			if dropped == 1 {
+				t.Errorf("a request of the burst got no answer: %v", a.err)
+			}
+		case a.status == 200 || a.status == 201:
+		case (a.status == 429 || a.status == 503) && a.retryAfter:
+		default:
+			t.Errorf("burst answer %d (Retry-After %v): want 201, 200, or 429/503 with Retry-After", a.status, a.retryAfter)
+		}
+		byStatus[a.status]++
+	}
+	hashed := byStatus[200] + byStatus[201]
+	rate := float64(hashed) / elapsed.Seconds()
+	t.Logf("burst: %d requests at once in %v: %d unanswered, by status %v; peak RSS %d MiB; %.1f hashes/s served vs %.1f/s hashing sequentially (ratio %.2f)",
+		burstRequests, elapsed.Round(time.Millisecond), dropped, byStatus, peak.Load()>>10, rate, sequential, rate/sequential)
+	if dropped > 0 {
+		t.Errorf("%d of %d requests got no answer", dropped, burstRequests)
+	}
+	if p := peak.Load(); p > burstMaxRSS {
+		t.Errorf("peak RSS %d MiB during the burst, want under %d MiB", p>>10, burstMaxRSS>>10)
+	}
+	if hashed == 0 {
+		t.Error("no request of the burst was served")
+	}
+}
+
+// sequentialHashRate is how many argon2id hashes with the services' default
+// parameters (m=19 MiB, t=2, p=1) one goroutine computes per second here.
+func sequentialHashRate(n int) float64 {
+	salt := make([]byte, 16)
+	began := time.Now()
+	for range n {
+		argon2.IDKey([]byte(confPassword), salt, 2, 19*1024, 1, 32)
+	}
+	return float64(n) / time.Since(began).Seconds()
 }

@@ -198,7 +198,7 @@ func emitLogin(f *jen.File, m *Model) {
 		),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		ifErr(unavailableReturn("issue refresh token")...),
-		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("accessToken").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec").Dot("FamilyID")),
+		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec").Dot("FamilyID")),
 		ifErr(unavailableReturn("issue access token")...),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
 	}
@@ -248,7 +248,7 @@ func emitRefresh(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("accessToken").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("old").Dot("FamilyID")),
+		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("old").Dot("FamilyID")),
 		ifErr(unavailableReturn("issue access token")...),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Spend").Call(jen.Id("ctx"), jen.Id("old"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(

@@ -128,9 +128,9 @@ func transportServiceValues(m *Model) []any {
 
 // emitWriteTokens renders writeTokens: the token response, and the cookies.
 func emitWriteTokens(f *jen.File, m *Model) {
-	f.Comment("accessToken signs an access token for u in the session family, with the")
+	f.Comment("signAccess signs an access token for u in the session family, with the")
 	f.Comment("claims that claimsFor (claims.go) gives u.")
-	f.Func().Add(recv()).Id("accessToken").Params(ctxParam(), jen.Id("u").Id("User"), jen.Id("family").String()).Params(jen.String(), jen.Error()).Block(
+	f.Func().Add(recv()).Id("signAccess").Params(ctxParam(), jen.Id("u").Id("User"), jen.Id("family").String()).Params(jen.String(), jen.Error()).Block(
 		jen.List(jen.Id("custom"), jen.Err()).Op(":=").Id("s").Dot("claimsFor").Call(jen.Id("ctx"), jen.Id("u")),
 		ifErrReturn(jen.Lit(""), jen.Err()),
 		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("IssueWith").Call(jen.Id("u").Dot("ID"), jen.Id("family"), jen.Id("custom")),

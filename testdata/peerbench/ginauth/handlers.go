@@ -155,7 +155,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		s.unavailable(w, "issue refresh token", err)
 		return
 	}
-	access, err := s.accessToken(ctx, u, rec.FamilyID)
+	access, err := s.signAccess(ctx, u, rec.FamilyID)
 	if err != nil {
 		s.unavailable(w, "issue access token", err)
 		return
@@ -225,7 +225,7 @@ func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented strin
 		s.unavailable(w, "find user", err)
 		return
 	}
-	access, err := s.accessToken(ctx, u, old.FamilyID)
+	access, err := s.signAccess(ctx, u, old.FamilyID)
 	if err != nil {
 		s.unavailable(w, "issue access token", err)
 		return
@@ -385,9 +385,9 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// accessToken signs an access token for u in the session family, with the
+// signAccess signs an access token for u in the session family, with the
 // claims that claimsFor (claims.go) gives u.
-func (s *Service) accessToken(ctx context.Context, u User, family string) (string, error) {
+func (s *Service) signAccess(ctx context.Context, u User, family string) (string, error) {
 	custom, err := s.claimsFor(ctx, u)
 	if err != nil {
 		return "", err
