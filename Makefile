@@ -9,7 +9,7 @@ BIN := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
 
-.PHONY: all build test lint bench fuzz vulncheck demo golden clean
+.PHONY: all build test lint bench fuzz fuzz-postgres vulncheck demo golden clean
 
 all: test
 
@@ -27,7 +27,20 @@ test: lint
 	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
 	(cd testdata/peerbench && $(GO) test -run '^$$' -bench . -benchtime 1x .)
+	$(MAKE) --no-print-directory fuzz-postgres
 	$(GO) test -race -count=1 -timeout 30m -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+
+# Fuzz the handlers of a generated chi + PostgreSQL service for FUZZPG each:
+# bytes that PostgreSQL refuses (NUL, invalid UTF-8) must never reach it as
+# a 5xx. make test runs it with a short budget.
+FUZZPG ?= 20s
+fuzz-postgres: build
+	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
+	dir=$$(mktemp -d)
+	trap 'rm -rf "$$dir"' EXIT
+	$(BIN)/authgen new "$$dir/svc" --module example.com/svc --framework chi --storage postgres --yes >/dev/null 2>&1
+	echo "== FuzzHandlers of a chi + PostgreSQL service for $(FUZZPG)"
+	(cd "$$dir/svc" && $(GO) test -run '^$$' -fuzz '^FuzzHandlers$$' -fuzztime $(FUZZPG) ./internal/auth) 2>&1 | tail -3
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/services/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
