@@ -72,48 +72,61 @@ func emitClaimsAccess(f *jen.File, m *Model) {
 			jen.Lit("this route needs the role ").Op("+").Qual("strings", "Join").Call(jen.Id("roles"), jen.Lit(" or ")))),
 	)
 	f.Line()
-	var exact, prefixes []string
+	emitExcluded(f, m)
+}
+
+// emitExcluded renders Service.excluded, the decision of a Require or
+// Authenticate mounted on a whole router or group.
+func emitExcluded(f *jen.File, m *Model) {
+	var open, exact, prefixes []jen.Code
 	for _, e := range m.Endpoints() {
 		if !e.Protected && e.Method == "POST" {
-			exact = append(exact, m.Route(e.Path))
+			open = append(open, jen.Lit(m.Route(e.Path)))
 		}
 	}
 	for _, e := range m.WellKnown() {
-		exact = append(exact, e.Path)
+		open = append(open, jen.Lit(e.Path))
 	}
 	for _, p := range m.ExcludePaths {
 		if prefix, ok := strings.CutSuffix(p, "*"); ok {
-			prefixes = append(prefixes, prefix)
+			prefixes = append(prefixes, jen.Qual("strings", "HasPrefix").Call(jen.Id("p"), jen.Lit(prefix)))
 		} else {
-			exact = append(exact, p)
+			exact = append(exact, jen.Lit(p))
 		}
 	}
-	var cases []jen.Code
-	for _, p := range exact {
-		cases = append(cases, jen.Lit(p))
+	base, _ := m.Framework.RouteBase(m)
+	body := []jen.Code{
+		jen.Id("p").Op(":=").Id("r").Dot("URL").Dot("Path"),
+		jen.If(jen.Id("r").Dot("URL").Dot("RawPath").Op("!=").Lit("").Op("||").Op("!").Id("canonicalPath").Call(jen.Id("p"))).Block(jen.Return(jen.False())),
+	}
+	if base == nil {
+		body = append(body, jen.Switch(jen.Id("p")).Block(jen.Case(open...).Block(jen.Return(jen.True()))))
+	} else {
+		body = append(body, jen.If(jen.List(jen.Id("route"), jen.Id("ok")).Op(":=").Qual("strings", "CutPrefix").Call(jen.Id("p"), base), jen.Id("ok")).Block(
+			jen.Switch(jen.Id("route")).Block(jen.Case(open...).Block(jen.Return(jen.True()))),
+		))
+	}
+	if len(exact) > 0 {
+		body = append(body, jen.Switch(jen.Id("p")).Block(jen.Case(exact...).Block(jen.Return(jen.True()))))
 	}
 	rest := jen.False()
-	for i, p := range prefixes {
-		test := jen.Qual("strings", "HasPrefix").Call(jen.Id("p"), jen.Lit(p))
+	for i, test := range prefixes {
 		if i == 0 {
-			rest = test
+			rest = jen.Add(test)
 		} else {
 			rest = rest.Op("||").Add(test)
 		}
 	}
+	body = append(body, jen.Return(rest))
 	f.Comment("excluded reports whether Require and Authenticate, mounted on the whole")
-	f.Comment("router, let r through untouched: the open auth routes, and exclude_paths of")
-	f.Comment("authgen.yaml (a trailing \"*\" there is a prefix). It decides only on a path")
-	f.Comment("in its one canonical spelling (no \".\" or \"..\" segment, no \"//\", nothing")
-	f.Comment("percent-encoded that need not be), which every router routes as it reads.")
-	f.Comment("Any other spelling may be cleaned or decoded into another route by the")
-	f.Comment("router or its middleware, so it gets the token check.")
-	f.Func().Id("excluded").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Bool().Block(
-		jen.Id("p").Op(":=").Id("r").Dot("URL").Dot("Path"),
-		jen.If(jen.Id("r").Dot("URL").Dot("RawPath").Op("!=").Lit("").Op("||").Op("!").Id("canonicalPath").Call(jen.Id("p"))).Block(jen.Return(jen.False())),
-		jen.Switch(jen.Id("p")).Block(jen.Case(cases...).Block(jen.Return(jen.True()))),
-		jen.Return(rest),
-	)
+	f.Comment("router or group, let r through untouched: the open auth routes wherever Mount")
+	f.Comment("put them, and exclude_paths of authgen.yaml, which are absolute (a trailing")
+	f.Comment("\"*\" there is a prefix). It decides only on a path in its one canonical")
+	f.Comment("spelling (no \".\" or \"..\" segment, no \"//\", nothing percent-encoded that")
+	f.Comment("need not be), which every router routes as it reads: any other spelling may")
+	f.Comment("be cleaned or decoded into another route by the router or its middleware, so")
+	f.Comment("it gets the token check.")
+	f.Func().Add(recv()).Id("excluded").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Bool().Block(body...)
 	f.Line()
 	f.Comment("canonicalPath reports whether p is what path.Clean makes of it, give or")
 	f.Comment("take one trailing slash.")
@@ -124,9 +137,9 @@ func emitClaimsAccess(f *jen.File, m *Model) {
 }
 
 // skipExcluded is the first statement of a framework's Require and
-// Authenticate: "if excluded(req) { pass }".
+// Authenticate: "if s.excluded(req) { pass }".
 func skipExcluded(req jen.Code, pass ...jen.Code) jen.Code {
-	return jen.If(jen.Id("excluded").Call(req)).Block(pass...)
+	return jen.If(jen.Id("s").Dot("excluded").Call(req)).Block(pass...)
 }
 
 // The test router's extra routes: one behind RequireRole("admin"), one

@@ -177,6 +177,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
 		throttleServiceField(m),
 		duplicateHookServiceField(m),
+		mountBaseField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	}...)...)
 	f.Line()
@@ -290,4 +291,13 @@ func hasher(m *Model) *jen.Statement {
 		return jen.Qual(pkgPassword, "DefaultBcrypt").Call()
 	}
 	return jen.Qual(pkgPassword, "Default").Call()
+}
+
+// mountBaseField is the Service's record of where Mount put the routes, for
+// the routers that tell Mount.
+func mountBaseField(m *Model) jen.Code {
+	if _, recorded := m.Framework.RouteBase(m); !recorded {
+		return jen.Null()
+	}
+	return jen.Id("base").String().Comment("the router's prefix before the auth routes; set by Mount")
 }

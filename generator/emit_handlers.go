@@ -378,6 +378,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 
 func emitSessionHelpers(f *jen.File, m *Model) {
 	emitWriteTokens(f, m)
+	emitCookiesFor(f, m)
 	f.Comment("endSession revokes the refresh-token family of a session.")
 	f.Func().Add(recv()).Id("endSession").Params(ctxParam(), jen.Id("family").String()).Error().Block(
 		jen.Return(jen.Id("s").Dot("store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call())),

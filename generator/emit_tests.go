@@ -50,6 +50,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestJWKS(f, m)
 	emitTestRequireRole(f, m)
 	emitTestExcludedPaths(f, m)
+	emitTestMountUnderGroup(f, m)
 	emitTestOAuth2(f, m)
 	emitTestCookies(f, m)
 	emitTestLogoutAll(f, m)

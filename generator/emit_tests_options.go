@@ -125,7 +125,8 @@ func emitTestExcludedPaths(f *jen.File, m *Model) {
 		tricks = append(tricks, jen.Lit(p))
 	}
 	body := []jen.Code{
-		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newGuardedRouter").Call(jen.Id("newTestService").Call(jen.Id("t")))),
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
+		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newGuardedRouter").Call(jen.Id("svc"))),
 		tcall("Cleanup", jen.Id("srv").Dot("Close")),
 	}
 	body = append(body, open...)
@@ -139,15 +140,49 @@ func emitTestExcludedPaths(f *jen.File, m *Model) {
 			),
 		),
 		jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(jen.Lit(m.Route("/login")), jen.Lit(m.Route("/register")))).Block(
-			jen.If(jen.Op("!").Id("excluded").Call(jen.Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Id("path"), jen.Nil()))).Block(
+			jen.If(jen.Op("!").Id("svc").Dot("excluded").Call(jen.Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Id("path"), jen.Nil()))).Block(
 				tcall("Errorf", jen.Lit("%s is not excluded: a global Require would lock everyone out"), jen.Id("path")),
 			),
 		),
-		jen.If(jen.Id("excluded").Call(jen.Qual("net/http/httptest", "NewRequest").Call(jen.Lit("GET"), jen.Lit(m.Route("/me")), jen.Nil()))).Block(
+		jen.If(jen.Id("svc").Dot("excluded").Call(jen.Qual("net/http/httptest", "NewRequest").Call(jen.Lit("GET"), jen.Lit(m.Route("/me")), jen.Nil()))).Block(
 			tcall("Errorf", jen.Lit("%s is excluded"), jen.Lit(m.Route("/me"))),
 		),
 	)
 	testFunc(f, "TestExcludedPaths", doc, body...)
+}
+
+func emitTestMountUnderGroup(f *jen.File, m *Model) {
+	if !m.Framework.GroupedRouter(f, m) {
+		return
+	}
+	const base = "/api"
+	route := func(p string) string { return base + m.Route(p) }
+	doc := "TestMountUnderGroup mounts the auth routes in a group at " + base + " whose middleware is\n// Require, as a service with an API group does: the open routes stay open\n// there, the group's own routes need a token"
+	body := []jen.Code{
+		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newGroupedRouter").Call(jen.Id("newTestService").Call(jen.Id("t")))),
+		tcall("Cleanup", jen.Id("srv").Dot("Close")),
+		wantStatus("register", post(route("/register"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), m.registeredStatus()),
+		jen.Id("login").Op(":=").Add(post(route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
+		jen.Id("tk").Op(":=").Id("wantTokens").Call(jen.Id("t"), jen.Id("login")),
+		jen.Id("wantProblem").Call(jen.Id("t"), get(base+"/users"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantStatus("users with a token", get(base+"/users", jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("...")), "StatusOK"),
+		wantStatus("me", get(route("/me"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("...")), "StatusOK"),
+		jen.Id("tk").Op("=").Id("wantTokens").Call(jen.Id("t"), post(route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh")))),
+	}
+	for _, e := range m.WellKnown() {
+		doc += ", the JWK Set answers at " + base + e.Path
+		body = append(body, wantStatus("JWK Set", get(base+e.Path), "StatusOK"))
+	}
+	if m.UsesCookies() {
+		doc += ",\n// and the refresh cookie follows the refresh route to " + route("/refresh")
+		body = append(body,
+			jen.If(jen.Id("c").Op(":=").Id("cookieOf").Call(jen.Id("login"), jen.Lit(refreshCookie(m))), jen.Id("c").Dot("Path").Op("!=").Lit(route("/refresh"))).Block(
+				tcall("Errorf", jen.Lit("refresh cookie path %q, want "+route("/refresh")), jen.Id("c").Dot("Path")),
+			),
+			jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(route("/refresh")), jen.Lit(""), jen.Lit(""), jen.Lit("Cookie"), jen.Lit(refreshCookie(m)+"=").Op("+").Id("tk").Dot("Refresh"))),
+		)
+	}
+	testFunc(f, "TestMountUnderGroup", doc+".", body...)
 }
 
 func emitTestOAuth2(f *jen.File, m *Model) {

@@ -45,7 +45,7 @@ func clearCookies(m *Model) jen.Code {
 	if !m.UsesCookies() {
 		return jen.Null()
 	}
-	return jen.Id("s").Dot("cookies").Dot("Clear").Call(jen.Id("w"))
+	return cookies(m).Dot("Clear").Call(jen.Id("w"))
 }
 
 // transportServiceFields are the Service fields that read tokens: the
@@ -158,7 +158,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 	}
 	if m.UsesCookies() {
 		set := []jen.Code{
-			jen.Id("s").Dot("cookies").Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
+			cookies(m).Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
 		}
 		if m.Transport == "cookie" {
 			set = append(set, jen.List(jen.Id("resp").Dot("AccessToken"), jen.Id("resp").Dot("RefreshToken")).Op("=").List(jen.Lit(""), jen.Lit("")))
@@ -273,4 +273,30 @@ func (m *Model) SecurityRequirements() string {
 		return "{bearerAuth: []}, {cookieAuth: []}"
 	}
 	return "{bearerAuth: []}"
+}
+
+// cookies is the Cookies a handler sets and clears: s.cookies, or, where
+// the router can mount the routes under a prefix, s.cookiesFor(r), whose
+// refresh cookie follows the refresh route there.
+func cookies(m *Model) *jen.Statement {
+	if base, _ := m.Framework.RouteBase(m); base == nil {
+		return jen.Id("s").Dot("cookies")
+	}
+	return jen.Id("s").Dot("cookiesFor").Call(jen.Id("r"))
+}
+
+// emitCookiesFor renders cookiesFor for the routers that mount under a prefix.
+func emitCookiesFor(f *jen.File, m *Model) {
+	base, _ := m.Framework.RouteBase(m)
+	if !m.UsesCookies() || base == nil {
+		return
+	}
+	f.Comment("cookiesFor is s.cookies with the refresh cookie's path where Mount put the")
+	f.Comment("refresh route, under the prefix of the router or group it was mounted on.")
+	f.Func().Add(recv()).Id("cookiesFor").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Qual(pkgHTTPAuth, "Cookies").Block(
+		jen.Id("c").Op(":=").Id("s").Dot("cookies"),
+		jen.Id("c").Dot("RefreshPath").Op("=").Add(base).Op("+").Lit(m.Route("/refresh")),
+		jen.Return(jen.Id("c")),
+	)
+	f.Line()
 }

@@ -35,6 +35,18 @@ type Framework interface {
 	// GET /optional (Authenticate), each answering the token subject or
 	// "anonymous" as text, and any helper that needs.
 	TestRouter(f *jen.File, m *Model)
+	// RouteBase is the expression, with s and r (the request) in scope, of
+	// the path the router puts before the routes Mount registered: "" on a
+	// root router, "/api" under a group at /api; nil for a router whose routes
+	// are always where their patterns say. recorded says that Mount
+	// learns it from the router and keeps it in the Service's base field.
+	RouteBase(m *Model) (base jen.Code, recorded bool)
+	// GroupedRouter renders, into the generated tests,
+	//	func newGroupedRouter(s *Service) http.Handler
+	// a router with a group at /api that has Require in its middleware and
+	// the auth routes mounted in it, plus GET /api/users (whoami); it returns
+	// false, rendering nothing, for a router without groups.
+	GroupedRouter(f *jen.File, m *Model) bool
 	// GuardedRouter renders, into the generated tests,
 	//	func newGuardedRouter(s *Service) http.Handler
 	// a router that guards everything, as some services do: Require mounted

@@ -45,6 +45,17 @@ func (chiRouter) Routes(f *jen.File, m *Model) {
 	}
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Qual(pkgChi, "Router")).Block(body...)
 	f.Line()
+	f.Comment("chiBase is the path before the routes Mount registered, as chi's route context")
+	f.Comment("of r tells it: \"\" on the root router, \"/api\" under r.Route(\"/api\", ...). In a")
+	f.Comment("group's middleware the pattern so far ends in \"/*\"; in a handler it is the")
+	f.Comment("whole route, which ends in " + m.Prefix + " and the endpoint.")
+	f.Func().Id("chiBase").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).String().Block(
+		jen.Id("pattern").Op(":=").Qual(pkgChi, "RouteContext").Call(jen.Id("r").Dot("Context").Call()).Dot("RoutePattern").Call(),
+		jen.If(jen.List(jen.Id("base"), jen.Id("ok")).Op(":=").Qual("strings", "CutSuffix").Call(jen.Id("pattern"), jen.Lit("/*")), jen.Id("ok")).Block(jen.Return(jen.Id("base"))),
+		jen.If(jen.Id("i").Op(":=").Qual("strings", "LastIndex").Call(jen.Id("pattern"), jen.Lit(m.Prefix+"/")), jen.Id("i").Op(">=").Lit(0)).Block(jen.Return(jen.Id("pattern").Index(jen.Empty(), jen.Id("i")))),
+		jen.Return(jen.Lit("")),
+	)
+	f.Line()
 	emitHTTPMiddleware(f)
 }
 
@@ -66,6 +77,28 @@ func (chiRouter) TestRouter(f *jen.File, m *Model) {
 }
 
 const pkgChiMiddleware = pkgChi + "/middleware"
+
+// RouteBase: a chi router cannot tell Mount where it will be mounted, so the
+// base is read from the request's route context (chiBase).
+func (chiRouter) RouteBase(m *Model) (jen.Code, bool) {
+	return jen.Id("chiBase").Call(jen.Id("r")), false
+}
+
+func (chiRouter) GroupedRouter(f *jen.File, m *Model) bool {
+	f.Comment("newGroupedRouter mounts the auth routes in a route group at /api that has")
+	f.Comment("Require in its middleware, as chi's Route invites.")
+	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
+		jen.Id("r").Dot("Route").Call(jen.Lit("/api"), jen.Func().Params(jen.Id("api").Qual(pkgChi, "Router")).Block(
+			jen.Id("api").Dot("Use").Call(jen.Id("s").Dot("Require")),
+			jen.Id("s").Dot("Mount").Call(jen.Id("api")),
+			jen.Id("api").Dot("Get").Call(jen.Lit("/users"), jen.Id("whoami")),
+		)),
+		jen.Return(jen.Id("r")),
+	)
+	f.Line()
+	return true
+}
 
 func (chiRouter) GuardedRouter(f *jen.File, m *Model) {
 	f.Comment("newGuardedRouter mounts Require on the whole router, behind chi's CleanPath,")

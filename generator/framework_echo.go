@@ -57,12 +57,17 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 		return jen.Qual(echo, "WrapHandler").Call(jen.Qual(pkgHTTP, "HandlerFunc").Call(jen.Id("s").Dot(h)))
 	}
 	body := []jen.Code{jen.Id("g").Op(":=").Id("r").Dot("Group").Call(jen.Lit(m.Prefix))}
-	for _, e := range m.Endpoints() {
+	for i, e := range m.Endpoints() {
 		args := []jen.Code{jen.Lit(e.Path), wrap(e.Handler)}
 		if e.Protected {
 			args = append(args, jen.Id("s").Dot("Require"))
 		}
-		body = append(body, jen.Id("g").Dot(e.Method).Call(args...))
+		route := jen.Id("g").Dot(e.Method).Call(args...)
+		if i == 0 {
+			body = append(body, jen.Comment("A route knows its full path: before "+m.Prefix+" is where r itself sits."))
+			route = jen.Id("s").Dot("base").Op("=").Qual("strings", "TrimSuffix").Call(route.Dot("Path"), jen.Lit(m.Route(e.Path)))
+		}
+		body = append(body, route)
 	}
 	if wk := m.WellKnown(); len(wk) > 0 {
 		body = append(body, jen.Id("root").Op(":=").Id("r").Dot("Group").Call(jen.Lit("")))
@@ -76,7 +81,8 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 		jen.Id("Group").Params(jen.Id("prefix").String(), jen.Id("m").Op("...").Qual(echo, "MiddlewareFunc")).Op("*").Qual(echo, "Group"),
 	)
 	f.Line()
-	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + wellKnownDoc(m) + ". The")
+	f.Comment("Mount registers the auth endpoints on r as the route group " + m.Prefix + wellKnownDoc(m) + ",")
+	f.Comment("under r's own prefix when r is a group; call it before serving. The")
 	f.Comment("handlers are the package's net/http ones: they answer errors themselves, as")
 	f.Comment("problem+json, and never hand an error to echo's error handler.")
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Id("Router")).Block(body...)
@@ -190,6 +196,23 @@ func (echoRouter) GuardedRouter(f *jen.File, m *Model) {
 		jen.Return(jen.Id("e")),
 	)
 	f.Line()
+}
+
+// RouteBase: Mount learns it from the full path of a route it registers.
+func (echoRouter) RouteBase(m *Model) (jen.Code, bool) { return jen.Id("s").Dot("base"), true }
+
+func (echoRouter) GroupedRouter(f *jen.File, m *Model) bool {
+	f.Comment("newGroupedRouter mounts the auth routes in a group at /api that has Require")
+	f.Comment("in its middleware, as Router's doc invites.")
+	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
+		jen.Id("api").Op(":=").Id("e").Dot("Group").Call(jen.Lit("/api"), jen.Id("s").Dot("Require")),
+		jen.Id("s").Dot("Mount").Call(jen.Id("api")),
+		jen.Id("api").Dot("GET").Call(jen.Lit("/users"), jen.Id("whoami")),
+		jen.Return(jen.Id("e")),
+	)
+	f.Line()
+	return true
 }
 
 func (echoRouter) MainRouter(m *Model) []jen.Code {

@@ -23,7 +23,10 @@ func (ginRouter) ImportNames() map[string]string { return nil }
 func ginContext() *jen.Statement { return jen.Id("c").Op("*").Qual(pkgGin, "Context") }
 
 func (ginRouter) Routes(f *jen.File, m *Model) {
-	body := []jen.Code{jen.Id("g").Op(":=").Id("r").Dot("Group").Call(jen.Lit(m.Prefix))}
+	body := []jen.Code{
+		jen.Id("g").Op(":=").Id("r").Dot("Group").Call(jen.Lit(m.Prefix)),
+		jen.Id("s").Dot("base").Op("=").Qual("strings", "TrimSuffix").Call(jen.Id("g").Dot("BasePath").Call(), jen.Lit(m.Prefix)),
+	}
 	for _, e := range m.Endpoints() {
 		args := []jen.Code{jen.Lit(e.Path)}
 		if e.Protected {
@@ -36,8 +39,9 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 		body = append(body, jen.Id("r").Dot(e.Method).Call(jen.Lit(e.Path), jen.Qual(pkgGin, "WrapF").Call(jen.Id("s").Dot(e.Handler))))
 	}
 	f.Comment("Mount registers the auth endpoints on r (an engine or a group) as the")
-	f.Comment("route group " + m.Prefix + wellKnownDoc(m) + ". The handlers are the package's net/http ones, which")
-	f.Comment("answer errors themselves as problem+json.")
+	f.Comment("route group " + m.Prefix + wellKnownDoc(m) + ", under r's own base path; call it before")
+	f.Comment("serving. The handlers are the package's net/http ones, which answer errors")
+	f.Comment("themselves as problem+json.")
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Qual(pkgGin, "IRouter")).Block(body...)
 	f.Line()
 
@@ -135,6 +139,24 @@ func (ginRouter) GuardedRouter(f *jen.File, m *Model) {
 		jen.Return(jen.Id("r")),
 	)
 	f.Line()
+}
+
+// RouteBase: Mount learns it from the group's BasePath.
+func (ginRouter) RouteBase(m *Model) (jen.Code, bool) { return jen.Id("s").Dot("base"), true }
+
+func (ginRouter) GroupedRouter(f *jen.File, m *Model) bool {
+	f.Comment("newGroupedRouter mounts the auth routes in a group at /api that has Require")
+	f.Comment("in its middleware.")
+	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "TestMode")),
+		jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
+		jen.Id("api").Op(":=").Id("r").Dot("Group").Call(jen.Lit("/api"), jen.Id("s").Dot("Require").Call()),
+		jen.Id("s").Dot("Mount").Call(jen.Id("api")),
+		jen.Id("api").Dot("GET").Call(jen.Lit("/users"), jen.Id("whoami")),
+		jen.Return(jen.Id("r")),
+	)
+	f.Line()
+	return true
 }
 
 func (ginRouter) MainRouter(m *Model) []jen.Code {

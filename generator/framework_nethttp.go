@@ -52,6 +52,13 @@ func (netHTTP) TestRouter(f *jen.File, m *Model) {
 	emitHTTPWhoami(f, jen.Id("ClaimsFrom"))
 }
 
+// RouteBase: a ServeMux's patterns are absolute, so Mount's routes are
+// where their patterns say: no base.
+func (netHTTP) RouteBase(m *Model) (jen.Code, bool) { return nil, false }
+
+// GroupedRouter: a ServeMux has no groups.
+func (netHTTP) GroupedRouter(*jen.File, *Model) bool { return false }
+
 func (netHTTP) GuardedRouter(f *jen.File, m *Model) {
 	f.Comment("newGuardedRouter wraps the whole ServeMux in Require, as a service that")
 	f.Comment("guards everything would; the mux cleans paths (by redirecting) after it.")

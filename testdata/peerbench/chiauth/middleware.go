@@ -80,20 +80,23 @@ func (s *Service) requireRole(r *http.Request, roles []string) (*token.Claims, *
 }
 
 // excluded reports whether Require and Authenticate, mounted on the whole
-// router, let r through untouched: the open auth routes, and exclude_paths of
-// authgen.yaml (a trailing "*" there is a prefix). It decides only on a path
-// in its one canonical spelling (no "." or ".." segment, no "//", nothing
-// percent-encoded that need not be), which every router routes as it reads.
-// Any other spelling may be cleaned or decoded into another route by the
-// router or its middleware, so it gets the token check.
-func excluded(r *http.Request) bool {
+// router or group, let r through untouched: the open auth routes wherever Mount
+// put them, and exclude_paths of authgen.yaml, which are absolute (a trailing
+// "*" there is a prefix). It decides only on a path in its one canonical
+// spelling (no "." or ".." segment, no "//", nothing percent-encoded that
+// need not be), which every router routes as it reads: any other spelling may
+// be cleaned or decoded into another route by the router or its middleware, so
+// it gets the token check.
+func (s *Service) excluded(r *http.Request) bool {
 	p := r.URL.Path
 	if r.URL.RawPath != "" || !canonicalPath(p) {
 		return false
 	}
-	switch p {
-	case "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout":
-		return true
+	if route, ok := strings.CutPrefix(p, chiBase(r)); ok {
+		switch route {
+		case "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout":
+			return true
+		}
 	}
 	return false
 }

@@ -4,6 +4,7 @@ package chiauth
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/go-chi/chi/v5"
@@ -22,12 +23,27 @@ func (s *Service) Mount(r chi.Router) {
 	})
 }
 
+// chiBase is the path before the routes Mount registered, as chi's route context
+// of r tells it: "" on the root router, "/api" under r.Route("/api", ...). In a
+// group's middleware the pattern so far ends in "/*"; in a handler it is the
+// whole route, which ends in /auth and the endpoint.
+func chiBase(r *http.Request) string {
+	pattern := chi.RouteContext(r.Context()).RoutePattern()
+	if base, ok := strings.CutSuffix(pattern, "/*"); ok {
+		return base
+	}
+	if i := strings.LastIndex(pattern, "/auth/"); i >= 0 {
+		return pattern[:i]
+	}
+	return ""
+}
+
 // Require is middleware that answers 401 unless the request carries a valid
 // access token. The handler reads the token's claims with ClaimsFrom. Mounted
 // on a whole router, it lets excluded paths through.
 func (s *Service) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if excluded(r) {
+		if s.excluded(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -45,7 +61,7 @@ func (s *Service) Require(next http.Handler) http.Handler {
 // gets 401. Mounted on a whole router, it lets excluded paths through.
 func (s *Service) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if excluded(r) {
+		if s.excluded(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

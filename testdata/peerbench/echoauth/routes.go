@@ -4,6 +4,7 @@ package echoauth
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/token"
@@ -16,12 +17,14 @@ type Router interface {
 	Group(prefix string, m ...echo.MiddlewareFunc) *echo.Group
 }
 
-// Mount registers the auth endpoints on r as the route group /auth. The
+// Mount registers the auth endpoints on r as the route group /auth,
+// under r's own prefix when r is a group; call it before serving. The
 // handlers are the package's net/http ones: they answer errors themselves, as
 // problem+json, and never hand an error to echo's error handler.
 func (s *Service) Mount(r Router) {
 	g := r.Group("/auth")
-	g.POST("/register", echo.WrapHandler(http.HandlerFunc(s.Register)))
+	// A route knows its full path: before /auth is where r itself sits.
+	s.base = strings.TrimSuffix(g.POST("/register", echo.WrapHandler(http.HandlerFunc(s.Register))).Path, "/auth/register")
 	g.POST("/login", echo.WrapHandler(http.HandlerFunc(s.Login)))
 	g.POST("/refresh", echo.WrapHandler(http.HandlerFunc(s.Refresh)))
 	g.POST("/logout", echo.WrapHandler(http.HandlerFunc(s.Logout)))
@@ -36,7 +39,7 @@ func (s *Service) Mount(r Router) {
 // through.
 func (s *Service) Require(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if excluded(c.Request()) {
+		if s.excluded(c.Request()) {
 			return next(c)
 		}
 		claims, p := s.require(c.Request())
@@ -54,7 +57,7 @@ func (s *Service) Require(next echo.HandlerFunc) echo.HandlerFunc {
 // token gets 401. Mounted with Use, it lets excluded paths through.
 func (s *Service) Authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if excluded(c.Request()) {
+		if s.excluded(c.Request()) {
 			return next(c)
 		}
 		claims, p := s.authenticate(c.Request())

@@ -3,16 +3,20 @@
 package ginauth
 
 import (
+	"strings"
+
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/token"
 	gin "github.com/gin-gonic/gin"
 )
 
 // Mount registers the auth endpoints on r (an engine or a group) as the
-// route group /auth. The handlers are the package's net/http ones, which
-// answer errors themselves as problem+json.
+// route group /auth, under r's own base path; call it before
+// serving. The handlers are the package's net/http ones, which answer errors
+// themselves as problem+json.
 func (s *Service) Mount(r gin.IRouter) {
 	g := r.Group("/auth")
+	s.base = strings.TrimSuffix(g.BasePath(), "/auth")
 	g.POST("/register", gin.WrapF(s.Register))
 	g.POST("/login", gin.WrapF(s.Login))
 	g.POST("/refresh", gin.WrapF(s.Refresh))
@@ -28,7 +32,7 @@ func (s *Service) Mount(r gin.IRouter) {
 // through.
 func (s *Service) Require() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if excluded(c.Request) {
+		if s.excluded(c.Request) {
 			c.Next()
 			return
 		}
@@ -48,7 +52,7 @@ func (s *Service) Require() gin.HandlerFunc {
 // token gets 401. Mounted with Use, it lets excluded paths through.
 func (s *Service) Authenticate() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		if excluded(c.Request) {
+		if s.excluded(c.Request) {
 			c.Next()
 			return
 		}

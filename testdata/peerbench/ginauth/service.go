@@ -28,6 +28,7 @@ type Service struct {
 	log         *slog.Logger
 	timeout     time.Duration
 	throttle    *throttle.Login
+	base        string       // the router's prefix before the auth routes; set by Mount
 	close       func() error // set by FromEnv
 }
 

@@ -24,7 +24,7 @@ func (s *Service) Mount(mux *http.ServeMux) {
 // on a whole router, it lets excluded paths through.
 func (s *Service) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if excluded(r) {
+		if s.excluded(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -42,7 +42,7 @@ func (s *Service) Require(next http.Handler) http.Handler {
 // gets 401. Mounted on a whole router, it lets excluded paths through.
 func (s *Service) Authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if excluded(r) {
+		if s.excluded(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
