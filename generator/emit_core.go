@@ -176,6 +176,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
 		throttleServiceField(m),
+		deviceServiceField(m),
 		duplicateHookServiceField(m),
 		mountBaseField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
@@ -193,7 +194,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),
 		),
-	}, transportNew(m)...),
+	}, append(transportNew(m), devicesNew(m)...)...),
 		jen.Return(jen.Op("&").Id("Service").Values(fields(append([]any{
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),

@@ -193,6 +193,7 @@ func emitLogin(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		throttleSucceeded(m),
+		rememberDevice(m),
 		jen.If(jen.Id("rehash")).Block(
 			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("password")),
 		),

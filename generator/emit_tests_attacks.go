@@ -14,6 +14,7 @@ func emitTestAttacks(f *jen.File, m *Model) {
 	emitTestRevocationRaces(f, m)
 	emitTestThrottleBurst(f, m)
 	emitTestPasswordChangeThrottled(f, m)
+	emitTestDeviceCookie(f, m)
 	emitTestRegistrationThrottled(f, m)
 	emitTestHashingSaturation(f, m)
 	emitTestRefreshChecksFirst(f, m)
@@ -277,5 +278,38 @@ func emitTestBadBytes(f *jen.File, m *Model) {
 		jen.If(jen.Op("!").Qual("unicode/utf8", "ValidString").Call(jen.Id("rec").Dot("UserAgent")).Op("||").Len(jen.Id("rec").Dot("UserAgent")).Op(">").Qual(pkgRefresh, "MaxUserAgent").Op("||").Qual("strings", "ContainsRune").Call(jen.Id("rec").Dot("UserAgent"), jen.Lit(0))).Block(
 			tcall("Errorf", lit("stored User-Agent %q: want valid UTF-8 without NUL, at most %d bytes"), jen.Id("rec").Dot("UserAgent"), jen.Qual(pkgRefresh, "MaxUserAgent")),
 		),
+	)
+}
+
+func emitTestDeviceCookie(f *jen.File, m *Model) {
+	if !m.throttled() {
+		return
+	}
+	login := func(password jen.Code, header ...jen.Code) *jen.Statement {
+		return post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), password), header...)
+	}
+	withDevice := func(value jen.Code) []jen.Code { return []jen.Code{lit("Cookie"), lit(m.deviceCookie() + "=").Op("+").Add(value)} }
+	wrong := lit("not the password")
+	testFunc(f, "TestDeviceCookieOutlivesALockout", "TestDeviceCookieOutlivesALockout: strangers who know the "+m.IdentityJSON()+" lock it out,\n// but the device its owner signed in from before still gets in with the right\n// password; a tampered cookie is a stranger's, and the device's own guesses\n// are throttled too.",
+		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
+		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), lit(m.SampleIdentity())),
+		jen.Id("r").Op(":=").Add(login(jen.Id("testPassword"))),
+		jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("r")),
+		jen.Id("device").Op(":=").Id("cookieOf").Call(jen.Id("r"), lit(m.deviceCookie())),
+		jen.If(jen.Id("device").Dot("Value").Op("==").Lit("").Op("||").Op("!").Id("device").Dot("HttpOnly").Op("||").Id("device").Dot("Path").Op("!=").Lit(m.Route("/login"))).Block(
+			tcall("Fatalf", lit("device cookie %+v: want an HttpOnly cookie for "+m.Route("/login")), jen.Id("device")),
+		),
+		jen.For(jen.Range().Qual(pkgThrottle, "DefaultIdentity").Dot("Free").Op("+").Lit(1)).Block(
+			jen.Id("wantProblem").Call(jen.Id("t"), login(wrong), status("StatusUnauthorized"), lit("invalid_credentials")),
+		),
+		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword")), status("StatusTooManyRequests"), lit("rate_limited")),
+		jen.Id("wantTokens").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("device").Dot("Value"))...)),
+		jen.Id("tampered").Op(":=").Lit("A").Op("+").Id("device").Dot("Value").Index(jen.Lit(1), jen.Empty()),
+		jen.If(jen.Id("tampered").Op("==").Id("device").Dot("Value")).Block(jen.Id("tampered").Op("=").Lit("B").Op("+").Id("device").Dot("Value").Index(jen.Lit(1), jen.Empty())),
+		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("tampered"))...), status("StatusTooManyRequests"), lit("rate_limited")),
+		jen.For(jen.Range().Qual(pkgThrottle, "DefaultDevice").Dot("Free").Op("+").Lit(1)).Block(
+			jen.Id("wantProblem").Call(jen.Id("t"), login(wrong, withDevice(jen.Id("device").Dot("Value"))...), status("StatusUnauthorized"), lit("invalid_credentials")),
+		),
+		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("device").Dot("Value"))...), status("StatusTooManyRequests"), lit("rate_limited")),
 	)
 }

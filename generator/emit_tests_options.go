@@ -50,7 +50,7 @@ func wantTokensBody(m *Model) []jen.Code {
 
 // emitCookieHelpers renders cookieOf for cookie services.
 func emitCookieHelpers(f *jen.File, m *Model) {
-	if !m.UsesCookies() {
+	if !m.UsesCookies() && !m.throttled() {
 		return
 	}
 	f.Comment("cookieOf returns the cookie name that r sets, or an empty one.")

@@ -76,6 +76,33 @@ func throttleServiceField(m *Model) jen.Code {
 	return jen.Id("throttle").Op("*").Qual(pkgThrottle, "Login")
 }
 
+// deviceServiceField is the Service's device cookies (throttle.Devices).
+func deviceServiceField(m *Model) jen.Code {
+	if !m.throttled() {
+		return jen.Null()
+	}
+	return jen.Id("devices").Op("*").Qual(pkgThrottle, "Devices").Comment("cookies of clients that signed in before")
+}
+
+// devicesNew are the statements of New that make the device cookies' key
+// from the token-signing key material.
+func devicesNew(m *Model) []jen.Code {
+	if !m.throttled() {
+		return nil
+	}
+	secret := []jen.Code{jen.Id("secret").Op(":=").Id("cfg").Dot("Secret")}
+	if m.Asymmetric() {
+		secret = []jen.Code{
+			jen.List(jen.Id("secret"), jen.Err()).Op(":=").Qual("crypto/x509", "MarshalPKCS8PrivateKey").Call(jen.Id("cfg").Dot("SigningKey")),
+			ifErrReturn(jen.Nil(), jen.Err()),
+		}
+	}
+	return append(secret,
+		jen.List(jen.Id("devices"), jen.Err()).Op(":=").Qual(pkgThrottle, "NewDevices").Call(jen.Id("secret")),
+		ifErrReturn(jen.Nil(), jen.Err()),
+	)
+}
+
 // throttleServiceValue builds the field in New.
 func throttleServiceValue(m *Model) []any {
 	if !m.throttled() {
@@ -85,7 +112,7 @@ func throttleServiceValue(m *Model) []any {
 	if m.throttleInStore() {
 		counts = jen.Id("store")
 	}
-	return []any{"throttle", jen.Op("&").Qual(pkgThrottle, "Login").Values(fields(
+	return []any{"devices", jen.Id("devices"), "throttle", jen.Op("&").Qual(pkgThrottle, "Login").Values(fields(
 		"Store", counts,
 		"Identity", jen.Id("cfg").Dot("IdentityThrottle"),
 		"Address", jen.Id("cfg").Dot("AddressThrottle"),
@@ -115,7 +142,26 @@ func throttleAttempt(m *Model, identity jen.Code) jen.Code {
 	return jen.Id("attempt").Op(":=").Qual(pkgThrottle, "Attempt").Values(jen.Dict{
 		jen.Id("Identity"): identity,
 		jen.Id("Address"):  jen.Id("clientAddress").Call(jen.Id("r")),
+		jen.Id("Device"):   jen.Id("s").Dot("device").Call(jen.Id("r"), identity),
 	})
+}
+
+// rememberDevice is, after a right password at login, "give the client a
+// device cookie unless it has one".
+func rememberDevice(m *Model) jen.Code {
+	if !m.throttled() {
+		return jen.Null()
+	}
+	return jen.Id("s").Dot("rememberDevice").Call(jen.Id("w"), jen.Id("r"), jen.Id("attempt"))
+}
+
+// deviceCookie is the device cookie's name: it lives on the login route
+// only, so it can carry __Secure- but not __Host-.
+func (m *Model) deviceCookie() string {
+	if m.CookieSecure {
+		return "__Secure-auth_device"
+	}
+	return "auth_device"
 }
 
 // throttleReserve reserves the attempt before its secret is checked.
@@ -158,6 +204,42 @@ func emitThrottle(f *jen.File, m *Model) {
 		jen.If(jen.Err().Op(":=").Id("s").Dot("throttle").Dot("Succeeded").Call(jen.Id("ctx"), jen.Id("attempt")), jen.Err().Op("!=").Nil()).Block(
 			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: reset attempts"), jen.Lit("err"), jen.Err()),
 		),
+	)
+	f.Line()
+	base, _ := m.Framework.RouteBase(m)
+	loginPath := jen.Lit(m.Route("/login"))
+	if base != nil {
+		loginPath = jen.Add(base).Op("+").Lit(m.Route("/login"))
+	}
+	f.Comment("device returns the device ID of r's device cookie when it is one this service")
+	f.Comment("issued for identity (see throttle.Devices), and \"\" otherwise.")
+	f.Func().Add(recv()).Id("device").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("identity").String()).String().Block(
+		jen.Id("found").Op(":=").Id("r").Dot("CookiesNamed").Call(jen.Lit(m.deviceCookie())),
+		jen.If(jen.Len(jen.Id("found")).Op("!=").Lit(1)).Block(jen.Return(jen.Lit(""))),
+		jen.List(jen.Id("id"), jen.Id("_")).Op(":=").Id("s").Dot("devices").Dot("Check").Call(jen.Id("found").Index(jen.Lit(0)).Dot("Value"), jen.Id("identity")),
+		jen.Return(jen.Id("id")),
+	)
+	f.Line()
+	f.Comment("rememberDevice gives a client that has just proved the password a device")
+	f.Comment("cookie for the identity, unless it sent one: from then on its attempts count")
+	f.Comment("per device, and strangers who lock the identity out do not lock it out. The")
+	f.Comment("cookie goes only to the login route and lasts a year.")
+	f.Func().Add(recv()).Id("rememberDevice").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("attempt").Qual(pkgThrottle, "Attempt")).Block(
+		jen.If(jen.Id("attempt").Dot("Device").Op("!=").Lit("")).Block(jen.Return()),
+		jen.List(jen.Id("value"), jen.Err()).Op(":=").Id("s").Dot("devices").Dot("Issue").Call(jen.Id("attempt").Dot("Identity")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: issue device cookie"), jen.Lit("err"), jen.Err()),
+			jen.Return(),
+		),
+		jen.Qual(pkgHTTP, "SetCookie").Call(jen.Id("w"), jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
+			jen.Id("Name"):     jen.Lit(m.deviceCookie()),
+			jen.Id("Value"):    jen.Id("value"),
+			jen.Id("Path"):     loginPath,
+			jen.Id("MaxAge"):   jen.Lit(365 * 24 * 60 * 60),
+			jen.Id("HttpOnly"): jen.True(),
+			jen.Id("Secure"):   jen.Lit(m.CookieSecure),
+			jen.Id("SameSite"): jen.Qual(pkgHTTP, "SameSiteStrictMode"),
+		})),
 	)
 	f.Line()
 	f.Comment("allowRegistration counts a registration from the request's client address,")

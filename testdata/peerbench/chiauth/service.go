@@ -28,7 +28,8 @@ type Service struct {
 	log         *slog.Logger
 	timeout     time.Duration
 	throttle    *throttle.Login
-	close       func() error // set by FromEnv
+	devices     *throttle.Devices // cookies of clients that signed in before
+	close       func() error      // set by FromEnv
 }
 
 // New returns a Service that keeps its state in store.
@@ -45,6 +46,11 @@ func New(cfg Config, store Store) (*Service, error) {
 	}
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = 5 * time.Second
+	}
+	secret := cfg.Secret
+	devices, err := throttle.NewDevices(secret)
+	if err != nil {
+		return nil, err
 	}
 	return &Service{
 		store:  store,
@@ -63,6 +69,7 @@ func New(cfg Config, store Store) (*Service, error) {
 		claimsFor: claimsFor,
 		log:       slog.Default(),
 		timeout:   cfg.StoreTimeout,
+		devices:   devices,
 		throttle: &throttle.Login{
 			Store:        throttle.NewMemory(0),
 			Identity:     cfg.IdentityThrottle,

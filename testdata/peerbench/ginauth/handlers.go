@@ -117,6 +117,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 	}
 	attempt := throttle.Attempt{
 		Address:  clientAddress(r),
+		Device:   s.device(r, identity),
 		Identity: identity,
 	}
 	ctx, cancel := s.storeContext(r)
@@ -147,6 +148,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		return
 	}
 	s.attemptSucceeded(ctx, attempt)
+	s.rememberDevice(w, r, attempt)
 	if rehash {
 		s.upgradeHash(ctx, u.ID, password)
 	}
@@ -353,6 +355,7 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	// against the account and the address, as logins do.
 	attempt := throttle.Attempt{
 		Address:  clientAddress(r),
+		Device:   s.device(r, u.Email),
 		Identity: u.Email,
 	}
 	if !s.reserve(ctx, w, r, attempt) {

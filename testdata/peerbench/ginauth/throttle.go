@@ -29,6 +29,41 @@ func (s *Service) attemptSucceeded(ctx context.Context, attempt throttle.Attempt
 	}
 }
 
+// device returns the device ID of r's device cookie when it is one this service
+// issued for identity (see throttle.Devices), and "" otherwise.
+func (s *Service) device(r *http.Request, identity string) string {
+	found := r.CookiesNamed("__Secure-auth_device")
+	if len(found) != 1 {
+		return ""
+	}
+	id, _ := s.devices.Check(found[0].Value, identity)
+	return id
+}
+
+// rememberDevice gives a client that has just proved the password a device
+// cookie for the identity, unless it sent one: from then on its attempts count
+// per device, and strangers who lock the identity out do not lock it out. The
+// cookie goes only to the login route and lasts a year.
+func (s *Service) rememberDevice(w http.ResponseWriter, r *http.Request, attempt throttle.Attempt) {
+	if attempt.Device != "" {
+		return
+	}
+	value, err := s.devices.Issue(attempt.Identity)
+	if err != nil {
+		s.log.Warn("auth: issue device cookie", "err", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{
+		HttpOnly: true,
+		MaxAge:   31536000,
+		Name:     "__Secure-auth_device",
+		Path:     s.base + "/auth/login",
+		SameSite: http.SameSiteStrictMode,
+		Secure:   true,
+		Value:    value,
+	})
+}
+
 // allowRegistration counts a registration from the request's client address,
 // or answers 429 with Retry-After once the address has registered too often.
 func (s *Service) allowRegistration(ctx context.Context, w http.ResponseWriter, r *http.Request) bool {
