@@ -288,7 +288,9 @@ func emitTestDeviceCookie(f *jen.File, m *Model) {
 	login := func(password jen.Code, header ...jen.Code) *jen.Statement {
 		return post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), password), header...)
 	}
-	withDevice := func(value jen.Code) []jen.Code { return []jen.Code{lit("Cookie"), lit(m.deviceCookie() + "=").Op("+").Add(value)} }
+	withDevice := func(value jen.Code) []jen.Code {
+		return []jen.Code{lit("Cookie"), lit(m.deviceCookie() + "=").Op("+").Add(value)}
+	}
 	wrong := lit("not the password")
 	testFunc(f, "TestDeviceCookieOutlivesALockout", "TestDeviceCookieOutlivesALockout: strangers who know the "+m.IdentityJSON()+" lock it out,\n// but the device its owner signed in from before still gets in with the right\n// password; a tampered cookie is a stranger's, and the device's own guesses\n// are throttled too.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
