@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -236,11 +237,13 @@ func emitTestCookies(f *jen.File, m *Model) {
 		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Id("r").Op(":=").Add(login()),
 		jen.List(jen.Id("ac"), jen.Id("rc")).Op(":=").List(jen.Id("cookieOf").Call(jen.Id("r"), jen.Lit(accessCookie(m))), jen.Id("cookieOf").Call(jen.Id("r"), jen.Lit(refreshCookie(m)))),
-		jen.If(jen.Op("!").Id("ac").Dot("HttpOnly").Op("||").Id("ac").Dot("Secure").Op("!=").Lit(m.CookieSecure).Op("||").Id("ac").Dot("Path").Op("!=").Lit("/").Op("||").Id("ac").Dot("SameSite").Op("==").Qual(pkgHTTP, "SameSiteDefaultMode")).Block(
-			tcall("Errorf", jen.Lit("access cookie %+v"), jen.Id("ac")),
+		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Index().Op("*").Qual(pkgHTTP, "Cookie").Values(jen.Id("ac"), jen.Id("rc"))).Block(
+			jen.If(jen.Op("!").Id("c").Dot("HttpOnly").Op("||").Id("c").Dot("Secure").Op("!=").Lit(m.CookieSecure).Op("||").Id("c").Dot("SameSite").Op("!=").Qual(pkgHTTP, sameSiteMode(m))).Block(
+				tcall("Errorf", jen.Lit("cookie %+v: want HttpOnly, Secure "+fmt.Sprint(m.CookieSecure)+", SameSite "+m.CookieSameSite), jen.Id("c")),
+			),
 		),
-		jen.If(jen.Op("!").Id("rc").Dot("HttpOnly").Op("||").Id("rc").Dot("Path").Op("!=").Lit(m.Route("/refresh"))).Block(
-			tcall("Errorf", jen.Lit("refresh cookie %+v"), jen.Id("rc")),
+		jen.If(jen.Id("ac").Dot("Path").Op("!=").Lit("/").Op("||").Id("rc").Dot("Path").Op("!=").Lit(m.Route("/refresh"))).Block(
+			tcall("Errorf", jen.Lit("cookie paths %q and %q, want / and "+m.Route("/refresh")), jen.Id("ac").Dot("Path"), jen.Id("rc").Dot("Path")),
 		),
 		jen.Id("access").Op(":=").Id("ac").Dot("Value"),
 		wantStatus("me with the cookie", get(m.Route("/me"), withCookie()...), "StatusOK"),

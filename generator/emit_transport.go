@@ -113,7 +113,7 @@ func transportServiceValues(m *Model) []any {
 		out = append(out, "credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))))
 	}
 	if m.UsesCookies() {
-		sameSite := map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
+		sameSite := sameSiteMode(m)
 		out = append(out,
 			"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
 				"Secure", jen.Lit(m.CookieSecure),
@@ -299,4 +299,9 @@ func emitCookiesFor(f *jen.File, m *Model) {
 		jen.Return(jen.Id("c")),
 	)
 	f.Line()
+}
+
+// sameSiteMode is the net/http constant of cookie_samesite.
+func sameSiteMode(m *Model) string {
+	return map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
 }
