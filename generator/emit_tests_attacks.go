@@ -289,7 +289,7 @@ func emitTestDeviceCookie(f *jen.File, m *Model) {
 		return post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), password), header...)
 	}
 	withDevice := func(value jen.Code) []jen.Code {
-		return []jen.Code{lit("Cookie"), lit(m.deviceCookie() + "=").Op("+").Add(value)}
+		return []jen.Code{lit("Cookie"), lit(m.DeviceCookie() + "=").Op("+").Add(value)}
 	}
 	wrong := lit("not the password")
 	testFunc(f, "TestDeviceCookieOutlivesALockout", "TestDeviceCookieOutlivesALockout: strangers who know the "+m.IdentityJSON()+" lock it out,\n// but the device its owner signed in from before still gets in with the right\n// password; a tampered cookie is a stranger's, and the device's own guesses\n// are throttled too.",
@@ -297,7 +297,7 @@ func emitTestDeviceCookie(f *jen.File, m *Model) {
 		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), lit(m.SampleIdentity())),
 		jen.Id("r").Op(":=").Add(login(jen.Id("testPassword"))),
 		jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("r")),
-		jen.Id("device").Op(":=").Id("cookieOf").Call(jen.Id("r"), lit(m.deviceCookie())),
+		jen.Id("device").Op(":=").Id("cookieOf").Call(jen.Id("r"), lit(m.DeviceCookie())),
 		jen.If(jen.Id("device").Dot("Value").Op("==").Lit("").Op("||").Op("!").Id("device").Dot("HttpOnly").Op("||").Id("device").Dot("Path").Op("!=").Lit(m.Route("/login"))).Block(
 			tcall("Fatalf", lit("device cookie %+v: want an HttpOnly cookie for "+m.Route("/login")), jen.Id("device")),
 		),

@@ -155,9 +155,9 @@ func rememberDevice(m *Model) jen.Code {
 	return jen.Id("s").Dot("rememberDevice").Call(jen.Id("w"), jen.Id("r"), jen.Id("attempt"))
 }
 
-// deviceCookie is the device cookie's name: it lives on the login route
+// DeviceCookie is the device cookie's name: it lives on the login route
 // only, so it can carry __Secure- but not __Host-.
-func (m *Model) deviceCookie() string {
+func (m *Model) DeviceCookie() string {
 	if m.CookieSecure {
 		return "__Secure-auth_device"
 	}
@@ -214,7 +214,7 @@ func emitThrottle(f *jen.File, m *Model) {
 	f.Comment("device returns the device ID of r's device cookie when it is one this service")
 	f.Comment("issued for identity (see throttle.Devices), and \"\" otherwise.")
 	f.Func().Add(recv()).Id("device").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("identity").String()).String().Block(
-		jen.Id("found").Op(":=").Id("r").Dot("CookiesNamed").Call(jen.Lit(m.deviceCookie())),
+		jen.Id("found").Op(":=").Id("r").Dot("CookiesNamed").Call(jen.Lit(m.DeviceCookie())),
 		jen.If(jen.Len(jen.Id("found")).Op("!=").Lit(1)).Block(jen.Return(jen.Lit(""))),
 		jen.List(jen.Id("id"), jen.Id("_")).Op(":=").Id("s").Dot("devices").Dot("Check").Call(jen.Id("found").Index(jen.Lit(0)).Dot("Value"), jen.Id("identity")),
 		jen.Return(jen.Id("id")),
@@ -232,7 +232,7 @@ func emitThrottle(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		jen.Qual(pkgHTTP, "SetCookie").Call(jen.Id("w"), jen.Op("&").Qual(pkgHTTP, "Cookie").Values(jen.Dict{
-			jen.Id("Name"):     jen.Lit(m.deviceCookie()),
+			jen.Id("Name"):     jen.Lit(m.DeviceCookie()),
 			jen.Id("Value"):    jen.Id("value"),
 			jen.Id("Path"):     loginPath,
 			jen.Id("MaxAge"):   jen.Lit(365 * 24 * 60 * 60),
