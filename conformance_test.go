@@ -127,7 +127,9 @@ func TestConformance(t *testing.T) {
 				}
 				walk.stop()
 			}
-			env := serviceEnv(t, "conf_"+name, combo.storage)
+			// 20 free registrations per address: more than the suite makes
+			// before its registration check, which then floods past them.
+			env := append(serviceEnv(t, "conf_"+name, combo.storage), "AUTH_REGISTER_FREE_ATTEMPTS=20")
 			env = s.keys(filepath.Join(root, name+"-keys"), env)
 			s.base = start(t, bin, env).base
 			s.run()
@@ -345,10 +347,13 @@ func (s *suite) tokens(name string, r reply) pair {
 	body := pair{str(b["access_token"]), str(b["refresh_token"])}
 	cookies := pair{cookieOf(r, accessCookie).Value, cookieOf(r, refreshCookie).Value}
 	form := strings.HasPrefix(r.ctype, "application/x-www-form-urlencoded")
+	if d := cookieOf(r, deviceCookie); d.Name != "" && (!d.HttpOnly || !d.Secure || d.SameSite != http.SameSiteStrictMode || d.Path != "/auth/login" || strings.Contains(d.Value, body.access) && body.access != "") {
+		s.t.Errorf("%s: device cookie %+v: want HttpOnly, Secure, SameSite=Strict, for /auth/login only", name, d)
+	}
 	switch {
 	case s.transport == "header" || form:
-		if len(r.header.Values("Set-Cookie")) > 0 {
-			s.t.Errorf("%s: cookies set: %v", name, r.header.Values("Set-Cookie"))
+		if cookieOf(r, accessCookie).Name != "" || cookieOf(r, refreshCookie).Name != "" {
+			s.t.Errorf("%s: token cookies set: %v", name, r.header.Values("Set-Cookie"))
 		}
 	case s.transport == "cookie":
 		if body != (pair{}) {
@@ -371,6 +376,10 @@ func str(v any) string {
 
 // The cookie names of a service with cookie_secure (the default).
 const accessCookie, refreshCookie = "__Host-access_token", "__Secure-refresh_token"
+
+// deviceCookie is the cookie of a client that signed in before: the login
+// throttle counts its attempts per device.
+const deviceCookie = "__Secure-auth_device"
 
 // cookieOf returns the cookie name that r sets, or an empty one.
 func cookieOf(r reply, name string) *http.Cookie {
@@ -621,6 +630,10 @@ func (s *suite) run() {
 func (s *suite) throttle() {
 	const reg, login, eve = "/auth/register", "/auth/login", "eve@example.com"
 	s.expect("throttle: register an account", s.postJSON(reg, creds(eve, confPassword)), 201, "")
+	device := cookieOf(s.postJSON(login, creds(eve, confPassword)), deviceCookie)
+	if device.Value == "" {
+		s.t.Errorf("throttle: a right password set no %s cookie", deviceCookie)
+	}
 	for i := range 6 {
 		s.expect(fmt.Sprintf("throttle: wrong password %d of 6", i+1), s.postJSON(login, creds(eve, "not the password")), 401, "invalid_credentials")
 	}
@@ -628,13 +641,26 @@ func (s *suite) throttle() {
 	if got := r.header.Get("Retry-After"); got != "1" {
 		s.t.Errorf("throttle: Retry-After %q, want 1", got)
 	}
+	s.tokens("throttle: the device it signed in from before still gets in", s.postJSON(login, creds(eve, confPassword), "Cookie", deviceCookie+"="+device.Value))
+	s.expect("throttle: a tampered device cookie is a stranger's", s.postJSON(login, creds(eve, confPassword), "Cookie", deviceCookie+"="+tamperDevice(device.Value)), 429, "rate_limited")
 	for range 6 {
 		s.postJSON(login, creds("ghost@example.com", "x"))
 	}
 	s.expect("throttle: an account that does not exist waits alike", s.postJSON(login, creds("ghost@example.com", confPassword)), 429, "rate_limited")
 	time.Sleep(1100 * time.Millisecond)
-	s.tokens("throttle: after Retry-After the right password logs in", s.postJSON(login, creds(eve, confPassword)))
+	p := s.tokens("throttle: after Retry-After the right password logs in", s.postJSON(login, creds(eve, confPassword)))
 	s.expect("throttle: and the count starts over", s.postJSON(login, creds(eve, "not the password")), 401, "invalid_credentials")
+	// The current password of a password change is guessed against the same
+	// allowances (the account's, with the failure above, and the address's,
+	// which the suite has spent most of): within six guesses one waits.
+	change := map[string]string{"current_password": "not the password", "new_password": "a new and longer passphrase"}
+	var guess reply
+	for range 6 {
+		if guess = s.postJSON("/auth/password", change, s.auth(p.access)...); guess.status != 403 {
+			break
+		}
+	}
+	s.expect("throttle: wrong current passwords wait like logins", guess, 429, "rate_limited")
 	var last reply
 	for i := range 21 {
 		if last = s.postJSON(login, creds(fmt.Sprintf("spray%d@example.com", i), "x")); last.status != 401 {
@@ -645,6 +671,23 @@ func (s *suite) throttle() {
 	if n, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || n < 1 {
 		s.t.Errorf("throttle: Retry-After %q, want a positive number of seconds", r.header.Get("Retry-After"))
 	}
+	for i := range 21 {
+		if last = s.postJSON(reg, creds(fmt.Sprintf("flood%d@example.com", i), confPassword)); last.status != 201 {
+			break
+		}
+	}
+	r = s.expect("throttle: registrations from one address are limited", last, 429, "rate_limited")
+	if r.header.Get("Retry-After") == "" {
+		s.t.Error("throttle: a refused registration without Retry-After")
+	}
+}
+
+// tamperDevice changes the first character of a device cookie's ID.
+func tamperDevice(v string) string {
+	if strings.HasPrefix(v, "A") {
+		return "B" + v[1:]
+	}
+	return "A" + strings.TrimPrefix(v, v[:min(1, len(v))])
 }
 
 // checkConformanceDoc keeps docs/CONFORMANCE.md equal to the checks the

@@ -56,10 +56,12 @@ func (s *suite) transportChecks(p pair) {
 	const login, refresh, logout, logoutAll, me = "/auth/login", "/auth/refresh", "/auth/logout", "/auth/logout-all", "/auth/me"
 	ada := creds("ada@example.com", confPassword)
 	if s.transport == "header" {
-		// No cookie is ever set, and one carrying a valid access token
-		// authenticates nothing, so no request can be forged cross-site with
-		// the user's credentials (DESIGN.md checklist item 8).
-		s.tokens("login: a token pair and no Set-Cookie", s.postJSON(login, ada))
+		// No token cookie is ever set (the device cookie of the login
+		// throttle authenticates nothing), and a cookie carrying a valid
+		// access token authenticates nothing either, so no request can be
+		// forged cross-site with the user's credentials (DESIGN.md checklist
+		// item 8).
+		s.tokens("login: a token pair and no token cookie", s.postJSON(login, ada))
 		for _, c := range []string{"access_token", "token", "jwt", "Authorization", accessCookie} {
 			s.expect("me: an access token in a "+c+" cookie is ignored", s.send("GET", me, "", nil, "Cookie", c+"="+p.access), 401, "missing_token")
 		}
