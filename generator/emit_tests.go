@@ -490,7 +490,11 @@ func emitFuzzHandlers(f *jen.File, m *Model) {
 				),
 			),
 		),
-		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("newTestService").Call(jen.Id("f"))),
+		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("f")),
+		jen.Comment("The fuzzer's workers hash at once: a long wait for a hashing slot keeps"),
+		jen.Comment("saturation (503, which TestHashingSaturation checks) apart from a failure."),
+		jen.Id("svc").Dot("hashing").Op("=").Qual(pkgPassword, "NewLimiter").Call(jen.Lit(0), jen.Qual(pkgTime, "Minute")),
+		jen.Id("router").Op(":=").Id("newTestRouter").Call(jen.Id("svc")),
 		jen.Id("f").Dot("Fuzz").Call(jen.Func().Params(jen.Id("t").Op("*").Qual(pkgTesting, "T"), jen.Id("endpoint").Uint8(), jen.Id("ctype").String(), jen.Id("body").Index().Byte()).Block(
 			jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Id("paths").Index(jen.Int().Call(jen.Id("endpoint")).Op("%").Len(jen.Id("paths"))), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
 			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("ctype")),
