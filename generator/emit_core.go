@@ -136,6 +136,9 @@ func emitStore(f *jen.File, m *Model) {
 		jen.Id("ErrNotFound").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: user not found")),
 		jen.Comment("ErrDuplicate means the "+m.IdentityJSON()+" is already registered."),
 		jen.Id("ErrDuplicate").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: "+m.IdentityJSON()+" already registered")),
+		jen.Comment("ErrPasswordChanged means the password hash a request proved is no longer"),
+		jen.Comment("the user's: a password change committed in between."),
+		jen.Id("ErrPasswordChanged").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: the password changed meanwhile")),
 	)
 	f.Line()
 	f.Comment("Store persists users and refresh tokens. Identities are stored normalised")
@@ -149,6 +152,16 @@ func emitStore(f *jen.File, m *Model) {
 		jen.Id("UserByID").Params(ctxParam(), jen.Id("id").String()).Params(jen.Id("User"), jen.Error()),
 		jen.Comment("SetPasswordHash replaces the password hash of the user with id."),
 		jen.Id("SetPasswordHash").Params(ctxParam(), jen.List(jen.Id("id"), jen.Id("hash")).String()).Error(),
+		jen.Comment("ReplacePasswordHash sets the hash of the user with id to next and revokes"),
+		jen.Comment("every session of the user at now, in one step, if the hash is still old;"),
+		jen.Comment("otherwise it changes nothing and returns ErrPasswordChanged."),
+		jen.Id("ReplacePasswordHash").Params(ctxParam(), jen.List(jen.Id("id"), jen.Id("old"), jen.Id("next")).String(), jen.Id("now").Qual(pkgTime, "Time")).Error(),
+		jen.Comment("StartSession stores r, the first token of a login's session, if the hash of"),
+		jen.Comment("its user is still passwordHash, the one the login proved; otherwise it"),
+		jen.Comment("stores nothing and returns ErrPasswordChanged. A login racing a password"),
+		jen.Comment("change thus either starts its session before the change, which revokes it,"),
+		jen.Comment("or fails."),
+		jen.Id("StartSession").Params(ctxParam(), jen.Id("r").Qual(pkgRefresh, "Record"), jen.Id("passwordHash").String()).Error(),
 		jen.Line(),
 		jen.Qual(pkgRefresh, "Store"),
 		jen.Comment("RevokeUserRefresh revokes every refresh-token family of the user at now."),

@@ -193,12 +193,20 @@ func emitLogin(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		throttleSucceeded(m),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		ifErr(unavailableReturn("issue refresh token")...),
+		jen.Comment("The session starts only while the password just proved is still the"),
+		jen.Comment("account's: a password change that committed meanwhile wins."),
+		jen.Err().Op("=").Id("s").Dot("store").Dot("StartSession").Call(jen.Id("ctx"), jen.Id("rec"), jen.Id("u").Dot("PasswordHash")),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged"))).Block(
+			reject(jen.Id("errInvalidCredentials").Call()),
+			jen.Return(),
+		),
+		ifErr(unavailableReturn("start session")...),
 		rememberDevice(m),
 		jen.If(jen.Id("rehash")).Block(
 			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("password")),
 		),
-		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Issue").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
-		ifErr(unavailableReturn("issue refresh token")...),
 		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec").Dot("FamilyID")),
 		ifErr(unavailableReturn("issue access token")...),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
@@ -365,12 +373,14 @@ func emitChangePassword(f *jen.File, m *Model) {
 		throttleSucceeded(m),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("NewPassword")),
 		ifErr(hashFailedReturn()...),
-		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("SetPasswordHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("hash")), jen.Err().Op("!=").Nil()).Block(
-			unavailableReturn("set password")...,
+		jen.Comment("The hash is replaced only if it is still the one the current password"),
+		jen.Comment("matched, and every session is revoked in the same step: of two changes"),
+		jen.Comment("racing, one wins and the other is told the current password is wrong."),
+		jen.Err().Op("=").Id("s").Dot("store").Dot("ReplacePasswordHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("u").Dot("PasswordHash"), jen.Id("hash"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged"))).Block(
+			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
 		),
-		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeUserRefresh").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
-			unavailableReturn("revoke sessions")...,
-		),
+		ifErr(unavailableReturn("set password")...),
 	)
 	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("ChangePassword").Add(httpParams()).Block(body...)

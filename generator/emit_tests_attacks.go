@@ -12,6 +12,7 @@ const pkgRefreshTest = RuntimeModule + "/refresh/refreshtest"
 
 func emitTestAttacks(f *jen.File, m *Model) {
 	emitTestRevocationRaces(f, m)
+	emitTestPasswordChangeRaces(f, m)
 	emitTestThrottleBurst(f, m)
 	emitTestPasswordChangeThrottled(f, m)
 	emitTestDeviceCookie(f, m)
@@ -313,5 +314,66 @@ func emitTestDeviceCookie(f *jen.File, m *Model) {
 			jen.Id("wantProblem").Call(jen.Id("t"), login(wrong, withDevice(jen.Id("device").Dot("Value"))...), status("StatusUnauthorized"), lit("invalid_credentials")),
 		),
 		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("device").Dot("Value"))...), status("StatusTooManyRequests"), lit("rate_limited")),
+	)
+}
+
+func emitTestPasswordChangeRaces(f *jen.File, m *Model) {
+	race := func(a, b jen.Code) []jen.Code {
+		return []jen.Code{
+			jen.Var().Id("wg").Qual("sync", "WaitGroup"),
+			jen.Id("start").Op(":=").Make(jen.Chan().Struct()),
+			jen.Id("wg").Dot("Go").Call(jen.Func().Params().Block(jen.Op("<-").Id("start"), jen.If(jen.Id("i").Op("%2").Op("==").Lit(0)).Block(jen.Qual("runtime", "Gosched").Call()), a)),
+			jen.Id("wg").Dot("Go").Call(jen.Func().Params().Block(jen.Op("<-").Id("start"), jen.If(jen.Id("i").Op("%2").Op("==").Lit(1)).Block(jen.Qual("runtime", "Gosched").Call()), b)),
+			jen.Id("close").Call(jen.Id("start")),
+			jen.Id("wg").Dot("Wait").Call(),
+		}
+	}
+	replace := func(errVar, next string) jen.Code {
+		return jen.Id(errVar).Op("=").Id("store").Dot("ReplacePasswordHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("hash"), jen.Id(next), jen.Qual(pkgTime, "Now").Call())
+	}
+	loginRace := append([]jen.Code{
+		jen.Id("next").Op(":=").Qual("fmt", "Sprintf").Call(lit("hash-%d"), jen.Id("i")),
+		jen.List(jen.Id("_"), jen.Id("rec"), jen.Err()).Op(":=").Id("manager").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Qual(pkgRefresh, "Meta").Values()),
+		ifErr(tcall("Fatal", jen.Err())),
+		jen.Var().List(jen.Id("loginErr"), jen.Id("changeErr")).Error(),
+	}, race(
+		jen.Id("loginErr").Op("=").Id("store").Dot("StartSession").Call(jen.Id("ctx"), jen.Id("rec"), jen.Id("hash")),
+		replace("changeErr", "next"),
+	)...)
+	loginRace = append(loginRace,
+		jen.If(jen.Id("changeErr").Op("!=").Nil()).Block(tcall("Fatalf", lit("trial %d: password change: %v"), jen.Id("i"), jen.Id("changeErr"))),
+		jen.Id("hash").Op("=").Id("next"),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Id("loginErr"), jen.Id("ErrPasswordChanged"))).Block(jen.Continue().Comment("the login came after the change, and failed")),
+		jen.If(jen.Id("loginErr").Op("!=").Nil()).Block(tcall("Fatalf", lit("trial %d: login: %v"), jen.Id("i"), jen.Id("loginErr"))),
+		jen.If(jen.List(jen.Id("got"), jen.Err()).Op(":=").Id("store").Dot("RefreshByDigest").Call(jen.Id("ctx"), jen.Id("rec").Dot("Digest")), jen.Err().Op("!=").Nil().Op("||").Id("got").Dot("RevokedAt").Op("==").Nil()).Block(
+			tcall("Errorf", lit("trial %d: a session that proved the old password outlived the change (err %v)"), jen.Id("i"), jen.Err()),
+		),
+	)
+	changeRace := append([]jen.Code{
+		jen.List(jen.Id("a"), jen.Id("b")).Op(":=").List(jen.Id("hash").Op("+").Lit("a"), jen.Id("hash").Op("+").Lit("b")),
+		jen.Var().List(jen.Id("errA"), jen.Id("errB")).Error(),
+	}, race(replace("errA", "a"), replace("errB", "b"))...)
+	changeRace = append(changeRace,
+		jen.Switch().Block(
+			jen.Case(jen.Id("errA").Op("==").Nil().Op("&&").Qual(pkgErrors, "Is").Call(jen.Id("errB"), jen.Id("ErrPasswordChanged"))).Block(jen.Id("hash").Op("=").Id("a")),
+			jen.Case(jen.Id("errB").Op("==").Nil().Op("&&").Qual(pkgErrors, "Is").Call(jen.Id("errA"), jen.Id("ErrPasswordChanged"))).Block(jen.Id("hash").Op("=").Id("b")),
+			jen.Default().Block(tcall("Fatalf", lit("trial %d: two changes from one current password answered %v and %v, want exactly one to win"), jen.Id("i"), jen.Id("errA"), jen.Id("errB"))),
+		),
+	)
+	testFunc(f, "TestPasswordChangeRaces", "TestPasswordChangeRaces races, 200 times each way round, a login that proved\n// the current password against a change of it: the login's session never\n// outlives the change (it is revoked, or it never starts); and two changes\n// made from one current password: exactly one wins.",
+		jen.Id("store").Op(":=").Id("newTestStore").Call(jen.Id("t")),
+		jen.Id("ctx").Op(":=").Qual(pkgContext, "Background").Call(),
+		jen.Id("manager").Op(":=").Op("&").Qual(pkgRefresh, "Manager").Values(jen.Dict{jen.Id("Store"): jen.Id("store"), jen.Id("TTL"): jen.Qual(pkgTime, "Hour")}),
+		jen.Id("hash").Op(":=").Lit("hash-start"),
+		jen.Id("u").Op(":=").Id("User").Values(fields(
+			"ID", jen.Id("newID").Call(),
+			m.IdentityField(), lit(m.SampleIdentity()),
+			"PasswordHash", jen.Id("hash"),
+			"Active", jen.True(),
+			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
+		)),
+		jen.If(jen.Err().Op(":=").Id("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")), jen.Err().Op("!=").Nil()).Block(tcall("Fatal", jen.Err())),
+		jen.For(jen.Id("i").Op(":=").Range().Lit(200)).Block(loginRace...),
+		jen.For(jen.Id("i").Op(":=").Range().Lit(200)).Block(changeRace...),
 	)
 }

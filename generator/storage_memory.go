@@ -78,6 +78,24 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Id("s").Dot("users").Index(jen.Id("id")).Op("=").Id("u"),
 		jen.Return(jen.Nil()),
 	)
+	method("ReplacePasswordHash implements Store; the mutex makes the check, the update\n// and the revocation one step.", "ReplacePasswordHash",
+		[]jen.Code{ctx, jen.List(jen.Id("id"), jen.Id("old"), jen.Id("next")).String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},
+		jen.List(jen.Id("u"), jen.Id("ok")).Op(":=").Id("s").Dot("users").Index(jen.Id("id")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("ErrNotFound"))),
+		jen.If(jen.Id("u").Dot("PasswordHash").Op("!=").Id("old")).Block(jen.Return(jen.Id("ErrPasswordChanged"))),
+		jen.Id("u").Dot("PasswordHash").Op("=").Id("next"),
+		jen.Id("s").Dot("users").Index(jen.Id("id")).Op("=").Id("u"),
+		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(jen.Return(jen.Id("r").Dot("UserID").Op("==").Id("id")))),
+		jen.Return(jen.Nil()),
+	)
+	method("StartSession implements Store.", "StartSession",
+		[]jen.Code{ctx, jen.Id("r").Qual(pkgRefresh, "Record"), jen.Id("passwordHash").String()}, []jen.Code{jen.Error()},
+		jen.If(jen.List(jen.Id("u"), jen.Id("ok")).Op(":=").Id("s").Dot("users").Index(jen.Id("r").Dot("UserID")), jen.Op("!").Id("ok").Op("||").Id("u").Dot("PasswordHash").Op("!=").Id("passwordHash")).Block(
+			jen.Return(jen.Id("ErrPasswordChanged")),
+		),
+		jen.Id("s").Dot("tokens").Index(jen.Id("r").Dot("Digest")).Op("=").Id("r"),
+		jen.Return(jen.Nil()),
+	)
 	rec := jen.Qual(pkgRefresh, "Record")
 	method("InsertRefresh implements refresh.Store.", "InsertRefresh", []jen.Code{ctx, jen.Id("r").Add(rec)}, []jen.Code{jen.Error()},
 		jen.Id("s").Dot("tokens").Index(jen.Id("r").Dot("Digest")).Op("=").Id("r"),

@@ -169,6 +169,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 		jen.Return(jen.Id("r"), jen.Nil()),
 	)
 	s.emitRevocations(f, method, execIn)
+	s.emitPasswordSteps(method)
 	deleteBody := []jen.Code{
 		jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(execIn("DELETE FROM refresh_tokens WHERE expires_at <= "+s.param(1), s.timeArg(jen.Id("before")))),
 		ifErrReturn(jen.Lit(0), jen.Err()),
@@ -274,4 +275,47 @@ func (s sqlStore) emitRevocations(f *jen.File, method func(doc, name string, par
 		),
 		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
+}
+
+// emitPasswordSteps renders ReplacePasswordHash and StartSession: each reads
+// the user's hash in a transaction, with the row locked where the dialect
+// locks rows (FOR UPDATE to replace it, FOR SHARE to start a session on it),
+// so that a login racing a password change is ordered before it, and revoked
+// by it, or after it, and refused.
+func (s sqlStore) emitPasswordSteps(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
+	readHash := func(mode string) []jen.Code {
+		query := "SELECT password_hash FROM users WHERE id = " + s.param(1)
+		if s.lockUser != nil {
+			query += " " + mode
+		}
+		return []jen.Code{
+			jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
+			ifErrReturn(jen.Err()),
+			jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
+			jen.Var().Id("current").String(),
+			jen.Err().Op("=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit(query), jen.Id("id")).Dot("Scan").Call(jen.Op("&").Id("current")),
+			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Id("ErrNotFound"))),
+			ifErrReturn(jen.Err()),
+		}
+	}
+	txExec := func(query string, args ...jen.Code) jen.Code {
+		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(query)}, args...)...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+	}
+	replace := readHash("FOR UPDATE")
+	replace = append(replace,
+		jen.If(jen.Id("current").Op("!=").Id("old")).Block(jen.Return(jen.Id("ErrPasswordChanged"))),
+		txExec("UPDATE users SET password_hash = "+s.param(1)+" WHERE id = "+s.param(2), jen.Id("next"), jen.Id("id")),
+		txExec("UPDATE refresh_tokens SET revoked_at = "+s.param(1)+" WHERE user_id = "+s.param(2)+" AND revoked_at IS NULL", s.timeArg(jen.Id("now")), jen.Id("id")),
+		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
+	)
+	method("ReplacePasswordHash implements Store in one transaction on the user's row.", "ReplacePasswordHash",
+		[]jen.Code{ctxParam(), jen.List(jen.Id("id"), jen.Id("old"), jen.Id("next")).String(), jen.Id("now").Qual(pkgTime, "Time")}, jen.Error(), replace...)
+	start := append([]jen.Code{jen.Id("id").Op(":=").Id("r").Dot("UserID")}, readHash("FOR SHARE")...)
+	start = append(start,
+		jen.If(jen.Id("current").Op("!=").Id("passwordHash")).Block(jen.Return(jen.Id("ErrPasswordChanged"))),
+		jen.If(jen.Err().Op(":=").Id("insertRefresh").Call(jen.Id("ctx"), jen.Id("tx"), jen.Id("r")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
+	)
+	method("StartSession implements Store in one transaction on the user's row.", "StartSession",
+		[]jen.Code{ctxParam(), jen.Id("r").Add(rec()), jen.Id("passwordHash").String()}, jen.Error(), start...)
 }

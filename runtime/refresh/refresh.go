@@ -115,6 +115,20 @@ func (m *Manager) now() time.Time {
 
 // Issue starts a new family for userID and returns its first token.
 func (m *Manager) Issue(ctx context.Context, userID string, meta Meta) (string, Record, error) {
+	tok, rec, err := m.NewFamily(userID, meta)
+	if err != nil {
+		return "", Record{}, err
+	}
+	if err := m.Store.InsertRefresh(ctx, rec); err != nil {
+		return "", Record{}, err
+	}
+	return tok, rec, nil
+}
+
+// NewFamily makes the first token of a new family for userID without
+// storing it, for a store that inserts it under a condition of its own (a
+// login stores its session only while the password it proved still holds).
+func (m *Manager) NewFamily(userID string, meta Meta) (string, Record, error) {
 	family, err := randomString(16)
 	if err != nil {
 		return "", Record{}, err
@@ -125,9 +139,6 @@ func (m *Manager) Issue(ctx context.Context, userID string, meta Meta) (string, 
 		return "", Record{}, err
 	}
 	rec.FamilyID, rec.UserID = family, userID
-	if err := m.Store.InsertRefresh(ctx, rec); err != nil {
-		return "", Record{}, err
-	}
 	return tok, rec, nil
 }
 

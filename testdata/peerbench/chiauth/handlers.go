@@ -148,14 +148,25 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		return
 	}
 	s.attemptSucceeded(ctx, attempt)
-	s.rememberDevice(w, r, attempt)
-	if rehash {
-		s.upgradeHash(ctx, u.ID, password)
-	}
-	rt, rec, err := s.refresh.Issue(ctx, u.ID, clientMeta(r))
+	rt, rec, err := s.refresh.NewFamily(u.ID, clientMeta(r))
 	if err != nil {
 		s.unavailable(w, "issue refresh token", err)
 		return
+	}
+	// The session starts only while the password just proved is still the
+	// account's: a password change that committed meanwhile wins.
+	err = s.store.StartSession(ctx, rec, u.PasswordHash)
+	if errors.Is(err, ErrPasswordChanged) {
+		s.reject(w, r, errInvalidCredentials())
+		return
+	}
+	if err != nil {
+		s.unavailable(w, "start session", err)
+		return
+	}
+	s.rememberDevice(w, r, attempt)
+	if rehash {
+		s.upgradeHash(ctx, u.ID, password)
 	}
 	access, err := s.signAccess(ctx, u, rec.FamilyID)
 	if err != nil {
@@ -376,12 +387,16 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.hashFailed(w, err)
 		return
 	}
-	if err := s.store.SetPasswordHash(ctx, u.ID, hash); err != nil {
-		s.unavailable(w, "set password", err)
+	// The hash is replaced only if it is still the one the current password
+	// matched, and every session is revoked in the same step: of two changes
+	// racing, one wins and the other is told the current password is wrong.
+	err = s.store.ReplacePasswordHash(ctx, u.ID, u.PasswordHash, hash, time.Now().UTC())
+	if errors.Is(err, ErrPasswordChanged) {
+		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeInvalidCredentials, "the current password is wrong"))
 		return
 	}
-	if err := s.store.RevokeUserRefresh(ctx, u.ID, time.Now().UTC()); err != nil {
-		s.unavailable(w, "revoke sessions", err)
+	if err != nil {
+		s.unavailable(w, "set password", err)
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")

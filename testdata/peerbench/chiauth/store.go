@@ -26,6 +26,9 @@ var (
 	ErrNotFound = errors.New("auth: user not found")
 	// ErrDuplicate means the email is already registered.
 	ErrDuplicate = errors.New("auth: email already registered")
+	// ErrPasswordChanged means the password hash a request proved is no longer
+	// the user's: a password change committed in between.
+	ErrPasswordChanged = errors.New("auth: the password changed meanwhile")
 )
 
 // Store persists users and refresh tokens. Identities are stored normalised
@@ -39,6 +42,16 @@ type Store interface {
 	UserByID(ctx context.Context, id string) (User, error)
 	// SetPasswordHash replaces the password hash of the user with id.
 	SetPasswordHash(ctx context.Context, id, hash string) error
+	// ReplacePasswordHash sets the hash of the user with id to next and revokes
+	// every session of the user at now, in one step, if the hash is still old;
+	// otherwise it changes nothing and returns ErrPasswordChanged.
+	ReplacePasswordHash(ctx context.Context, id, old, next string, now time.Time) error
+	// StartSession stores r, the first token of a login's session, if the hash of
+	// its user is still passwordHash, the one the login proved; otherwise it
+	// stores nothing and returns ErrPasswordChanged. A login racing a password
+	// change thus either starts its session before the change, which revokes it,
+	// or fails.
+	StartSession(ctx context.Context, r refresh.Record, passwordHash string) error
 
 	refresh.Store
 	// RevokeUserRefresh revokes every refresh-token family of the user at now.

@@ -75,6 +75,37 @@ func (s *MemoryStore) SetPasswordHash(_ context.Context, id, hash string) error 
 	return nil
 }
 
+// ReplacePasswordHash implements Store; the mutex makes the check, the update
+// and the revocation one step.
+func (s *MemoryStore) ReplacePasswordHash(_ context.Context, id, old, next string, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.users[id]
+	if !ok {
+		return ErrNotFound
+	}
+	if u.PasswordHash != old {
+		return ErrPasswordChanged
+	}
+	u.PasswordHash = next
+	s.users[id] = u
+	s.revoke(now, func(r refresh.Record) bool {
+		return r.UserID == id
+	})
+	return nil
+}
+
+// StartSession implements Store.
+func (s *MemoryStore) StartSession(_ context.Context, r refresh.Record, passwordHash string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u, ok := s.users[r.UserID]; !ok || u.PasswordHash != passwordHash {
+		return ErrPasswordChanged
+	}
+	s.tokens[r.Digest] = r
+	return nil
+}
+
 // InsertRefresh implements refresh.Store.
 func (s *MemoryStore) InsertRefresh(_ context.Context, r refresh.Record) error {
 	s.mu.Lock()
