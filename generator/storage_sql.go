@@ -48,6 +48,30 @@ func (s sqlStore) recv() *jen.Statement { return jen.Params(jen.Id("s").Op("*").
 
 func (s sqlStore) db() *jen.Statement { return jen.Id("s").Dot(s.handle) }
 
+// beginTx is "tx, err := begin; if err != nil { return fail..., err }; defer
+// tx.Rollback(...)": the opening of every transaction of the store.
+func (s sqlStore) beginTx(fail ...jen.Code) []jen.Code {
+	return []jen.Code{
+		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
+		ifErrReturn(append(fail, jen.Err())...),
+		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
+	}
+}
+
+// txExec is "if _, err := tx.Exec(ctx, query, args...); err != nil { return
+// fail..., err }".
+func (s sqlStore) txExec(fail []jen.Code, query jen.Code, args ...jen.Code) jen.Code {
+	return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(append([]jen.Code{jen.Id("ctx"), query}, args...)...), jen.Err().Op("!=").Nil()).Block(
+		jen.Return(append(fail, jen.Err())...),
+	)
+}
+
+// revokeUser revokes every live refresh token of a user: parameters now and
+// the user's ID.
+func (s sqlStore) revokeUser() string {
+	return "UPDATE refresh_tokens SET revoked_at = " + s.param(1) + " WHERE user_id = " + s.param(2) + " AND revoked_at IS NULL"
+}
+
 // params is "?, ?, ?" or "$1, $2, $3".
 func (s sqlStore) params(n int) string {
 	var p []string
@@ -126,18 +150,10 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	)
 	f.Line()
 	rotateDoc := "RotateRefresh implements refresh.Store. The conditional UPDATE is the whole\n// race between rotations: of concurrent rotations of one token, exactly one\n// matches a live row."
-	rotate := []jen.Code{
-		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
-		ifErrReturn(rec().Values(), jen.Err()),
-		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
-	}
+	rotate := s.beginTx(rec().Values())
 	if s.lockUser != nil {
 		rotateDoc += " Against revocation, the user's row is locked FOR SHARE\n// first: a revocation, which locks it FOR UPDATE, then waits for this\n// transaction and sees its new token, or this one waits and finds the old\n// token revoked."
-		rotate = append(rotate,
-			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Lit(s.lockUser("FOR SHARE")), jen.Id("next").Dot("UserID")), jen.Err().Op("!=").Nil()).Block(
-				jen.Return(rec().Values(), jen.Err()),
-			),
-		)
+		rotate = append(rotate, s.txExec([]jen.Code{rec().Values()}, jen.Lit(s.lockUser("FOR SHARE")), jen.Id("next").Dot("UserID")))
 	}
 	method(rotateDoc, "RotateRefresh",
 		[]jen.Code{ctxParam(), jen.Id("old").String(), jen.Id("next").Add(rec()), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(rec(), jen.Error()),
@@ -198,19 +214,16 @@ func (s sqlStore) emitThrottleQueries(method func(doc, name string, params []jen
 		forUpdate = " FOR UPDATE"
 	}
 	txExec := func(query string, args ...jen.Code) jen.Code {
-		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(query)}, args...)...), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Lit(0), jen.Err()),
-		)
+		return s.txExec([]jen.Code{jen.Lit(0)}, jen.Lit(query), args...)
 	}
-	method("ReserveAttempt implements throttle.Store: the check and the count are one\n// transaction on the key's locked row. It also drops the counts nobody has\n// touched for a day.", "ReserveAttempt",
-		[]jen.Code{ctxParam(), key, jen.Id("p").Qual(pkgThrottle, "Policy"), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(jen.Qual(pkgTime, "Duration"), jen.Error()),
+	reserve := []jen.Code{
 		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("DELETE FROM login_failures WHERE last_failure < "+s.param(1)),
 			s.timeArg(jen.Id("now").Dot("Add").Call(jen.Op("-").Id(staleLoginFailures)))), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Lit(0), jen.Err()),
 		),
-		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
-		ifErrReturn(jen.Lit(0), jen.Err()),
-		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
+	}
+	reserve = append(reserve, s.beginTx(jen.Lit(0))...)
+	reserve = append(reserve,
 		txExec("INSERT INTO login_failures (key_digest, failures, last_failure) VALUES ("+s.param(1)+", 0, "+s.param(2)+") ON CONFLICT (key_digest) DO NOTHING", jen.Id("key"), s.timeArg(jen.Id("now"))),
 		jen.Var().Id("n").Int(),
 		jen.Var().Id("last").Add(s.timeType()),
@@ -222,6 +235,8 @@ func (s sqlStore) emitThrottleQueries(method func(doc, name string, params []jen
 		txExec("UPDATE login_failures SET failures = "+s.param(1)+", last_failure = "+s.param(2)+" WHERE key_digest = "+s.param(3), jen.Id("n"), s.timeArg(jen.Id("now")), jen.Id("key")),
 		jen.Return(jen.Lit(0), jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
+	method("ReserveAttempt implements throttle.Store: the check and the count are one\n// transaction on the key's locked row. It also drops the counts nobody has\n// touched for a day.", "ReserveAttempt",
+		[]jen.Code{ctxParam(), key, jen.Id("p").Qual(pkgThrottle, "Policy"), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(jen.Qual(pkgTime, "Duration"), jen.Error()), reserve...)
 	method("RefundAttempt implements throttle.Store.", "RefundAttempt", []jen.Code{ctxParam(), key}, jen.Error(),
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("UPDATE login_failures SET failures = failures - 1 WHERE key_digest = "+s.param(1)+" AND failures > 0"), jen.Id("key")),
 		jen.Return(jen.Err()),
@@ -240,7 +255,7 @@ func (s sqlStore) emitThrottleQueries(method func(doc, name string, params []jen
 func (s sqlStore) emitRevocations(f *jen.File, method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code), execIn func(query string, args ...jen.Code) *jen.Statement) {
 	now := jen.Id("now").Qual(pkgTime, "Time")
 	byFamily := "UPDATE refresh_tokens SET revoked_at = " + s.param(1) + " WHERE family_id = " + s.param(2) + " AND revoked_at IS NULL"
-	byUser := "UPDATE refresh_tokens SET revoked_at = " + s.param(1) + " WHERE user_id = " + s.param(2) + " AND revoked_at IS NULL"
+	byUser := s.revokeUser()
 	if s.lockUser == nil {
 		method("RevokeRefreshFamily implements refresh.Store. SQLite runs one writer at a\n// time, so the UPDATE sees every token a rotation has committed.", "RevokeRefreshFamily", []jen.Code{ctxParam(), jen.Id("family").String(), now}, jen.Error(),
 			jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn(byFamily, s.timeArg(jen.Id("now")), jen.Id("family"))),
@@ -264,16 +279,11 @@ func (s sqlStore) emitRevocations(f *jen.File, method func(doc, name string, par
 	)
 	method("revokeLocked runs the revoking query with args in a transaction that first\n// locks the row of the user FOR UPDATE, so that it waits for the rotations in\n// flight, which hold it FOR SHARE, and sees the tokens they insert.", "revokeLocked",
 		[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("query")).String(), jen.Id("args").Op("...").Any()}, jen.Error(),
-		jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
-		ifErrReturn(jen.Err()),
-		jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
-		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Lit(s.lockUser("FOR UPDATE")), jen.Id("userID")), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		),
-		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Id("query"), jen.Id("args").Op("...")), jen.Err().Op("!=").Nil()).Block(
-			jen.Return(jen.Err()),
-		),
-		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
+		append(s.beginTx(),
+			s.txExec(nil, jen.Lit(s.lockUser("FOR UPDATE")), jen.Id("userID")),
+			s.txExec(nil, jen.Id("query"), jen.Id("args").Op("...")),
+			jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
+		)...,
 	)
 }
 
@@ -288,24 +298,18 @@ func (s sqlStore) emitPasswordSteps(method func(doc, name string, params []jen.C
 		if s.lockUser != nil {
 			query += " " + mode
 		}
-		return []jen.Code{
-			jen.List(jen.Id("tx"), jen.Err()).Op(":=").Add(s.begin()),
-			ifErrReturn(jen.Err()),
-			jen.Defer().Id("tx").Dot("Rollback").Call(s.txEndArgs...),
+		return append(s.beginTx(),
 			jen.Var().Id("current").String(),
 			jen.Err().Op("=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit(query), jen.Id("id")).Dot("Scan").Call(jen.Op("&").Id("current")),
 			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Id("ErrNotFound"))),
 			ifErrReturn(jen.Err()),
-		}
-	}
-	txExec := func(query string, args ...jen.Code) jen.Code {
-		return jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(query)}, args...)...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+		)
 	}
 	replace := readHash("FOR UPDATE")
 	replace = append(replace,
 		jen.If(jen.Id("current").Op("!=").Id("old")).Block(jen.Return(jen.Id("ErrPasswordChanged"))),
-		txExec("UPDATE users SET password_hash = "+s.param(1)+" WHERE id = "+s.param(2), jen.Id("next"), jen.Id("id")),
-		txExec("UPDATE refresh_tokens SET revoked_at = "+s.param(1)+" WHERE user_id = "+s.param(2)+" AND revoked_at IS NULL", s.timeArg(jen.Id("now")), jen.Id("id")),
+		s.txExec(nil, jen.Lit("UPDATE users SET password_hash = "+s.param(1)+" WHERE id = "+s.param(2)), jen.Id("next"), jen.Id("id")),
+		s.txExec(nil, jen.Lit(s.revokeUser()), s.timeArg(jen.Id("now")), jen.Id("id")),
 		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
 	method("ReplacePasswordHash implements Store in one transaction on the user's row.", "ReplacePasswordHash",
