@@ -133,7 +133,7 @@ func (m *Manager) NewFamily(userID string, meta Meta) (string, Record, error) {
 	if err != nil {
 		return "", Record{}, err
 	}
-	now := m.now().UTC()
+	now := m.now()
 	tok, rec, err := m.newRecord(meta, now, now.Add(m.maxAge()))
 	if err != nil {
 		return "", Record{}, err
@@ -168,7 +168,7 @@ func (m *Manager) Lookup(ctx context.Context, token string) (Record, error) {
 	case err != nil:
 		return Record{}, err
 	}
-	if err := m.check(ctx, rec, m.now().UTC()); err != nil {
+	if err := m.check(ctx, rec, m.now()); err != nil {
 		return Record{}, err
 	}
 	return rec, nil
@@ -178,7 +178,7 @@ func (m *Manager) Lookup(ctx context.Context, token string) (Record, error) {
 // successor. When another request spent or revoked rec since the lookup, it
 // returns the reason, as Lookup would now.
 func (m *Manager) Spend(ctx context.Context, rec Record, meta Meta) (string, Record, error) {
-	now := m.now().UTC()
+	now := m.now()
 	ends := rec.SessionEnds
 	if ends.IsZero() {
 		ends = rec.IssuedAt.Add(m.maxAge())
@@ -209,7 +209,7 @@ func (m *Manager) check(ctx context.Context, rec Record, now time.Time) error {
 			return err
 		}
 		return ErrReused
-	case !now.Before(rec.ExpiresAt), !rec.SessionEnds.IsZero() && !now.Before(rec.SessionEnds):
+	case !now.Before(rec.ExpiresAt): // never later than the session's end
 		return ErrExpired
 	}
 	return nil
