@@ -102,8 +102,11 @@ func emitExcluded(f *jen.File, m *Model) {
 	if base == nil {
 		body = append(body, jen.Switch(jen.Id("p")).Block(jen.Case(open...).Block(jen.Return(jen.True()))))
 	} else {
-		body = append(body, jen.If(jen.List(jen.Id("route"), jen.Id("ok")).Op(":=").Qual("strings", "CutPrefix").Call(jen.Id("p"), base), jen.Id("ok")).Block(
-			jen.Switch(jen.Id("route")).Block(jen.Case(open...).Block(jen.Return(jen.True()))),
+		// The base is looked up only for a path that ends in an open route.
+		body = append(body, jen.For(jen.List(jen.Id("_"), jen.Id("route")).Op(":=").Range().Index().String().Values(open...)).Block(
+			jen.If(jen.List(jen.Id("before"), jen.Id("ok")).Op(":=").Qual("strings", "CutSuffix").Call(jen.Id("p"), jen.Id("route")), jen.Id("ok").Op("&&").Id("before").Op("==").Add(base)).Block(
+				jen.Return(jen.True()),
+			),
 		))
 	}
 	if len(exact) > 0 {

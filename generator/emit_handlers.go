@@ -196,9 +196,9 @@ func emitLogin(f *jen.File, m *Model) {
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		ifErr(unavailableReturn("issue refresh token")...),
 		jen.Comment("The session starts only while the password just proved is still the"),
-		jen.Comment("account's: a password change that committed meanwhile wins."),
+		jen.Comment("account's: a password change (or a deletion) that committed meanwhile wins."),
 		jen.Err().Op("=").Id("s").Dot("store").Dot("StartSession").Call(jen.Id("ctx"), jen.Id("rec"), jen.Id("u").Dot("PasswordHash")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged"))).Block(
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged")).Op("||").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),

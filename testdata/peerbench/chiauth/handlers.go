@@ -154,9 +154,9 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		return
 	}
 	// The session starts only while the password just proved is still the
-	// account's: a password change that committed meanwhile wins.
+	// account's: a password change (or a deletion) that committed meanwhile wins.
 	err = s.store.StartSession(ctx, rec, u.PasswordHash)
-	if errors.Is(err, ErrPasswordChanged) {
+	if errors.Is(err, ErrPasswordChanged) || errors.Is(err, ErrNotFound) {
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}

@@ -92,9 +92,8 @@ func (s *Service) excluded(r *http.Request) bool {
 	if r.URL.RawPath != "" || !canonicalPath(p) {
 		return false
 	}
-	if route, ok := strings.CutPrefix(p, s.base); ok {
-		switch route {
-		case "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout":
+	for _, route := range []string{"/auth/register", "/auth/login", "/auth/refresh", "/auth/logout"} {
+		if before, ok := strings.CutSuffix(p, route); ok && before == s.base {
 			return true
 		}
 	}
