@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -237,13 +238,16 @@ func (a *app) newCmd(c *cli.Context) error {
 		}
 		target = generator.NewTarget(dir, mod, goVersion())
 	}
-	return a.scaffold(c, target, true, "new "+c.Args().First())
+	return a.scaffold(c, target, true, "new "+shellQuote(c.Args().First()))
 }
 
 func (a *app) initCmd(c *cli.Context) error {
 	pkg := c.String("pkg")
 	if pkg == "" {
 		pkg = generator.Defaults().Package
+	}
+	if err := generator.ValidatePackageDir(pkg); err != nil {
+		return usageErr("%v", err)
 	}
 	target, err := generator.Detect(c.String("dir"), pkg)
 	if errors.Is(err, generator.ErrNoModule) {
@@ -276,7 +280,7 @@ func freshDir(dir string) bool {
 // ownedByAuthgen reports whether the target already has authgen's config,
 // so that running init again is a regeneration, not a clobbering.
 func ownedByAuthgen(t generator.Target) bool {
-	_, err := os.Stat(filepath.Join(t.Root, generator.ConfigFile))
+	_, err := os.Lstat(filepath.Join(t.Root, generator.ConfigFile))
 	return err == nil
 }
 
@@ -287,15 +291,14 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	if err != nil {
 		return err
 	}
-	keysDir, err := a.keysDir(c, opts)
+	keysDir, err := a.keysDir(c, target.Root, opts)
 	if err != nil {
 		return err
 	}
-	if err := a.generate(c, target, opts, newModule, generator.WriteOptions{Force: c.Bool("force")}); err != nil {
+	req := a.request(target, opts, newModule)
+	req.Config = true
+	if err := a.generate(c, req, generator.WriteOptions{Force: c.Bool("force")}); err != nil {
 		return err
-	}
-	if err := writeConfig(target.Root, opts); err != nil {
-		return failure(err)
 	}
 	keyLine := ""
 	if keysDir != "" {
@@ -318,7 +321,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	}
 	args := optionArgs(opts, target)
 	if keysDir != "" {
-		args = append(args, "--keys-dir", keysDir)
+		args = append(args, "--keys-dir", shellQuote(keysDir))
 	}
 	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(args, " "))
 	key := `export AUTH_JWT_SECRET="$(openssl rand -base64 48)"`
@@ -332,7 +335,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 		key = fmt.Sprintf("export $(go tool authgen keys --alg %s --out keys | grep -v '^#')", opts.Algorithm)
 	}
 	if newModule {
-		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  %s\n  go run .\n", c.Args().First(), key)
+		fmt.Fprintf(a.stdout, "\nNext:\n  cd %s\n  %s\n  go run .\n", shellQuote(c.Args().First()), key)
 	}
 	return nil
 }
@@ -340,7 +343,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 // keysDir is where scaffold writes a key pair for an asymmetric algorithm:
 // --keys-dir, or the answer to a question asked only for those algorithms;
 // empty for none.
-func (a *app) keysDir(c *cli.Context, opts generator.Options) (string, error) {
+func (a *app) keysDir(c *cli.Context, root string, opts generator.Options) (string, error) {
 	dir := c.String("keys-dir")
 	switch {
 	case !generator.IsAsymmetric(opts.Algorithm):
@@ -349,14 +352,29 @@ func (a *app) keysDir(c *cli.Context, opts generator.Options) (string, error) {
 		}
 		return "", nil
 	case c.IsSet("keys-dir") || !a.interactive(c):
-		return dir, nil
+		return dir, checkKeysDir(root, dir)
 	}
 	answer, err := a.prompter.Input("Write a new "+opts.Algorithm+" key pair into (empty: none):",
 		"a directory in the module, e.g. keys; the private key is mode 0600 and .gitignore'd in new services", "keys", func(string) error { return nil })
 	if err != nil {
 		return "", failure(err)
 	}
-	return answer, nil
+	return answer, checkKeysDir(root, answer)
+}
+
+// checkKeysDir refuses a key directory outside the module or through a
+// symbolic link, before anything is written.
+func checkKeysDir(root, dir string) error {
+	if dir == "" {
+		return nil
+	}
+	if !filepath.IsLocal(dir) {
+		return usageErr("--keys-dir %q must be a directory inside the module, e.g. keys", dir)
+	}
+	if err := generator.CheckPath(root, filepath.ToSlash(filepath.Clean(dir))); err != nil {
+		return failure(err)
+	}
+	return nil
 }
 
 // resolveOptions layers defaults < detection < authgen.yaml < flags < answers.
@@ -366,12 +384,16 @@ func (a *app) resolveOptions(c *cli.Context, target generator.Target) (generator
 	if fw := target.DetectFramework(); fw != "" {
 		opts.Framework = fw
 	}
-	if data, err := os.ReadFile(filepath.Join(target.Root, generator.ConfigFile)); err == nil {
+	data, err := generator.ReadFile(target.Root, generator.ConfigFile)
+	switch {
+	case err == nil:
 		if opts, err = generator.ParseConfig(data, opts); err != nil {
 			return opts, usageErr("%v", err)
 		}
+	case !errors.Is(err, fs.ErrNotExist):
+		return opts, failure(err)
 	}
-	opts, err := applyFlags(c, opts)
+	opts, err = applyFlags(c, opts)
 	if err != nil {
 		return opts, err
 	}
@@ -429,12 +451,13 @@ func (a *app) wire(c *cli.Context, req generator.Request) error {
 }
 
 // generate runs the pure generator and writes its output.
-func (a *app) generate(c *cli.Context, target generator.Target, opts generator.Options, newModule bool, wo generator.WriteOptions) error {
-	files, err := generator.Generate(a.request(target, opts, newModule))
+func (a *app) generate(c *cli.Context, req generator.Request, wo generator.WriteOptions) error {
+	files, err := generator.Generate(req)
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	changes, err := generator.Write(target.Root, files, wo)
+	wo.Owned = generator.OwnedPaths(req.Options.Package)
+	changes, err := generator.Write(req.Target.Root, files, wo)
 	var edited *generator.EditedError
 	if errors.As(err, &edited) {
 		return cli.Exit(edited.Error(), exitFailure)
@@ -493,9 +516,12 @@ func loadProject(c *cli.Context) (generator.Target, generator.Options, error) {
 	if err != nil {
 		return root, generator.Options{}, failure(err)
 	}
-	data, err := os.ReadFile(filepath.Join(root.Root, generator.ConfigFile))
-	if err != nil {
+	data, err := generator.ReadFile(root.Root, generator.ConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
 		return root, generator.Options{}, usageErr("no %s in %s: run `authgen init` first", generator.ConfigFile, root.Root)
+	}
+	if err != nil {
+		return root, generator.Options{}, failure(err)
 	}
 	base := generator.Defaults()
 	base.Issuer = root.Module
@@ -516,13 +542,13 @@ func (a *app) generateCmd(c *cli.Context) error {
 	}
 	before := target.GoMod
 	wo := generator.WriteOptions{DryRun: c.Bool("dry-run") || c.Bool("diff"), Force: c.Bool("force")}
-	if err := a.generate(c, target, opts, false, wo); err != nil {
+	if err := a.generate(c, a.request(target, opts, false), wo); err != nil {
 		return err
 	}
 	if wo.DryRun || c.Bool("no-tidy") {
 		return nil
 	}
-	after, _ := os.ReadFile(filepath.Join(target.Root, "go.mod"))
+	after, _ := generator.ReadFile(target.Root, "go.mod")
 	if string(after) != string(before) {
 		return goModTidy(target.Root, a.stderr)
 	}
@@ -538,7 +564,7 @@ func (a *app) checkCmd(c *cli.Context) error {
 	if err != nil {
 		return usageErr("%v", err)
 	}
-	drift, err := generator.Check(target.Root, files)
+	drift, err := generator.Check(target.Root, files, generator.OwnedPaths(opts.Package))
 	if err != nil {
 		return failure(err)
 	}

@@ -46,7 +46,7 @@ func TestInteractiveInit(t *testing.T) {
 		{"authgen init --framework chi --storage memory --identity email --alg ES256 --access-ttl 10m", ""},
 		{"--transport cookie", ""},
 		{"--cookie-secure=false --cookie-samesite lax", ""},
-		{"--exclude-path /public/* --keys-dir keys", ""},
+		{"--exclude-path '/public/*' --keys-dir keys", ""},
 		{"The service's key: AUTH_JWT_PRIVATE_KEY_FILE=keys/es256-", ""},
 	}
 	for _, s := range steps {

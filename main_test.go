@@ -33,7 +33,7 @@ func authgen(t *testing.T, dir string, args ...string) outcome {
 // authgenEnv is authgen with env added to the environment.
 func authgenEnv(t *testing.T, dir string, env []string, args ...string) outcome {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
+	cmd := exec.Command(authgenBinary(), args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "AUTHGEN_TEST_AS_CLI=1"), env...)
 	var stdout, stderr bytes.Buffer
@@ -46,6 +46,15 @@ func authgenEnv(t *testing.T, dir string, env []string, args ...string) outcome 
 		t.Fatal(err)
 	}
 	return outcome{code, stdout.String(), stderr.String()}
+}
+
+// authgenBinary is this test binary, or AUTHGEN_BIN: a build of an earlier
+// release, to show that an attack test fails there.
+func authgenBinary() string {
+	if bin := os.Getenv("AUTHGEN_BIN"); bin != "" {
+		return bin
+	}
+	return os.Args[0]
 }
 
 // newModule makes an empty Go module in a temp dir.

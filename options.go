@@ -2,8 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -103,19 +102,19 @@ func optionArgs(o generator.Options, t generator.Target) []string {
 		args = append(args, "--exclude-path", p)
 	}
 	for i, a := range args {
-		if strings.ContainsAny(a, " '\"$") {
-			args[i] = fmt.Sprintf("%q", a)
-		}
+		args[i] = shellQuote(a)
 	}
 	return args
 }
 
-// writeConfig writes authgen.yaml, the committed source of truth for
-// `authgen generate`.
-func writeConfig(root string, o generator.Options) error {
-	data, err := generator.RenderConfig(o)
-	if err != nil {
-		return err
+// shellSafe is what a POSIX shell word may hold unquoted and mean itself.
+var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_@%+=:,./-]+$`)
+
+// shellQuote quotes s for a POSIX shell: in single quotes nothing is
+// special, and a single quote of its own is closed, escaped and reopened.
+func shellQuote(s string) string {
+	if shellSafe.MatchString(s) {
+		return s
 	}
-	return os.WriteFile(filepath.Join(root, generator.ConfigFile), data, 0o644)
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"golang.org/x/mod/modfile"
+	"golang.org/x/mod/module"
 )
 
 // Target is what authgen knows of the module it writes into.
@@ -37,7 +38,12 @@ func Detect(dir string, pkgDir string) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	data, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	tr, err := openTree(root)
+	if err != nil {
+		return Target{}, err
+	}
+	defer tr.Close()
+	data, err := tr.read("go.mod")
 	if err != nil {
 		return Target{}, err
 	}
@@ -45,7 +51,10 @@ func Detect(dir string, pkgDir string) (Target, error) {
 	if err != nil {
 		return Target{}, err
 	}
-	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(pkgDir)))
+	if err := tr.checkDir(pkgDir); err != nil {
+		return Target{}, err
+	}
+	entries, err := fs.ReadDir(tr.FS(), pkgDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return Target{}, err
 	}
@@ -66,6 +75,9 @@ func ParseTarget(root string, data []byte) (Target, error) {
 	if f.Module == nil {
 		return Target{}, errors.New("go.mod has no module line: fix it with `go mod edit -module example.com/svc`")
 	}
+	if err := CheckModulePath(f.Module.Mod.Path); err != nil {
+		return Target{}, fmt.Errorf("go.mod: %w", err)
+	}
 	t := Target{Root: root, GoMod: data, Module: f.Module.Mod.Path, Requires: map[string]string{}}
 	if f.Go != nil {
 		t.GoVersion = f.Go.Version
@@ -74,6 +86,19 @@ func ParseTarget(root string, data []byte) (Target, error) {
 		t.Requires[r.Mod.Path] = r.Mod.Version
 	}
 	return t, nil
+}
+
+// CheckModulePath refuses a module path that the go command would refuse
+// (module.CheckImportPath, what go mod init enforces): it also reaches
+// comments, YAML and Markdown, so quotes, spaces, $ and newlines must never
+// be in it. It is CheckImportPath rather than the stricter module.CheckPath,
+// which wants a dot in the first element: `go mod init svc` makes a module
+// authgen serves.
+func CheckModulePath(p string) error {
+	if err := module.CheckImportPath(p); err != nil {
+		return fmt.Errorf("module path %q is not valid (%v): fix it with `go mod edit -module example.com/svc`", p, err)
+	}
+	return nil
 }
 
 // NewTarget describes a module that `authgen new` is about to create.

@@ -19,6 +19,9 @@ type Request struct {
 	Source string
 	// NewModule also scaffolds main.go and .gitignore for `authgen new`.
 	NewModule bool
+	// Config also renders authgen.yaml from Options, for new and init: it is
+	// written with the rest or not at all.
+	Config bool
 }
 
 // DevelVersion is the version Go reports for a binary built from a checkout.
@@ -56,6 +59,13 @@ func Generate(req Request) ([]File, error) {
 		return nil, err
 	}
 	files = append(files, File{Path: "go.mod", Owner: ModuleFile, Data: gomod})
+	if req.Config {
+		cfg, err := RenderConfig(req.Options)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, File{Path: ConfigFile, Owner: ConfigOwner, Data: cfg})
+	}
 	files = append(files, manifest(files))
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil

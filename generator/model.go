@@ -65,6 +65,9 @@ const (
 	Scaffold
 	// ModuleFile is go.mod: authgen adds lines to it, never removes any.
 	ModuleFile
+	// ConfigOwner is authgen.yaml: new and init write the options chosen,
+	// generate and check only read it.
+	ConfigOwner
 )
 
 // usesBcrypt reports whether passwords are hashed with bcrypt.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Options is everything a user chooses. Its zero value is not valid: start
@@ -157,6 +159,11 @@ func (o Options) Validate() error {
 	if o.Issuer == "" || o.Audience == "" {
 		bad("issuer and audience must not be empty: e.g. --issuer https://api.example.com --audience api")
 	}
+	for _, v := range []struct{ key, value string }{{"issuer", o.Issuer}, {"audience", o.Audience}} {
+		if err := checkText(v.value); err != nil {
+			bad("%s %q %v: e.g. --%s %s", v.key, v.value, err, v.key, map[string]string{"issuer": "https://api.example.com", "audience": "api"}[v.key])
+		}
+	}
 	if err := ValidatePrefix(o.Prefix); err != nil {
 		errs = append(errs, err)
 	}
@@ -170,6 +177,27 @@ func (o Options) Validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// maxText bounds issuer and audience: they travel in every token.
+const maxText = 256
+
+// checkText checks a free-text option (issuer, audience), which reaches
+// tokens, YAML, Markdown and .env files: valid UTF-8, printable (no control
+// or line-breaking characters), no space at either end, at most maxText
+// bytes.
+func checkText(s string) error {
+	switch {
+	case !utf8.ValidString(s):
+		return errors.New("is not valid UTF-8")
+	case len(s) > maxText:
+		return fmt.Errorf("is longer than %d bytes", maxText)
+	case strings.IndexFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0:
+		return errors.New("holds a control or non-printing character")
+	case strings.TrimSpace(s) != s:
+		return errors.New("starts or ends with a space")
+	}
+	return nil
 }
 
 // ValidatePrefix checks a route prefix such as /auth.

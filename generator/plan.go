@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/imports"
@@ -50,6 +51,29 @@ func plan(m *Model, newModule bool) []step {
 		)
 	}
 	return steps
+}
+
+// OwnedPaths reports whether authgen generates path, for package pkg, under
+// any options: the paths a previous run may have written that this one may
+// remove or call extra when the options changed (a store swapped, throttling
+// turned off). Whatever else the manifest lists, authgen leaves alone.
+func OwnedPaths(pkg string) func(path string) bool {
+	owned := map[string]bool{ManifestFile: true}
+	for _, storage := range StorageNames() {
+		for _, throttle := range LoginThrottles {
+			o := Defaults()
+			o.Package, o.Storage, o.LoginThrottle = pkg, storage, throttle
+			for _, s := range plan(newModel(o, Target{}), false) {
+				if s.owner == Generated {
+					owned[s.path] = true
+				}
+			}
+		}
+	}
+	for _, tmpl := range templates.Glob("migrations/*/*.tmpl") {
+		owned[pkg+"/"+strings.TrimSuffix(tmpl, ".tmpl")] = true
+	}
+	return func(path string) bool { return owned[path] }
 }
 
 // goFile renders a file of the generated package with the generated header.

@@ -9,7 +9,6 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -88,7 +87,11 @@ func Wire(req Request, file string) (router string, src []byte, err error) {
 		return "", nil, &WireError{fmt.Sprintf("found several routers in %s: %s; add the lines yourself after the one that serves the API", filepath.Base(file), strings.Join(names, ", "))}
 	}
 	r := found[0]
-	original, err := os.ReadFile(abs)
+	rel, err := filepath.Rel(req.Target.Root, abs)
+	if err != nil {
+		return "", nil, err
+	}
+	original, err := ReadFile(req.Target.Root, filepath.ToSlash(rel))
 	if err != nil {
 		return "", nil, err
 	}

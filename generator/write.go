@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/aymanbagabas/go-udiff"
@@ -38,6 +36,11 @@ type WriteOptions struct {
 	DryRun bool
 	// Force overwrites generated files that were edited by hand.
 	Force bool
+	// Owned reports whether authgen generates path under some options (see
+	// OwnedPaths). Only such paths of the previous manifest are removed: the
+	// manifest is a record to compare against, and a line added to it never
+	// makes authgen touch a file of its own choosing. Nil removes nothing.
+	Owned func(path string) bool
 }
 
 // EditedError lists generated files that were changed by hand since authgen
@@ -55,11 +58,22 @@ func (e *EditedError) Error() string {
 
 // Write brings root in line with files: generated files are rewritten when
 // their bytes differ, scaffold files are created only when missing, files the
-// previous manifest listed but files no longer contain are removed. Every
-// write is atomic (temp file and rename) and stays inside root. Nothing is
-// written when a generated file was edited by hand, unless opts.Force.
+// previous manifest listed but files no longer contain are removed. Nothing
+// is written when a generated file was edited by hand, unless opts.Force, or
+// when any path is unsafe (see tree); every file is staged before the first
+// one is renamed into place.
 func Write(root string, files []File, opts WriteOptions) ([]Change, error) {
-	old, err := readManifest(root)
+	if !opts.DryRun {
+		if err := os.MkdirAll(root, 0o755); err != nil { // authgen new's directory
+			return nil, err
+		}
+	}
+	t, err := openTree(root)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	old, err := t.readManifest()
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +81,7 @@ func Write(root string, files []File, opts WriteOptions) ([]Change, error) {
 	want := map[string]bool{}
 	for _, f := range files {
 		want[f.Path] = true
-		c, err := planWrite(root, f, old)
+		c, err := planWrite(t, f, old)
 		if err != nil {
 			return nil, err
 		}
@@ -76,11 +90,8 @@ func Write(root string, files []File, opts WriteOptions) ([]Change, error) {
 		}
 		changes = append(changes, c.Change)
 	}
-	for _, p := range sortedKeys(old) {
-		if want[p] {
-			continue
-		}
-		cur, err := readRel(root, p)
+	for _, p := range leftBehind(old, want, opts.Owned) {
+		cur, err := t.read(p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue
@@ -97,7 +108,19 @@ func Write(root string, files []File, opts WriteOptions) ([]Change, error) {
 	if opts.DryRun {
 		return changes, nil
 	}
-	return changes, apply(root, files, changes)
+	return changes, apply(t, files, changes)
+}
+
+// leftBehind lists, sorted, the paths of the old manifest that the new files
+// do not contain and that authgen owns.
+func leftBehind(old map[string]string, want map[string]bool, owned func(string) bool) []string {
+	var out []string
+	for _, p := range sortedKeys(old) {
+		if !want[p] && owned != nil && owned(p) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 type plannedChange struct {
@@ -105,8 +128,8 @@ type plannedChange struct {
 	edited bool
 }
 
-func planWrite(root string, f File, old map[string]string) (plannedChange, error) {
-	cur, err := readRel(root, f.Path)
+func planWrite(t *tree, f File, old map[string]string) (plannedChange, error) {
+	cur, err := t.read(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return plannedChange{Change: Change{Path: f.Path, Action: Created, Diff: unified(f.Path, nil, f.Data)}}, nil
 	}
@@ -120,42 +143,67 @@ func planWrite(root string, f File, old map[string]string) (plannedChange, error
 		return plannedChange{Change: Change{Path: f.Path, Action: Kept}}, nil
 	}
 	c := Change{Path: f.Path, Action: Updated, Diff: unified(f.Path, cur, f.Data)}
-	// A generated file is "edited" when it differs from what the last run
-	// wrote. A file the manifest does not know was not written by authgen.
-	sum, known := old[f.Path]
-	edited := f.Owner == Generated && f.Path != ManifestFile && (!known || sum != digest(cur))
-	return plannedChange{Change: c, edited: edited}, nil
+	return plannedChange{Change: c, edited: editedByHand(f, cur, old)}, nil
 }
 
-func apply(root string, files []File, changes []Change) error {
+// editedByHand reports whether cur, the bytes on disk at f.Path, are not
+// what the last run wrote there. A file the manifest does not know was not
+// written by authgen. Only generated files can be edited: go.mod and
+// authgen.yaml are the user's to change.
+func editedByHand(f File, cur []byte, old map[string]string) bool {
+	if f.Owner != Generated || f.Path == ManifestFile {
+		return false
+	}
+	sum, known := old[f.Path]
+	return !known || sum != digest(cur)
+}
+
+// apply stages every new file next to its destination, then renames them
+// into place and removes what is gone. An error while staging (a full disk,
+// a read-only directory) leaves the tree as it was; the manifest goes last,
+// so that a run killed among the renames is repaired by the next.
+func apply(t *tree, files []File, changes []Change) error {
 	byPath := map[string]File{}
 	for _, f := range files {
 		byPath[f.Path] = f
 	}
-	var manifest *File
+	var staged []stagedFile
+	defer func() {
+		for _, s := range staged {
+			t.Remove(s.tmp) // fails harmlessly for those already renamed
+		}
+	}()
+	var manifest *stagedFile
 	for _, c := range changes {
-		switch c.Action {
-		case Created, Updated:
-			f := byPath[c.Path]
-			if f.Path == ManifestFile {
-				manifest = &f // last, so an interrupted run is repaired by the next
-				continue
-			}
-			if err := writeAtomic(root, f.Path, f.Data); err != nil {
-				return err
-			}
-		case Removed:
-			p, err := safeJoin(root, c.Path)
-			if err != nil {
-				return err
-			}
-			if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if c.Action != Created && c.Action != Updated {
+			continue
+		}
+		s, err := t.stage(c.Path, byPath[c.Path].Data)
+		if err != nil {
+			return err
+		}
+		staged = append(staged, s)
+		if c.Path == ManifestFile {
+			manifest = &staged[len(staged)-1]
+		}
+	}
+	for _, s := range staged {
+		if s.rel == ManifestFile {
+			continue
+		}
+		if err := t.commit(s); err != nil {
+			return err
+		}
+	}
+	for _, c := range changes {
+		if c.Action == Removed {
+			if err := t.remove(c.Path); err != nil {
 				return err
 			}
 		}
 	}
 	if manifest != nil {
-		return writeAtomic(root, manifest.Path, manifest.Data)
+		return t.commit(*manifest)
 	}
 	return nil
 }
@@ -169,9 +217,15 @@ type Drift struct {
 
 // Check compares root with files without writing anything: every generated
 // file must be on disk with exactly the expected bytes, and no file of the
-// previous manifest may be left behind.
-func Check(root string, files []File) ([]Drift, error) {
-	old, err := readManifest(root)
+// previous manifest that authgen owns (see WriteOptions.Owned) may be left
+// behind.
+func Check(root string, files []File, owned func(string) bool) ([]Drift, error) {
+	t, err := openTree(root)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	old, err := t.readManifest()
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +236,7 @@ func Check(root string, files []File) ([]Drift, error) {
 		if f.Owner != Generated {
 			continue
 		}
-		cur, err := readRel(root, f.Path)
+		cur, err := t.read(f.Path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			drift = append(drift, Drift{f.Path, "missing", unified(f.Path, nil, f.Data)})
@@ -190,91 +244,26 @@ func Check(root string, files []File) ([]Drift, error) {
 			return nil, err
 		case !bytes.Equal(cur, f.Data):
 			kind := "stale"
-			if sum, ok := old[f.Path]; f.Path != ManifestFile && (!ok || sum != digest(cur)) {
+			if editedByHand(f, cur, old) {
 				kind = "edited"
 			}
 			drift = append(drift, Drift{f.Path, kind, unified(f.Path, cur, f.Data)})
 		}
 	}
-	for _, p := range sortedKeys(old) {
-		if cur, err := readRel(root, p); err == nil && !want[p] {
+	for _, p := range leftBehind(old, want, owned) {
+		cur, err := t.read(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, err
+		default:
 			drift = append(drift, Drift{p, "extra", unified(p, cur, nil)})
 		}
 	}
 	return drift, nil
 }
 
-func readManifest(root string) (map[string]string, error) {
-	data, err := readRel(root, ManifestFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return map[string]string{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	return parseManifest(data), nil
-}
-
-func readRel(root, rel string) ([]byte, error) {
-	p, err := safeJoin(root, rel)
-	if err != nil {
-		return nil, err
-	}
-	return os.ReadFile(p)
-}
-
-// safeJoin resolves rel under root and refuses anything that would land
-// outside it: absolute paths, "..", and directories that are symlinks.
-func safeJoin(root, rel string) (string, error) {
-	if rel == "" || path.IsAbs(rel) || path.Clean(rel) != rel || rel == ".." || strings.HasPrefix(rel, "../") {
-		return "", fmt.Errorf("refusing to write %q: not a path inside the module", rel)
-	}
-	dir := root
-	parts := strings.Split(rel, "/")
-	for _, part := range parts[:len(parts)-1] {
-		dir = filepath.Join(dir, part)
-		if fi, err := os.Lstat(dir); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-			return "", fmt.Errorf("refusing to write %q: %s is a symlink", rel, dir)
-		}
-	}
-	return filepath.Join(root, filepath.FromSlash(rel)), nil
-}
-
-// writeAtomic writes data to rel through a temp file in the same directory
-// and a rename, so a reader or a crash sees the old or the new file, never
-// half of one.
-func writeAtomic(root, rel string, data []byte) error {
-	p, err := safeJoin(root, rel)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(p), ".authgen-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), p)
-}
-
 // unified is a unified diff with a/ and b/ paths, as git prints it.
 func unified(p string, before, after []byte) string {
 	return udiff.Unified("a/"+p, "b/"+p, string(before), string(after))
 }
-
-// WriteFile writes data to rel under root atomically, for files authgen
-// edits rather than generates (a main.go it wires).
-func WriteFile(root, rel string, data []byte) error { return writeAtomic(root, rel, data) }

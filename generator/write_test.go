@@ -83,7 +83,7 @@ func TestWriteRemovesFilesNoLongerProduced(t *testing.T) {
 	Write(root, files("pkg/store_sqlite.go", "s", "pkg/x.go", "x"), WriteOptions{})
 	os.WriteFile(filepath.Join(root, "pkg/mine.go"), []byte("user code"), 0o644)
 
-	changes, err := Write(root, files("pkg/store_memory.go", "m", "pkg/x.go", "x"), WriteOptions{})
+	changes, err := Write(root, files("pkg/store_memory.go", "m", "pkg/x.go", "x"), WriteOptions{Owned: OwnedPaths("pkg")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,14 +136,14 @@ func TestWriteStaysInsideRoot(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	root := t.TempDir()
-	v1 := files("pkg/a.go", "a\n", "pkg/b.go", "b\n", "pkg/gone.go", "g\n")
+	v1 := files("pkg/a.go", "a\n", "pkg/b.go", "b\n", "pkg/throttle.go", "g\n")
 	Write(root, v1, WriteOptions{})
-	if drift, err := Check(root, v1); err != nil || len(drift) != 0 {
+	if drift, err := Check(root, v1, OwnedPaths("pkg")); err != nil || len(drift) != 0 {
 		t.Fatalf("fresh tree: %v %v", drift, err)
 	}
 	os.WriteFile(filepath.Join(root, "pkg/a.go"), []byte("a edited\n"), 0o644)
 	os.Remove(filepath.Join(root, "pkg/b.go"))
-	drift, err := Check(root, files("pkg/a.go", "a\n", "pkg/b.go", "b\n", "pkg/c.go", "c\n"))
+	drift, err := Check(root, files("pkg/a.go", "a\n", "pkg/b.go", "b\n", "pkg/c.go", "c\n"), OwnedPaths("pkg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestCheck(t *testing.T) {
 	for _, d := range drift {
 		kinds[d.Path] = d.Kind
 	}
-	want := map[string]string{"pkg/a.go": "edited", "pkg/b.go": "missing", "pkg/c.go": "missing", "pkg/gone.go": "extra", ManifestFile: "stale"}
+	want := map[string]string{"pkg/a.go": "edited", "pkg/b.go": "missing", "pkg/c.go": "missing", "pkg/throttle.go": "extra", ManifestFile: "stale"}
 	for p, k := range want {
 		if kinds[p] != k {
 			t.Errorf("%s: kind %q, want %q (all: %v)", p, kinds[p], k, kinds)
@@ -175,7 +175,7 @@ func TestInterruptedRunIsRepaired(t *testing.T) {
 		t.Fatal(err)
 	}
 	v2 := files("pkg/a.go", "a2", "pkg/b.go", "b2", "pkg/c.go", "c2")
-	if err := writeAtomic(root, "pkg/a.go", []byte("a2")); err != nil { // the killed run got this far
+	if err := WriteFile(root, "pkg/a.go", []byte("a2")); err != nil { // the killed run got this far
 		t.Fatal(err)
 	}
 	changes, err := Write(root, v2, WriteOptions{})
@@ -190,10 +190,125 @@ func TestInterruptedRunIsRepaired(t *testing.T) {
 			t.Errorf("%s = %q, want %q", p, got, want)
 		}
 	}
-	if drift, _ := Check(root, v2); len(drift) != 0 {
+	if drift, _ := Check(root, v2, OwnedPaths("pkg")); len(drift) != 0 {
 		t.Errorf("drift after repair: %+v", drift)
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(root, "pkg", ".authgen-*")); len(leftovers) > 0 {
 		t.Errorf("temp files left behind: %v", leftovers)
+	}
+}
+
+// secret is what the hostile-tree tests put in files authgen must neither
+// print nor touch.
+const secret = "AWS_SECRET=never-print-me"
+
+// TestManifestIsARecordNotAList tampers with authgen.sum as a malicious
+// repository would, listing files authgen never writes: check must not print
+// them, and generate --force must not remove them.
+func TestManifestIsARecordNotAList(t *testing.T) {
+	root := t.TempDir()
+	v1 := files("pkg/doc.go", "d\n", "pkg/store_sqlite.go", "s\n")
+	if _, err := Write(root, v1, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{".env", ".git/config", "pkg/mine.go", "../outside"} {
+		os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755)
+		os.WriteFile(filepath.Join(root, p), []byte(secret), 0o644)
+	}
+	f, _ := os.OpenFile(filepath.Join(root, ManifestFile), os.O_APPEND|os.O_WRONLY, 0)
+	for _, p := range []string{".env", ".git/config", "pkg/mine.go", "../outside", "/etc/passwd"} {
+		f.WriteString(strings.Repeat("0", 64) + "  " + p + "\n")
+	}
+	f.Close()
+
+	v2 := files("pkg/doc.go", "d\n", "pkg/store_memory.go", "m\n")
+	drift, err := Check(root, v2, OwnedPaths("pkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, d := range drift {
+		kinds[d.Path] = d.Kind
+		if strings.Contains(d.Diff, secret) {
+			t.Errorf("check printed a file authgen never wrote, in the diff of %s:\n%s", d.Path, d.Diff)
+		}
+	}
+	want := map[string]string{"pkg/store_sqlite.go": "extra", "pkg/store_memory.go": "missing", ManifestFile: "stale"}
+	if len(kinds) != len(want) {
+		t.Errorf("drift = %v, want %v", kinds, want)
+	}
+	for p, k := range want {
+		if kinds[p] != k {
+			t.Errorf("%s: %q, want %q", p, kinds[p], k)
+		}
+	}
+	changes, err := Write(root, v2, WriteOptions{Force: true, Owned: OwnedPaths("pkg")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := actions(changes); got["pkg/store_sqlite.go"] != Removed || len(got) != 4 {
+		t.Errorf("actions = %v: only the generated store may be removed", got)
+	}
+	for _, p := range []string{".env", ".git/config", "pkg/mine.go", "../outside"} {
+		if b, err := os.ReadFile(filepath.Join(root, p)); err != nil || string(b) != secret {
+			t.Errorf("%s was touched: %q %v", p, b, err)
+		}
+	}
+}
+
+// TestLinksAreNeverFollowed replaces what authgen owns with symbolic links
+// (to a file outside the module, dangling ones, a linked directory) and a
+// FIFO: every read, write and removal must refuse, print nothing of the
+// target, and leave it as it was.
+func TestLinksAreNeverFollowed(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "bashrc")
+	cases := map[string]func(root string){
+		"generated file to outside": func(root string) { os.Remove(filepath.Join(root, "pkg/doc.go")); os.Symlink(outside, filepath.Join(root, "pkg/doc.go")) },
+		"dangling generated file": func(root string) {
+			os.Remove(filepath.Join(root, "pkg/doc.go"))
+			os.Symlink(filepath.Join(filepath.Dir(outside), "new"), filepath.Join(root, "pkg/doc.go"))
+		},
+		"manifest to outside": func(root string) {
+			os.Remove(filepath.Join(root, ManifestFile))
+			os.Symlink(outside, filepath.Join(root, ManifestFile))
+		},
+		"linked package directory": func(root string) {
+			dir := filepath.Join(filepath.Dir(outside), "pkg")
+			os.Rename(filepath.Join(root, "pkg"), dir)
+			os.Symlink(dir, filepath.Join(root, "pkg"))
+		},
+		"link inside the module": func(root string) {
+			os.Rename(filepath.Join(root, "pkg/doc.go"), filepath.Join(root, "doc.go"))
+			os.Symlink("../doc.go", filepath.Join(root, "pkg/doc.go"))
+		},
+		"fifo": func(root string) { os.Remove(filepath.Join(root, "pkg/doc.go")); mkfifo(t, filepath.Join(root, "pkg/doc.go")) },
+	}
+	for name, plant := range cases {
+		t.Run(name, func(t *testing.T) {
+			root := filepath.Join(t.TempDir(), "mod")
+			os.RemoveAll(filepath.Join(filepath.Dir(outside), "pkg"))
+			os.WriteFile(outside, []byte(secret), 0o644)
+			v1 := files("pkg/doc.go", "d\n", "pkg/throttle.go", "t\n")
+			if _, err := Write(root, v1, WriteOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			plant(root)
+			v2 := files("pkg/doc.go", "d2\n")
+			var unsafe *UnsafePathError
+			if _, err := Check(root, v2, OwnedPaths("pkg")); !errors.As(err, &unsafe) || strings.Contains(err.Error(), secret) {
+				t.Errorf("check: %v, want an UnsafePathError", err)
+			}
+			for _, force := range []bool{false, true} {
+				if _, err := Write(root, v2, WriteOptions{Force: force, Owned: OwnedPaths("pkg")}); !errors.As(err, &unsafe) {
+					t.Errorf("write (force %t): %v, want an UnsafePathError", force, err)
+				}
+			}
+			if b, err := os.ReadFile(outside); err != nil || string(b) != secret {
+				t.Errorf("the link's target was touched: %q %v", b, err)
+			}
+			if _, err := os.Lstat(filepath.Join(filepath.Dir(outside), "new")); err == nil {
+				t.Error("a dangling link was written through")
+			}
+		})
 	}
 }

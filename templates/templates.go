@@ -8,14 +8,101 @@ import (
 	"bytes"
 	"embed"
 	"io/fs"
+	"regexp"
 	"strings"
 	"text/template"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
 )
 
 //go:embed *.tmpl migrations
 var files embed.FS
 
-var funcs = template.FuncMap{"join": strings.Join}
+// funcs escape every value for the format it lands in: options are
+// validated, but the file formats must hold whatever gets through.
+var funcs = template.FuncMap{
+	"join":       strings.Join,
+	"yaml":       yamlValue,
+	"yamlQuoted": yamlQuoted,
+	"mdCode":     mdCode,
+	"env":        envValue,
+}
+
+// yamlValue renders v as one line of YAML that reads back as v: a string
+// plain when YAML takes it as that string (not null, true or 12), quoted
+// otherwise; a list in flow style.
+func yamlValue(v any) (string, error) {
+	var n yaml.Node
+	if err := n.Encode(v); err != nil {
+		return "", err
+	}
+	oneLine(&n)
+	return marshalNode(&n)
+}
+
+// yamlQuoted renders a string as a double-quoted YAML scalar.
+func yamlQuoted(s string) (string, error) {
+	return marshalNode(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s, Style: yaml.DoubleQuotedStyle})
+}
+
+func oneLine(n *yaml.Node) {
+	switch n.Kind {
+	case yaml.SequenceNode, yaml.MappingNode:
+		n.Style = yaml.FlowStyle
+		for _, c := range n.Content {
+			oneLine(c)
+		}
+	case yaml.ScalarNode:
+		if strings.IndexFunc(n.Value, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			n.Style = yaml.DoubleQuotedStyle // escapes, rather than a block over lines
+		}
+	}
+}
+
+func marshalNode(n *yaml.Node) (string, error) {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(n); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), enc.Close()
+}
+
+// mdCode renders s as a Markdown code span that stays one table cell: its
+// fence is longer than any run of backticks in s, and pipes are escaped,
+// which GitHub's tables require even inside code.
+func mdCode(s string) string {
+	fence := "`"
+	for strings.Contains(s, fence) {
+		fence += "`"
+	}
+	pad := ""
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		pad = " "
+	}
+	return fence + pad + strings.ReplaceAll(s, "|", `\|`) + pad + fence
+}
+
+// plainEnv is what a dotenv value may hold unquoted in every reader of the
+// format (shells, docker --env-file, godotenv).
+var plainEnv = regexp.MustCompile(`^[A-Za-z0-9._:/@+,=%-]*$`)
+
+// envValue renders s as a dotenv value: bare when it can be, else in single
+// quotes, which no reader expands; a value with a quote of its own is
+// double-quoted with the characters that shells and godotenv expand
+// escaped.
+func envValue(s string) string {
+	switch {
+	case plainEnv.MatchString(s):
+		return s
+	case !strings.ContainsAny(s, "'\n\r"):
+		return "'" + s + "'"
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "$", `\$`, "`", "\\`", "\n", `\n`, "\r", `\r`)
+	return `"` + r.Replace(s) + `"`
+}
 
 // byPath holds each template under its path in this directory, so that
 // files of the same name in different folders (each store's migrations)
