@@ -375,7 +375,7 @@ func str(v any) string {
 }
 
 // The cookie names of a service with cookie_secure (the default).
-const accessCookie, refreshCookie = "__Host-access_token", "__Secure-refresh_token"
+const accessCookie, refreshCookie = "__Host-access_token", "__Host-refresh_token"
 
 // deviceCookie is the cookie of a client that signed in before: the login
 // throttle counts its attempts per device.

@@ -73,8 +73,11 @@ func (s *suite) transportChecks(p pair) {
 	if !ac.HttpOnly || !ac.Secure || ac.SameSite != http.SameSiteStrictMode || ac.Path != "/" || ac.Domain != "" || ac.MaxAge != 900 {
 		s.t.Errorf("access cookie %+v: want HttpOnly, Secure, SameSite=Strict, Path=/, no Domain, Max-Age=900", ac)
 	}
-	if !rc.HttpOnly || !rc.Secure || rc.SameSite != http.SameSiteStrictMode || rc.Path != refresh || rc.MaxAge != 2592000 {
-		s.t.Errorf("refresh cookie %+v: want HttpOnly, Secure, SameSite=Strict, Path=%s, Max-Age=2592000", rc, refresh)
+	// __Host- (Secure, Path=/, no Domain) is the one prefix a sibling
+	// subdomain cannot plant: a __Secure- refresh cookie set with Domain=
+	// from evil.example.com logged the browser into the attacker's session.
+	if !rc.HttpOnly || !rc.Secure || rc.SameSite != http.SameSiteStrictMode || rc.Path != "/" || rc.Domain != "" || rc.MaxAge != 2592000 || !strings.HasPrefix(rc.Name, "__Host-") {
+		s.t.Errorf("refresh cookie %+v: want __Host-, HttpOnly, Secure, SameSite=Strict, Path=/, no Domain, Max-Age=2592000", rc)
 	}
 	cookie := func(name, value string, more ...string) []string {
 		return append([]string{"Cookie", name + "=" + value}, more...)
@@ -89,16 +92,30 @@ func (s *suite) transportChecks(p pair) {
 	s.expect("register: a cross-site post", s.send("POST", "/auth/register", "application/json", []byte(`{"email":"mallory@example.com","password":"long enough pw"}`), crossSite...), 403, "cross_origin")
 	s.expect("logout: cross-site with the cookie", s.send("POST", logout, "", nil, cookie(accessCookie, session.access, crossSite...)...), 403, "cross_origin")
 	s.expect("refresh: cross-site with the refresh cookie", s.send("POST", refresh, "", nil, cookie(refreshCookie, session.refresh, crossSite...)...), 403, "cross_origin")
+	s.expect("refresh: a planted refresh cookie under the old __Secure- name is not read", s.send("POST", refresh, "", nil, cookie("__Secure-refresh_token", session.refresh)...), 401, "invalid_token")
+	s.expect("refresh: the refresh cookie twice (one planted)", s.send("POST", refresh, "", nil, "Cookie", refreshCookie+"="+session.refresh+"; "+refreshCookie+"=planted"), 401, "invalid_token")
+	if r := s.send("POST", refresh, "", nil, "Cookie", refreshCookie+"=planted; "+refreshCookie+"="+session.refresh); r.status != 401 || !strings.Contains(string(r.body), "more than once") {
+		s.t.Errorf("refresh: two refresh cookies, the real one last: %d %s, want 401 naming the duplicate", r.status, r.body)
+	}
 	r = s.send("POST", refresh, "", nil, cookie(refreshCookie, session.refresh, "Sec-Fetch-Site", "same-origin")...)
 	next := s.tokens("refresh: the refresh cookie alone, same origin", r)
 	if next.refresh == session.refresh {
 		s.t.Errorf("refresh by cookie returned the same refresh token")
 	}
 	r = s.expect("logout: with the access cookie, from this origin", s.send("POST", logout, "", nil, cookie(accessCookie, next.access, "Origin", s.base)...), 204, "")
-	if a, b := cookieOf(r, accessCookie), cookieOf(r, refreshCookie); a.MaxAge >= 0 || b.MaxAge >= 0 || b.Path != refresh {
+	if a, b := cookieOf(r, accessCookie), cookieOf(r, refreshCookie); a.MaxAge >= 0 || b.MaxAge >= 0 || b.Path != "/" {
 		s.t.Errorf("logout deleted no cookies: %v", r.header.Values("Set-Cookie"))
 	}
 	s.expect("refresh: the session ended at logout", s.send("POST", refresh, "", nil, cookie(refreshCookie, next.refresh)...), 401, "invalid_token")
+	// Once the access cookie has expired the browser sends only the refresh
+	// cookie: logout must still end the session (CSRF-checked like the rest).
+	later := s.tokens("login: a second session", s.postJSON(login, ada))
+	s.expect("logout: cross-site with the refresh cookie alone", s.send("POST", logout, "", nil, cookie(refreshCookie, later.refresh, crossSite...)...), 403, "cross_origin")
+	r = s.expect("logout: with the refresh cookie alone (the access cookie expired)", s.send("POST", logout, "", nil, cookie(refreshCookie, later.refresh, "Sec-Fetch-Site", "same-origin")...), 204, "")
+	if b := cookieOf(r, refreshCookie); b.MaxAge >= 0 {
+		s.t.Errorf("logout by refresh cookie deleted no cookie: %v", r.header.Values("Set-Cookie"))
+	}
+	s.expect("refresh: the session ended at logout by refresh cookie", s.send("POST", refresh, "", nil, cookie(refreshCookie, later.refresh)...), 401, "invalid_token")
 }
 
 // tokenRequests drives the RFC 6749 token requests of the login route.

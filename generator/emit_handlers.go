@@ -271,10 +271,13 @@ func emitRefresh(f *jen.File, m *Model) {
 }
 
 func emitLogout(f *jen.File, m *Model) {
-	handlerDoc(f, m, "Logout", "POST "+m.Route("/logout"),
-		"It revokes the refresh-token family of the refresh token in the body or,",
-		"without one, the session of the access token, and answers 204.")
+	doc := []string{"It revokes the refresh-token family of the refresh token in the body or,", "without one, the session of the access token, and answers 204."}
+	if m.UsesCookies() {
+		doc = []string{"It revokes the refresh-token family of the refresh token in the body or the", "refresh cookie or, without either, the session of the access token, and", "answers 204: a browser whose access cookie has expired can still log out."}
+	}
+	handlerDoc(f, m, "Logout", "POST "+m.Route("/logout"), doc...)
 	body := append(crossOriginGuard(m), decodeInto("refreshRequest", "DecodeOptionalJSON")...)
+	body = append(body, refreshFromCookie(m)...)
 	body = append(body,
 		storeContext(),
 		jen.If(jen.Id("in").Dot("RefreshToken").Op("!=").Lit("")).Block(
@@ -389,7 +392,6 @@ func emitChangePassword(f *jen.File, m *Model) {
 
 func emitSessionHelpers(f *jen.File, m *Model) {
 	emitWriteTokens(f, m)
-	emitCookiesFor(f, m)
 	f.Comment("endSession revokes the refresh-token family of a session.")
 	f.Func().Add(recv()).Id("endSession").Params(ctxParam(), jen.Id("family").String()).Error().Block(
 		jen.Return(jen.Id("s").Dot("store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call())),

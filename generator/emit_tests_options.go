@@ -20,7 +20,7 @@ func accessCookie(m *Model) string {
 
 func refreshCookie(m *Model) string {
 	if m.CookieSecure {
-		return "__Secure-refresh_token"
+		return "__Host-refresh_token"
 	}
 	return "refresh_token"
 }
@@ -175,10 +175,10 @@ func emitTestMountUnderGroup(f *jen.File, m *Model) {
 		body = append(body, wantStatus("JWK Set", get(base+e.Path), "StatusOK"))
 	}
 	if m.UsesCookies() {
-		doc += ",\n// and the refresh cookie follows the refresh route to " + route("/refresh")
+		doc += ",\n// and the refresh cookie (host-only, at /) refreshes at " + route("/refresh")
 		body = append(body,
-			jen.If(jen.Id("c").Op(":=").Id("cookieOf").Call(jen.Id("login"), jen.Lit(refreshCookie(m))), jen.Id("c").Dot("Path").Op("!=").Lit(route("/refresh"))).Block(
-				tcall("Errorf", jen.Lit("refresh cookie path %q, want "+route("/refresh")), jen.Id("c").Dot("Path")),
+			jen.If(jen.Id("c").Op(":=").Id("cookieOf").Call(jen.Id("login"), jen.Lit(refreshCookie(m))), jen.Id("c").Dot("Path").Op("!=").Lit("/")).Block(
+				tcall("Errorf", jen.Lit("refresh cookie path %q, want /"), jen.Id("c").Dot("Path")),
 			),
 			jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(route("/refresh")), jen.Lit(""), jen.Lit(""), jen.Lit("Cookie"), jen.Lit(refreshCookie(m)+"=").Op("+").Id("tk").Dot("Refresh"))),
 		)
@@ -232,7 +232,13 @@ func emitTestCookies(f *jen.File, m *Model) {
 	withCookie := func(extra ...jen.Code) []jen.Code {
 		return append([]jen.Code{jen.Lit("Cookie"), jen.Lit(accessCookie(m) + "=").Op("+").Id("access")}, extra...)
 	}
-	testFunc(f, "TestCookieTransport", "TestCookieTransport: login sets hardened cookies, a cookie authenticates,\n// cross-site requests that it would authenticate get 403, refresh reads its\n// cookie, and logout deletes both.",
+	refreshCall := func(path string, cookie jen.Code, extra ...jen.Code) *jen.Statement {
+		args := []jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route(path)), jen.Lit(""), jen.Lit(""), jen.Lit("Cookie"), cookie}
+		return jen.Id("call").Call(append(args, extra...)...)
+	}
+	refreshOf := func(v jen.Code) *jen.Statement { return jen.Lit(refreshCookie(m) + "=").Op("+").Add(v) }
+	sameOrigin := []jen.Code{jen.Lit("Sec-Fetch-Site"), jen.Lit("same-origin")}
+	testFunc(f, "TestCookieTransport", "TestCookieTransport: login sets hardened cookies, a cookie authenticates,\n// cross-site requests that it would authenticate get 403, refresh reads its\n// cookie but refuses two of them (one may be planted), logout works from the\n// refresh cookie alone (an expired access cookie) and deletes both.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Id("r").Op(":=").Add(login()),
@@ -242,8 +248,8 @@ func emitTestCookies(f *jen.File, m *Model) {
 				tcall("Errorf", jen.Lit("cookie %+v: want HttpOnly, Secure "+fmt.Sprint(m.CookieSecure)+", SameSite "+m.CookieSameSite), jen.Id("c")),
 			),
 		),
-		jen.If(jen.Id("ac").Dot("Path").Op("!=").Lit("/").Op("||").Id("rc").Dot("Path").Op("!=").Lit(m.Route("/refresh"))).Block(
-			tcall("Errorf", jen.Lit("cookie paths %q and %q, want / and "+m.Route("/refresh")), jen.Id("ac").Dot("Path"), jen.Id("rc").Dot("Path")),
+		jen.If(jen.Id("ac").Dot("Path").Op("!=").Lit("/").Op("||").Id("rc").Dot("Path").Op("!=").Lit("/").Op("||").Id("ac").Dot("Domain").Op("!=").Lit("").Op("||").Id("rc").Dot("Domain").Op("!=").Lit("")).Block(
+			tcall("Errorf", jen.Lit("cookies %+v and %+v: want both host-only at /, as __Host- requires"), jen.Id("ac"), jen.Id("rc")),
 		),
 		jen.Id("access").Op(":=").Id("ac").Dot("Value"),
 		wantStatus("me with the cookie", get(m.Route("/me"), withCookie()...), "StatusOK"),
@@ -253,6 +259,13 @@ func emitTestCookies(f *jen.File, m *Model) {
 		jen.Id("sameSite").Op(":=").Index().String().Values(jen.Lit("Sec-Fetch-Site"), jen.Lit("same-origin")),
 		jen.Id("next").Op(":=").Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/refresh")), jen.Lit(""), jen.Lit(""), jen.Lit("Cookie"), jen.Lit(refreshCookie(m)+"=").Op("+").Id("rc").Dot("Value"), jen.Lit("Sec-Fetch-Site"), jen.Lit("same-origin")),
 		wantStatus("refresh with the cookie", jen.Id("next"), "StatusOK"),
+		jen.Id("own").Op(":=").Id("cookieOf").Call(login(), jen.Lit(refreshCookie(m))).Dot("Value"),
+		jen.Id("wantProblem").Call(jen.Id("t"), refreshCall("/refresh", refreshOf(jen.Id("own")).Op("+").Lit("; ").Op("+").Add(refreshOf(jen.Lit("planted"))), sameOrigin...), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		jen.Id("wantProblem").Call(jen.Id("t"), refreshCall("/logout", refreshOf(jen.Id("own")), crossSite...), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("cross_origin")),
+		jen.If(jen.Id("gone").Op(":=").Add(refreshCall("/logout", refreshOf(jen.Id("own")), sameOrigin...)), jen.Id("gone").Dot("status").Op("!=").Qual(pkgHTTP, "StatusNoContent").Op("||").Id("cookieOf").Call(jen.Id("gone"), jen.Lit(refreshCookie(m))).Dot("MaxAge").Op(">=").Lit(0)).Block(
+			tcall("Errorf", jen.Lit("logout with the refresh cookie alone: %d %v, want 204 deleting it"), jen.Id("gone").Dot("status"), jen.Id("gone").Dot("header")),
+		),
+		jen.Id("wantProblem").Call(jen.Id("t"), refreshCall("/refresh", refreshOf(jen.Id("own")), sameOrigin...), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
 		jen.Id("out").Op(":=").Id("call").Call(append([]jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit("")}, withCookie(jen.Id("sameSite").Index(jen.Lit(0)), jen.Id("sameSite").Index(jen.Lit(1)))...)...),
 		jen.If(jen.Id("out").Dot("status").Op("!=").Qual(pkgHTTP, "StatusNoContent").Op("||").Id("cookieOf").Call(jen.Id("out"), jen.Lit(accessCookie(m))).Dot("MaxAge").Op(">=").Lit(0).Op("||").Id("cookieOf").Call(jen.Id("out"), jen.Lit(refreshCookie(m))).Dot("MaxAge").Op(">=").Lit(0)).Block(
 			tcall("Errorf", jen.Lit("logout: %d %v, want 204 deleting both cookies"), jen.Id("out").Dot("status"), jen.Id("out").Dot("header")),

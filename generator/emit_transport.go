@@ -28,14 +28,19 @@ func crossOriginGuard(m *Model) []jen.Code {
 }
 
 // refreshFromCookie takes the refresh token from its cookie when the body
-// has none.
+// has none. A cookie sent twice is refused rather than either one taken:
+// the second may have been planted.
 func refreshFromCookie(m *Model) []jen.Code {
 	if !m.UsesCookies() {
 		return nil
 	}
 	return []jen.Code{
 		jen.If(jen.Id("in").Dot("RefreshToken").Op("==").Lit("")).Block(
-			jen.List(jen.Id("in").Dot("RefreshToken"), jen.Id("_")).Op("=").Id("s").Dot("cookies").Dot("Refresh").Call(jen.Id("r")),
+			jen.Var().Err().Error(),
+			jen.List(jen.Id("in").Dot("RefreshToken"), jen.Err()).Op("=").Id("s").Dot("cookies").Dot("Refresh").Call(jen.Id("r")),
+			jen.If(jen.Err().Op("!=").Nil().Op("&&").Op("!").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgHTTPAuth, "ErrNoToken"))).Block(
+				writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the refresh token cookie is malformed or was sent more than once"), jen.True()))...,
+			),
 		),
 	}
 }
@@ -45,7 +50,7 @@ func clearCookies(m *Model) jen.Code {
 	if !m.UsesCookies() {
 		return jen.Null()
 	}
-	return cookies(m).Dot("Clear").Call(jen.Id("w"))
+	return jen.Id("s").Dot("cookies").Dot("Clear").Call(jen.Id("w"))
 }
 
 // transportServiceFields are the Service fields that read tokens: the
@@ -118,7 +123,6 @@ func transportServiceValues(m *Model) []any {
 			"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
 				"Secure", jen.Lit(m.CookieSecure),
 				"SameSite", jen.Qual(pkgHTTP, sameSite),
-				"RefreshPath", jen.Lit(m.Route("/refresh")),
 			)),
 			"crossOrigin", jen.Id("crossOrigin"),
 		)
@@ -158,7 +162,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 	}
 	if m.UsesCookies() {
 		set := []jen.Code{
-			cookies(m).Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
+			jen.Id("s").Dot("cookies").Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
 		}
 		if m.Transport == "cookie" {
 			set = append(set, jen.List(jen.Id("resp").Dot("AccessToken"), jen.Id("resp").Dot("RefreshToken")).Op("=").List(jen.Lit(""), jen.Lit("")))
@@ -273,32 +277,6 @@ func (m *Model) SecurityRequirements() string {
 		return "{bearerAuth: []}, {cookieAuth: []}"
 	}
 	return "{bearerAuth: []}"
-}
-
-// cookies is the Cookies a handler sets and clears: s.cookies, or, where
-// the router can mount the routes under a prefix, s.cookiesFor(r), whose
-// refresh cookie follows the refresh route there.
-func cookies(m *Model) *jen.Statement {
-	if base, _ := m.Framework.RouteBase(m); base == nil {
-		return jen.Id("s").Dot("cookies")
-	}
-	return jen.Id("s").Dot("cookiesFor").Call(jen.Id("r"))
-}
-
-// emitCookiesFor renders cookiesFor for the routers that mount under a prefix.
-func emitCookiesFor(f *jen.File, m *Model) {
-	base, _ := m.Framework.RouteBase(m)
-	if !m.UsesCookies() || base == nil {
-		return
-	}
-	f.Comment("cookiesFor is s.cookies with the refresh cookie's path where Mount put the")
-	f.Comment("refresh route, under the prefix of the router or group it was mounted on.")
-	f.Func().Add(recv()).Id("cookiesFor").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Qual(pkgHTTPAuth, "Cookies").Block(
-		jen.Id("c").Op(":=").Id("s").Dot("cookies"),
-		jen.Id("c").Dot("RefreshPath").Op("=").Add(base).Op("+").Lit(m.Route("/refresh")),
-		jen.Return(jen.Id("c")),
-	)
-	f.Line()
 }
 
 // sameSiteMode is the net/http constant of cookie_samesite.

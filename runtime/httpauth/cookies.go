@@ -5,20 +5,26 @@ import (
 	"time"
 )
 
-// Cookies carries the tokens of browser clients in HttpOnly cookies: the
-// access token for every path, the refresh token only for the refresh
-// route. Requests they authenticate can be forged cross-site, so a service
-// that reads them must also check where unsafe requests come from (see
-// http.CrossOriginProtection).
+// Cookies carries the tokens of browser clients in HttpOnly cookies, both
+// host-only at path "/". Requests they authenticate can be forged
+// cross-site, so a service that reads them must also check where unsafe
+// requests come from (see http.CrossOriginProtection).
+//
+// Both are __Host- cookies, the one prefix that a sibling subdomain cannot
+// plant (a cookie set with Domain= from evil.example.com would otherwise
+// reach api.example.com too, and log its browser into the attacker's
+// session). __Host- requires path "/", so the refresh cookie goes with every
+// request to the host, not only to the refresh route: HttpOnly, Secure and
+// SameSite keep it from scripts and other sites, and the service reads it
+// only where a session is refreshed or ended.
 type Cookies struct {
-	// Secure marks both cookies Secure and names them with the __Host- and
-	// __Secure- prefixes, which browsers only accept over HTTPS from the
-	// host itself. Turn it off only for plain-http local development.
+	// Secure marks both cookies Secure and gives them the __Host- prefix,
+	// which browsers only accept over HTTPS from the host itself. Turn it
+	// off only for plain-http local development, where a sibling can plant
+	// cookies.
 	Secure bool
 	// SameSite applies to both cookies; zero means http.SameSiteStrictMode.
 	SameSite http.SameSite
-	// RefreshPath is the one path the refresh cookie is sent to.
-	RefreshPath string
 }
 
 // AccessName is the access-token cookie's name. Its path is "/" and it has
@@ -30,11 +36,11 @@ func (c Cookies) AccessName() string {
 	return "access_token"
 }
 
-// RefreshName is the refresh-token cookie's name. Its path is RefreshPath,
-// so it can carry __Secure- but not __Host-.
+// RefreshName is the refresh-token cookie's name, with AccessName's
+// attributes.
 func (c Cookies) RefreshName() string {
 	if c.Secure {
-		return "__Secure-refresh_token"
+		return "__Host-refresh_token"
 	}
 	return "refresh_token"
 }
@@ -55,13 +61,13 @@ func (c Cookies) cookie(name, value, path string, ttl time.Duration) *http.Cooki
 // Set sets both cookies, each living as long as its token.
 func (c Cookies) Set(w http.ResponseWriter, access string, accessTTL time.Duration, refresh string, refreshTTL time.Duration) {
 	http.SetCookie(w, c.cookie(c.AccessName(), access, "/", accessTTL))
-	http.SetCookie(w, c.cookie(c.RefreshName(), refresh, c.RefreshPath, refreshTTL))
+	http.SetCookie(w, c.cookie(c.RefreshName(), refresh, "/", refreshTTL))
 }
 
 // Clear tells the browser to delete both cookies.
 func (c Cookies) Clear(w http.ResponseWriter) {
 	http.SetCookie(w, c.cookie(c.AccessName(), "", "/", -1))
-	http.SetCookie(w, c.cookie(c.RefreshName(), "", c.RefreshPath, -1))
+	http.SetCookie(w, c.cookie(c.RefreshName(), "", "/", -1))
 }
 
 // Access returns the access token of r's cookie: ErrNoToken without one,

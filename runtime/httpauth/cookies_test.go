@@ -13,7 +13,7 @@ import (
 
 func TestCookiesAreHardened(t *testing.T) {
 	for _, secure := range []bool{true, false} {
-		c := httpauth.Cookies{Secure: secure, RefreshPath: "/auth/refresh"}
+		c := httpauth.Cookies{Secure: secure}
 		w := httptest.NewRecorder()
 		c.Set(w, "AT", 15*time.Minute, "RT", 720*time.Hour)
 		set := w.Result().Cookies()
@@ -23,12 +23,12 @@ func TestCookiesAreHardened(t *testing.T) {
 		access, refresh := set[0], set[1]
 		wantAccess, wantRefresh := "access_token", "refresh_token"
 		if secure {
-			wantAccess, wantRefresh = "__Host-access_token", "__Secure-refresh_token"
+			wantAccess, wantRefresh = "__Host-access_token", "__Host-refresh_token"
 		}
 		if access.Name != wantAccess || access.Path != "/" || access.Domain != "" || access.MaxAge != 900 || access.Value != "AT" {
 			t.Errorf("access cookie %+v", access)
 		}
-		if refresh.Name != wantRefresh || refresh.Path != "/auth/refresh" || refresh.MaxAge != 2592000 || refresh.Value != "RT" {
+		if refresh.Name != wantRefresh || refresh.Path != "/" || refresh.Domain != "" || refresh.MaxAge != 2592000 || refresh.Value != "RT" {
 			t.Errorf("refresh cookie %+v", refresh)
 		}
 		for _, ck := range set {
@@ -47,7 +47,7 @@ func TestCookiesAreHardened(t *testing.T) {
 }
 
 func TestCookiesRead(t *testing.T) {
-	c := httpauth.Cookies{Secure: true, RefreshPath: "/auth/refresh"}
+	c := httpauth.Cookies{Secure: true}
 	req := func(cookies ...string) *http.Request {
 		r := httptest.NewRequest("GET", "/", nil)
 		for _, ck := range cookies {
@@ -58,7 +58,7 @@ func TestCookiesRead(t *testing.T) {
 	if tok, err := c.Access(req("__Host-access_token=abc")); tok != "abc" || err != nil {
 		t.Errorf("Access = %q, %v", tok, err)
 	}
-	if tok, err := c.Refresh(req("__Secure-refresh_token=r1; other=x")); tok != "r1" || err != nil {
+	if tok, err := c.Refresh(req("__Host-refresh_token=r1; other=x")); tok != "r1" || err != nil {
 		t.Errorf("Refresh = %q, %v", tok, err)
 	}
 	cases := map[string]struct {
@@ -69,11 +69,22 @@ func TestCookiesRead(t *testing.T) {
 		"unprefixed name":     {req("access_token=abc"), httpauth.ErrNoToken},
 		"empty":               {req("__Host-access_token="), httpauth.ErrMalformed},
 		"twice":               {req("__Host-access_token=a; __Host-access_token=b"), httpauth.ErrMalformed},
+		"twice, two headers":  {req("__Host-access_token=a", "__Host-access_token=b"), httpauth.ErrMalformed},
 		"longer than the cap": {req("__Host-access_token=" + strings.Repeat("a", httpauth.MaxHeaderLength+1)), httpauth.ErrMalformed},
 	}
 	for name, tc := range cases {
 		if _, err := c.Access(tc.r); !errors.Is(err, tc.want) {
 			t.Errorf("%s: err = %v, want %v", name, err, tc.want)
 		}
+	}
+	// A refresh cookie sent twice is refused, not resolved in favour of
+	// either: one of them may be a sibling's.
+	if _, err := c.Refresh(req("__Host-refresh_token=mine; __Host-refresh_token=planted")); !errors.Is(err, httpauth.ErrMalformed) {
+		t.Errorf("two refresh cookies: err = %v, want ErrMalformed", err)
+	}
+	// The name of the previous releases' refresh cookie, which a sibling
+	// could plant, is not read.
+	if _, err := c.Refresh(req("__Secure-refresh_token=planted")); !errors.Is(err, httpauth.ErrNoToken) {
+		t.Errorf("__Secure- refresh cookie: err = %v, want ErrNoToken", err)
 	}
 }
