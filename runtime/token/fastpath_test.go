@@ -101,3 +101,30 @@ func TestCacheUnderConcurrency(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestFastPathLeavesStrictClassesToTheParser: the lean decoder reports false
+// for every payload the strict rules refuse, so that such a token reaches
+// golang-jwt's parser and the checks that run after it (checkClaims).
+func TestFastPathLeavesStrictClassesToTheParser(t *testing.T) {
+	const base = `"iss":"iss","aud":"aud","sub":"u","iat":1800000000`
+	for _, payload := range []string{
+		`{` + base + `,"Exp":1800000600}`,
+		`{"Sub":"u","exp":1800000600}`,
+		`{` + base + `,"exp":1800000600,"sid":"a","sid":"b"}`,
+		`{` + base + `,"exp":1800000600,"exp":1800000600}`,
+		`{` + base + `,"exp":"1800000600"}`,
+		`{` + base + `,"exp":null}`,
+		`{` + base + `,"exp":-1}`,
+		`{` + base + `,"exp":1e19}`,
+		`{` + base + `,"exp":253402300800}`,
+		`{` + base + `,"exp":999999999999999}`,
+		`{` + base + `,"exp":1800000600,"nbf":253402300800}`,
+	} {
+		if decodeClaims(payload, new(leanClaims)) {
+			t.Errorf("lean decoder accepts %s", payload)
+		}
+	}
+	if !decodeClaims(`{`+base+`,"exp":253402300799}`, new(leanClaims)) {
+		t.Error("lean decoder refuses the last second of year 9999")
+	}
+}

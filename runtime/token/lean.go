@@ -16,10 +16,13 @@ type leanClaims struct {
 
 // decodeClaims is the fast path's claims decoder. It accepts only the compact
 // form Issue writes (encoding/json output: no whitespace, the known claim names
-// once each, printable-ASCII strings without escapes, non-negative integer
-// dates) and reports false for anything else, so that the caller hands the
-// token to golang-jwt's parser instead. On what it accepts it must produce
-// exactly what encoding/json would; FuzzVerifyMatchesParser holds it to that.
+// once each, printable-ASCII strings without escapes, integer dates from 0 to
+// maxNumericDate) and reports false for anything else, so that the caller
+// hands the token to golang-jwt's parser instead. That path's strict checks
+// refuse what this decoder never takes: names in another case or named twice,
+// and dates that are not numbers or out of range. On what it accepts it must
+// produce exactly what encoding/json would; FuzzVerifyMatchesParser holds it
+// to that.
 func decodeClaims(s string, c *leanClaims) bool {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
 		return false
@@ -61,7 +64,7 @@ func decodeClaim(s string, i int, name string, c *leanClaims) (int, bool) {
 	switch name {
 	case "exp", "nbf", "iat":
 		var n int64
-		if n, i, ok = leanInt(s, i); !ok {
+		if n, i, ok = leanInt(s, i); !ok || n > maxNumericDate {
 			return 0, false
 		}
 		var date *jwt.NumericDate

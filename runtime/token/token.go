@@ -105,8 +105,9 @@ func (c *Claims) Decode(v any) error {
 	return json.Unmarshal(c.payload, v)
 }
 
-// registered are the claim names Issue writes; IssueWith's custom claims may
-// not use them.
+// registered are the claim names Claims decodes, which Issue writes;
+// IssueWith's custom claims may not use them in any case, and Verify refuses
+// them in any case but this one (see checkClaims).
 var registered = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"}
 
 // Tokens issues and verifies access tokens for one algorithm and its keys.
@@ -270,7 +271,8 @@ func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
 // IssueWith is Issue with the service's own claims: custom, when not nil,
 // must marshal to a JSON object, whose members join the registered claims at
 // the top level (as RFC 9068's "roles" does). A member named like a
-// registered claim is an error. Verify returns them through Claims.Decode.
+// registered claim in any case (encoding/json would decode "Sub" as "sub"),
+// or named twice, is an error. Verify returns them through Claims.Decode.
 func (t *Tokens) IssueWith(subject, session string, custom any) (string, *Claims, error) {
 	if subject == "" {
 		return "", nil, errors.New("token: empty subject")
@@ -324,20 +326,18 @@ func mergeClaims(claims *Claims, custom any) (withCustom, error) {
 	if err != nil {
 		return withCustom{}, fmt.Errorf("token: custom claims: %w", err)
 	}
-	var members map[string]json.RawMessage
-	if err := json.Unmarshal(extra, &members); err != nil || members == nil {
+	members, err := checkCustom(extra)
+	switch {
+	case errors.Is(err, errNotObject):
 		return withCustom{}, fmt.Errorf("token: custom claims must marshal to a JSON object, not %.40s", extra)
-	}
-	for _, name := range registered {
-		if _, ok := members[name]; ok {
-			return withCustom{}, fmt.Errorf("token: custom claim %q would replace a registered claim", name)
-		}
+	case err != nil:
+		return withCustom{}, fmt.Errorf("token: custom claims: %w", err)
 	}
 	base, err := json.Marshal(claims)
 	if err != nil {
 		return withCustom{}, err
 	}
-	if len(members) == 0 {
+	if members == 0 {
 		return withCustom{claims, base}, nil
 	}
 	// base is {...} and extra is {...}: splice extra's members in.
@@ -356,6 +356,12 @@ func mergeClaims(claims *Claims, custom any) (withCustom, error) {
 // otherwise. It then remembers the verified claims, so that the same token
 // seen again costs a map lookup; the time, issuer, audience and revocation
 // checks run on every call either way.
+//
+// Verify is stricter than golang-jwt about what a signed token may say, so
+// that no two readers of the same token can disagree on it: it refuses a crit
+// header, a header or claims member named twice, a claim named like a
+// registered one in another case, and an exp, nbf or iat that is not a JSON
+// number from 0 to the end of year 9999.
 func (t *Tokens) Verify(raw string) (*Claims, error) {
 	if len(raw) > MaxLength {
 		return nil, ErrTooLong
@@ -414,25 +420,28 @@ func (t *Tokens) verifyFresh(raw string) (*Claims, error) {
 }
 
 // verifyWithParser is the reference path: golang-jwt's parser with every
-// check configured.
+// check configured, then the checks of the JSON it decoded that it does not
+// make itself (checkHeader, checkClaims). The fast path needs none of those:
+// its header is Issue's, byte for byte, and decodeClaims takes only the
+// registered names, once each, with dates in range.
 func (t *Tokens) verifyWithParser(raw string) (*Claims, error) {
 	claims := new(Claims)
-	parsed, err := t.parser.ParseWithClaims(raw, claims, t.keyFor)
-	if err != nil {
+	if _, err := t.parser.ParseWithClaims(raw, claims, t.keyFor); err != nil {
 		if errors.Is(err, ErrInvalid) {
 			return nil, err
 		}
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	if err := t.accept(claims); err != nil {
-		return nil, err
-	}
-	// The parser decoded the payload and checked the signature over it;
-	// keep its JSON for Decode.
-	claims.payload, err = strictB64.DecodeString(parsed.Raw[strings.IndexByte(parsed.Raw, '.')+1 : strings.LastIndexByte(parsed.Raw, '.')])
+	// The parser checked the signature: only authentic JSON reaches the
+	// strict checks.
+	body, err := checkStrictly(raw)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	if err := t.accept(claims); err != nil {
+		return nil, err
+	}
+	claims.payload = body // for Decode
 	return claims, nil
 }
 
