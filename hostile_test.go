@@ -139,9 +139,10 @@ func TestModulePathIsChecked(t *testing.T) {
 }
 
 // TestHostileRepository runs generate and check in a repository crafted
-// with every trick at once: authgen.sum lists the user's secrets and paths
-// outside the module, and a generated file is a link to the victim's shell
-// startup file. Nothing outside the package, the manifest, authgen.yaml and
+// with every trick at once: hostile option values in authgen.yaml,
+// authgen.sum listing the user's secrets and paths outside the module, and a
+// generated file that is a link to the victim's shell startup file (a
+// hostile go.mod stops every run before it starts: TestModulePathIsChecked). Nothing outside the package, the manifest, authgen.yaml and
 // go.mod may change, and nothing of the victim's may be printed.
 func TestHostileRepository(t *testing.T) {
 	if testing.Short() {
@@ -149,7 +150,7 @@ func TestHostileRepository(t *testing.T) {
 	}
 	home, bashrc := victim(t)
 	dir := newModule(t, "example.com/svc")
-	if out := authgen(t, dir, "init", "--yes", "--no-tidy", "--framework", "chi", "--storage", "memory"); out.code != 0 {
+	if out := authgen(t, dir, append([]string{"init", "--yes", "--no-tidy", "--framework", "chi", "--storage", "memory"}, hostileArgs()...)...); out.code != 0 {
 		t.Fatalf("init: %s", out.stderr)
 	}
 	writeFile(t, filepath.Join(dir, ".env"), secret+"\n")
@@ -252,17 +253,18 @@ func TestFailedRunWritesNothing(t *testing.T) {
 
 // hostile are option values that are valid yet full of what YAML, Markdown,
 // dotenv and shells treat specially.
-var hostile = struct{ issuer, audience, header, scheme, exclude string }{
+var hostile = struct{ issuer, audience, header, scheme, exclude, clientIP string }{
 	issuer:   "https://api.example.com/`id`|$(touch pwned) 'x' \"y\" \\z #c: [&*] ${HOME} | <b>",
 	audience: "null",
 	header:   "null",
 	scheme:   "null",
 	exclude:  "/public/*",
+	clientIP: "true",
 }
 
 func hostileArgs() []string {
 	return []string{"--issuer", hostile.issuer, "--audience", hostile.audience, "--header", hostile.header,
-		"--scheme", hostile.scheme, "--scheme", "Bearer", "--exclude-path", hostile.exclude, "--transport", "both"}
+		"--scheme", hostile.scheme, "--scheme", "Bearer", "--exclude-path", hostile.exclude, "--client-ip-header", hostile.clientIP, "--transport", "both"}
 }
 
 // TestHostileValuesStayValues feeds hostile option values to init and
@@ -282,7 +284,7 @@ func TestHostileValuesStayValues(t *testing.T) {
 	if err := yaml.Unmarshal(mustRead(t, filepath.Join(dir, "authgen.yaml")), &cfg); err != nil {
 		t.Fatal(err)
 	}
-	if cfg["issuer"] != hostile.issuer || cfg["audience"] != hostile.audience || cfg["header"] != hostile.header ||
+	if cfg["issuer"] != hostile.issuer || cfg["audience"] != hostile.audience || cfg["header"] != hostile.header || cfg["client_ip_header"] != hostile.clientIP ||
 		!slices.Equal(anyStrings(cfg["schemes"]), []string{hostile.scheme, "Bearer"}) || !slices.Equal(anyStrings(cfg["exclude_paths"]), []string{hostile.exclude}) {
 		t.Errorf("authgen.yaml reads back as %v", cfg)
 	}
