@@ -263,7 +263,10 @@ func TestManifestIsARecordNotAList(t *testing.T) {
 func TestLinksAreNeverFollowed(t *testing.T) {
 	outside := filepath.Join(t.TempDir(), "bashrc")
 	cases := map[string]func(root string){
-		"generated file to outside": func(root string) { os.Remove(filepath.Join(root, "pkg/doc.go")); os.Symlink(outside, filepath.Join(root, "pkg/doc.go")) },
+		"generated file to outside": func(root string) {
+			os.Remove(filepath.Join(root, "pkg/doc.go"))
+			os.Symlink(outside, filepath.Join(root, "pkg/doc.go"))
+		},
 		"dangling generated file": func(root string) {
 			os.Remove(filepath.Join(root, "pkg/doc.go"))
 			os.Symlink(filepath.Join(filepath.Dir(outside), "new"), filepath.Join(root, "pkg/doc.go"))
@@ -281,7 +284,10 @@ func TestLinksAreNeverFollowed(t *testing.T) {
 			os.Rename(filepath.Join(root, "pkg/doc.go"), filepath.Join(root, "doc.go"))
 			os.Symlink("../doc.go", filepath.Join(root, "pkg/doc.go"))
 		},
-		"fifo": func(root string) { os.Remove(filepath.Join(root, "pkg/doc.go")); mkfifo(t, filepath.Join(root, "pkg/doc.go")) },
+		"fifo": func(root string) {
+			os.Remove(filepath.Join(root, "pkg/doc.go"))
+			mkfifo(t, filepath.Join(root, "pkg/doc.go"))
+		},
 	}
 	for name, plant := range cases {
 		t.Run(name, func(t *testing.T) {
