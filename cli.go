@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 	"golang.org/x/mod/module"
@@ -295,9 +296,30 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	if err != nil {
 		return err
 	}
+	if !newModule && c.Bool("wire") {
+		file, err := filepath.Abs(filepath.Join(c.String("dir"), c.String("wire-file")))
+		if err != nil {
+			return failure(err)
+		}
+		if err := generator.CheckWireFile(target.Root, file); err != nil {
+			return failure(err)
+		}
+	}
 	req := a.request(target, opts, newModule)
 	req.Config = true
-	if err := a.generate(c, req, generator.WriteOptions{Force: c.Bool("force")}); err != nil {
+	files, err := generator.Generate(req)
+	if err != nil {
+		return usageErr("%v", err)
+	}
+	if keysDir != "" {
+		kd := filepath.ToSlash(filepath.Clean(keysDir))
+		for _, f := range files {
+			if f.Path == kd || strings.HasPrefix(kd, f.Path+"/") {
+				return usageErr("--keys-dir %s is a file authgen writes: choose another directory, e.g. keys", shellQuote(keysDir))
+			}
+		}
+	}
+	if err := a.write(c, req, files, generator.WriteOptions{Force: c.Bool("force")}); err != nil {
 		return err
 	}
 	keyLine := ""
@@ -368,8 +390,8 @@ func checkKeysDir(root, dir string) error {
 	if dir == "" {
 		return nil
 	}
-	if !filepath.IsLocal(dir) {
-		return usageErr("--keys-dir %q must be a directory inside the module, e.g. keys", dir)
+	if !filepath.IsLocal(dir) || strings.IndexFunc(dir, unicode.IsControl) >= 0 {
+		return usageErr("--keys-dir %q must be a directory inside the module, without control characters, e.g. keys", dir)
 	}
 	if err := generator.CheckPath(root, filepath.ToSlash(filepath.Clean(dir))); err != nil {
 		return failure(err)
@@ -456,11 +478,16 @@ func (a *app) generate(c *cli.Context, req generator.Request, wo generator.Write
 	if err != nil {
 		return usageErr("%v", err)
 	}
+	return a.write(c, req, files, wo)
+}
+
+// write writes the generator's files and reports what changed.
+func (a *app) write(c *cli.Context, req generator.Request, files []generator.File, wo generator.WriteOptions) error {
 	wo.Owned = generator.OwnedPaths(req.Options.Package)
 	changes, err := generator.Write(req.Target.Root, files, wo)
 	var edited *generator.EditedError
 	if errors.As(err, &edited) {
-		return cli.Exit(edited.Error(), exitFailure)
+		return cli.Exit(printable(edited.Error()), exitFailure)
 	}
 	if err != nil {
 		return failure(err)
@@ -478,10 +505,10 @@ func (a *app) report(changes []generator.Change, diff bool) {
 			continue
 		}
 		if diff && ch.Diff != "" {
-			fmt.Fprint(a.stdout, ch.Diff)
+			fmt.Fprint(a.stdout, printable(ch.Diff))
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%s %s\n", a.paint(ch.Action, fmt.Sprintf("%-9s", ch.Action)), ch.Path)
+		fmt.Fprintf(a.stdout, "%s %s\n", a.paint(ch.Action, fmt.Sprintf("%-9s", ch.Action)), printable(ch.Path))
 	}
 	if counts[generator.Unchanged] == len(changes) {
 		return // a no-op run (go generate on every build) stays silent
@@ -573,13 +600,13 @@ func (a *app) checkCmd(c *cli.Context) error {
 		return nil
 	}
 	for _, d := range drift {
-		fmt.Fprint(a.stdout, d.Diff)
+		fmt.Fprint(a.stdout, printable(d.Diff))
 	}
 	var names []string
 	for _, d := range drift {
 		names = append(names, d.Path+" ("+d.Kind+")")
 	}
-	return cli.Exit(fmt.Sprintf("%d generated file(s) differ: %s\nrun `go generate ./...` (or `authgen generate`) and commit the result; move hand edits into files you own", len(drift), strings.Join(names, ", ")), exitFailure)
+	return cli.Exit(printable(fmt.Sprintf("%d generated file(s) differ: %s\nrun `go generate ./...` (or `authgen generate`) and commit the result; move hand edits into files you own", len(drift), strings.Join(names, ", "))), exitFailure)
 }
 
 // goVersion is the go directive for a new module: the running toolchain's
@@ -603,4 +630,24 @@ func goModTidy(root string, stderr io.Writer) error {
 		return failure(fmt.Errorf("go mod tidy in %s failed: %w (run it yourself to see why, or pass --no-tidy)", root, err))
 	}
 	return nil
+}
+
+// printable escapes the control characters of s but newlines and tabs, for
+// output that shows files of the repository (diffs, paths): a hostile one
+// must not drive the terminal that reads it (OSC titles, clipboard writes,
+// clearing the screen).
+func printable(s string) string {
+	control := func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }
+	if strings.IndexFunc(s, control) < 0 {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if control(r) {
+			fmt.Fprintf(&b, `\x%02x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }

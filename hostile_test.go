@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -160,7 +161,7 @@ func TestHostileRepository(t *testing.T) {
 		t.Fatal(err)
 	}
 	rel, _ := filepath.Rel(dir, bashrc)
-	for _, p := range []string{".env", ".git/config", rel, bashrc, "internal/auth/../../.env"} {
+	for _, p := range []string{".env", ".git/config", rel, bashrc, "internal/auth/../../.env", "internal/auth/\x1b]0;PWNED\x07\x1b[2Jx.go"} {
 		sum.WriteString(strings.Repeat("0", 64) + "  " + filepath.ToSlash(p) + "\n")
 	}
 	sum.Close()
@@ -169,6 +170,9 @@ func TestHostileRepository(t *testing.T) {
 	// generate --force repairs it, touching nothing it lists.
 	out := authgen(t, dir, "check")
 	noLeak(t, "check", out)
+	if strings.ContainsRune(out.stdout+out.stderr, 0x1b) {
+		t.Errorf("check passed the repository's escape sequences to the terminal:\n%q", out.stdout)
+	}
 	if out.code != 1 || !strings.Contains(out.stderr, "authgen.sum (stale)") || strings.Contains(out.stderr, ".env (extra)") {
 		t.Errorf("check of a tampered manifest: exit %d\n%s", out.code, out.stderr)
 	}
@@ -227,6 +231,13 @@ func TestFailedRunWritesNothing(t *testing.T) {
 		"keys dir is a link": {func(t *testing.T, dir string) {
 			os.Symlink(t.TempDir(), filepath.Join(dir, "keys"))
 		}, []string{"--alg", "ES256", "--keys-dir", "keys"}, 1},
+		"keys dir is a file authgen writes": {nil, []string{"--alg", "ES256", "--keys-dir", "authgen.yaml"}, 2},
+		"keys dir with a newline":           {nil, []string{"--alg", "ES256", "--keys-dir", "k\nAUTH_JWT_SECRET=x"}, 2},
+		"wire file outside the module":      {nil, []string{"--wire", "--wire-file", "../main.go"}, 1},
+		"wire file is a link": {func(t *testing.T, dir string) {
+			os.Symlink(filepath.Join(t.TempDir(), "main.go"), filepath.Join(dir, "main.go"))
+		}, []string{"--wire"}, 1},
+		"wire file is a FIFO": {func(t *testing.T, dir string) { syscall.Mkfifo(filepath.Join(dir, "main.go"), 0o644) }, []string{"--wire"}, 1},
 		"a generated file in the way is a link": {func(t *testing.T, dir string) {
 			os.MkdirAll(filepath.Join(dir, "internal", "auth"), 0o755)
 			os.Symlink(filepath.Join(t.TempDir(), "x"), filepath.Join(dir, "internal", "auth", "store.go"))

@@ -36,6 +36,10 @@ func ParseConfig(data []byte, base Options) (Options, error) {
 		msg = strings.ReplaceAll(msg, " in type generator.configFile", ": the keys are "+strings.Join(configKeys(), ", "))
 		return Options{}, fmt.Errorf("%s: %s", ConfigFile, msg)
 	}
+	var more yaml.Node
+	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
+		return Options{}, fmt.Errorf("%s holds more than one YAML document (a line with ---): keep one", ConfigFile)
+	}
 	if cfg.Version != configVersion {
 		return Options{}, fmt.Errorf("%s: version %d is not supported by this authgen (want %d): upgrade authgen", ConfigFile, cfg.Version, configVersion)
 	}

@@ -161,7 +161,7 @@ func (o Options) Validate() error {
 	}
 	for _, v := range []struct{ key, value string }{{"issuer", o.Issuer}, {"audience", o.Audience}} {
 		if err := checkText(v.value); err != nil {
-			bad("%s %q %v: e.g. --%s %s", v.key, v.value, err, v.key, map[string]string{"issuer": "https://api.example.com", "audience": "api"}[v.key])
+			bad("%s %q %v: e.g. --%s %s", v.key, clip(v.value), err, v.key, map[string]string{"issuer": "https://api.example.com", "audience": "api"}[v.key])
 		}
 	}
 	if err := ValidatePrefix(o.Prefix); err != nil {
@@ -198,6 +198,18 @@ func checkText(s string) error {
 		return errors.New("starts or ends with a space")
 	}
 	return nil
+}
+
+// clip shortens a value for an error message: the start says which it was.
+func clip(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // ValidatePrefix checks a route prefix such as /auth.

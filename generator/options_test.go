@@ -1,9 +1,11 @@
 package generator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestDefaultsAreValid(t *testing.T) {
@@ -123,5 +125,25 @@ func TestValidatePasswordHash(t *testing.T) {
 	o.PasswordHash = "md5"
 	if err := o.Validate(); err == nil || !strings.Contains(err.Error(), `unknown password_hash "md5": use one of argon2id, bcrypt`) {
 		t.Errorf("Validate() = %v", err)
+	}
+}
+
+// TestConfigIsOneDocument: a second YAML document would be silently
+// ignored by a reader that takes the first, so authgen.yaml holds one.
+func TestConfigIsOneDocument(t *testing.T) {
+	_, err := ParseConfig([]byte("version: 1\nframework: chi\n---\nframework: gin\n"), Defaults())
+	if err == nil || !strings.Contains(err.Error(), "more than one YAML document") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestLongValuesAreClippedInErrors: a 5 MB issuer is refused with its start,
+// not echoed whole.
+func TestLongValuesAreClippedInErrors(t *testing.T) {
+	o := Defaults()
+	o.Issuer = strings.Repeat("é", 3<<20)
+	err := o.Validate()
+	if err == nil || len(err.Error()) > 400 || !strings.Contains(err.Error(), "longer than 256 bytes") || !utf8.ValidString(err.Error()) {
+		t.Fatalf("err = %.500v (%d bytes)", err, len(fmt.Sprint(err)))
 	}
 }

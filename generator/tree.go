@@ -93,8 +93,14 @@ func (t *tree) read(rel string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+	fi, err := f.Stat()
+	switch {
+	case err != nil || !fi.Mode().IsRegular():
 		return nil, &UnsafePathError{rel, "it is not a regular file"}
+	case hardLinks(fi) > 1:
+		// A hard link cannot be told from the file it shares: it may be
+		// the user's ~/.bashrc, and reading it would print it in a diff.
+		return nil, &UnsafePathError{rel, "it has other hard links, and authgen does not read a file it may share with one outside the module"}
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err == nil && len(data) > maxFileSize {

@@ -9,6 +9,8 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -41,6 +43,20 @@ type WireError struct{ Reason string }
 
 func (e *WireError) Error() string { return e.Reason }
 
+// CheckWireFile refuses a file to wire that is outside root, reached
+// through a symbolic link, or not a regular file, before anything is
+// loaded or written; a missing one is no error (Wire then says so).
+func CheckWireFile(root, abs string) error {
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || !filepath.IsLocal(rel) {
+		return &UnsafePathError{abs, "the file to wire must be inside the module"}
+	}
+	if _, err := ReadFile(root, filepath.ToSlash(rel)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // Wire inserts the wiring into file (a path under the target root) after the
 // one variable of the framework's router type that a function there
 // declares, and after the middleware that function then adds to it (chi
@@ -52,9 +68,15 @@ func Wire(req Request, file string) (router string, src []byte, err error) {
 	if err != nil {
 		return "", nil, err
 	}
+	if err := CheckWireFile(req.Target.Root, abs); err != nil {
+		return "", nil, err
+	}
+	// cgo off: loading the package must not run a C compiler on the
+	// repository's code (a cgo preamble can #include any file).
 	pkgs, err := packages.Load(&packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo,
 		Dir:  filepath.Dir(abs),
+		Env:  append(os.Environ(), "CGO_ENABLED=0"),
 	}, ".")
 	if err != nil {
 		return "", nil, err

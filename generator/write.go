@@ -93,7 +93,7 @@ func Write(root string, files []File, opts WriteOptions) ([]Change, error) {
 	for _, p := range leftBehind(old, want, opts.Owned) {
 		cur, err := t.read(p)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case errors.Is(err, fs.ErrNotExist) || err == nil && !isGenerated(cur):
 			continue
 		case err != nil:
 			return nil, err
@@ -121,6 +121,14 @@ func leftBehind(old map[string]string, want map[string]bool, owned func(string) 
 		}
 	}
 	return out
+}
+
+// isGenerated reports whether data carries authgen's generated header in its
+// first line, as every file it may remove does: a file of the owner's at a
+// path authgen once used is left alone, whatever the manifest says of it.
+func isGenerated(data []byte) bool {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	return bytes.Contains(first, []byte(generatedHeader))
 }
 
 type plannedChange struct {
@@ -253,7 +261,7 @@ func Check(root string, files []File, owned func(string) bool) ([]Drift, error) 
 	for _, p := range leftBehind(old, want, owned) {
 		cur, err := t.read(p)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case errors.Is(err, fs.ErrNotExist) || err == nil && !isGenerated(cur):
 		case err != nil:
 			return nil, err
 		default:

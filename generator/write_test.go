@@ -9,6 +9,9 @@ import (
 	"time"
 )
 
+// gen is the first line of a generated file.
+const gen = "// " + generatedHeader + "\n"
+
 func files(pairs ...string) []File {
 	var out []File
 	for i := 0; i+1 < len(pairs); i += 2 {
@@ -80,7 +83,7 @@ func TestWriteRefusesHandEdits(t *testing.T) {
 
 func TestWriteRemovesFilesNoLongerProduced(t *testing.T) {
 	root := t.TempDir()
-	Write(root, files("pkg/store_sqlite.go", "s", "pkg/x.go", "x"), WriteOptions{})
+	Write(root, files("pkg/store_sqlite.go", gen+"s", "pkg/x.go", "x"), WriteOptions{})
 	os.WriteFile(filepath.Join(root, "pkg/mine.go"), []byte("user code"), 0o644)
 
 	changes, err := Write(root, files("pkg/store_memory.go", "m", "pkg/x.go", "x"), WriteOptions{Owned: OwnedPaths("pkg")})
@@ -136,7 +139,7 @@ func TestWriteStaysInsideRoot(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	root := t.TempDir()
-	v1 := files("pkg/a.go", "a\n", "pkg/b.go", "b\n", "pkg/throttle.go", "g\n")
+	v1 := files("pkg/a.go", "a\n", "pkg/b.go", "b\n", "pkg/throttle.go", gen+"g\n")
 	Write(root, v1, WriteOptions{})
 	if drift, err := Check(root, v1, OwnedPaths("pkg")); err != nil || len(drift) != 0 {
 		t.Fatalf("fresh tree: %v %v", drift, err)
@@ -207,7 +210,7 @@ const secret = "AWS_SECRET=never-print-me"
 // them, and generate --force must not remove them.
 func TestManifestIsARecordNotAList(t *testing.T) {
 	root := t.TempDir()
-	v1 := files("pkg/doc.go", "d\n", "pkg/store_sqlite.go", "s\n")
+	v1 := files("pkg/doc.go", "d\n", "pkg/store_sqlite.go", gen+"s\n")
 	if _, err := Write(root, v1, WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -219,6 +222,10 @@ func TestManifestIsARecordNotAList(t *testing.T) {
 	for _, p := range []string{".env", ".git/config", "pkg/mine.go", "../outside", "/etc/passwd"} {
 		f.WriteString(strings.Repeat("0", 64) + "  " + p + "\n")
 	}
+	// A file of the owner's at a path authgen generates under other
+	// options, listed with its true digest: still not authgen's to remove.
+	os.WriteFile(filepath.Join(root, "pkg/throttle.go"), []byte(secret), 0o644)
+	f.WriteString(digest([]byte(secret)) + "  pkg/throttle.go\n")
 	f.Close()
 
 	v2 := files("pkg/doc.go", "d\n", "pkg/store_memory.go", "m\n")
@@ -249,7 +256,7 @@ func TestManifestIsARecordNotAList(t *testing.T) {
 	if got := actions(changes); got["pkg/store_sqlite.go"] != Removed || len(got) != 4 {
 		t.Errorf("actions = %v: only the generated store may be removed", got)
 	}
-	for _, p := range []string{".env", ".git/config", "pkg/mine.go", "../outside"} {
+	for _, p := range []string{".env", ".git/config", "pkg/mine.go", "../outside", "pkg/throttle.go"} {
 		if b, err := os.ReadFile(filepath.Join(root, p)); err != nil || string(b) != secret {
 			t.Errorf("%s was touched: %q %v", p, b, err)
 		}
@@ -287,6 +294,10 @@ func TestLinksAreNeverFollowed(t *testing.T) {
 		"fifo": func(root string) {
 			os.Remove(filepath.Join(root, "pkg/doc.go"))
 			mkfifo(t, filepath.Join(root, "pkg/doc.go"))
+		},
+		"hard link to outside": func(root string) {
+			os.Remove(filepath.Join(root, "pkg/doc.go"))
+			os.Link(outside, filepath.Join(root, "pkg/doc.go"))
 		},
 	}
 	for name, plant := range cases {

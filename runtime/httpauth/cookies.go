@@ -2,6 +2,7 @@ package httpauth
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -84,11 +85,27 @@ func (c Cookies) Refresh(r *http.Request) (string, error) {
 
 func (c Cookies) read(r *http.Request, name string) (string, error) {
 	found := r.CookiesNamed(name)
-	switch {
-	case len(found) == 0:
+	switch sent := timesSent(r, name); {
+	case sent == 0:
 		return "", ErrNoToken
-	case len(found) > 1, found[0].Value == "", len(found[0].Value) > MaxHeaderLength:
+	case sent > 1, len(found) != 1, found[0].Value == "", len(found[0].Value) > MaxHeaderLength:
 		return "", ErrMalformed
 	}
 	return found[0].Value, nil
+}
+
+// timesSent counts the cookies called name in r's Cookie headers as sent,
+// valid or not: net/http drops a cookie whose value it cannot parse, so a
+// planted copy with a stray quote would otherwise leave the other one
+// looking alone.
+func timesSent(r *http.Request, name string) int {
+	n := 0
+	for _, line := range r.Header.Values("Cookie") {
+		for part := range strings.SplitSeq(line, ";") {
+			if k, _, _ := strings.Cut(strings.TrimSpace(part), "="); k == name {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -65,12 +65,15 @@ func TestCookiesRead(t *testing.T) {
 		r    *http.Request
 		want error
 	}{
-		"none":                {req(), httpauth.ErrNoToken},
-		"unprefixed name":     {req("access_token=abc"), httpauth.ErrNoToken},
-		"empty":               {req("__Host-access_token="), httpauth.ErrMalformed},
-		"twice":               {req("__Host-access_token=a; __Host-access_token=b"), httpauth.ErrMalformed},
-		"twice, two headers":  {req("__Host-access_token=a", "__Host-access_token=b"), httpauth.ErrMalformed},
-		"longer than the cap": {req("__Host-access_token=" + strings.Repeat("a", httpauth.MaxHeaderLength+1)), httpauth.ErrMalformed},
+		"none":               {req(), httpauth.ErrNoToken},
+		"unprefixed name":    {req("access_token=abc"), httpauth.ErrNoToken},
+		"empty":              {req("__Host-access_token="), httpauth.ErrMalformed},
+		"twice":              {req("__Host-access_token=a; __Host-access_token=b"), httpauth.ErrMalformed},
+		"twice, two headers": {req("__Host-access_token=a", "__Host-access_token=b"), httpauth.ErrMalformed},
+		"twice, one unparsable (net/http drops it)": {req(`__Host-access_token=a; __Host-access_token=x"y`), httpauth.ErrMalformed},
+		"twice, one in another header with é":       {req("__Host-access_token=a", "__Host-access_token=\u00e9"), httpauth.ErrMalformed},
+		"once, unparsable":                          {req(`__Host-access_token=x"y`), httpauth.ErrMalformed},
+		"longer than the cap":                       {req("__Host-access_token=" + strings.Repeat("a", httpauth.MaxHeaderLength+1)), httpauth.ErrMalformed},
 	}
 	for name, tc := range cases {
 		if _, err := c.Access(tc.r); !errors.Is(err, tc.want) {
