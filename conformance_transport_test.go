@@ -37,6 +37,7 @@ func (s *suite) presentations(access string) []struct {
 			entry{"me: empty access cookie", []string{"Cookie", accessCookie + "="}, "invalid_token"},
 			entry{"me: 10 KB access cookie", []string{"Cookie", accessCookie + "=" + strings.Repeat("a", 10<<10)}, "invalid_token"},
 			entry{"me: access cookie twice (one planted)", []string{"Cookie", accessCookie + "=" + access + "; " + accessCookie + "=planted"}, "invalid_token"},
+			entry{"me: access cookie twice, the planted copy one net/http cannot parse", []string{"Cookie", accessCookie + "=" + access + "; " + accessCookie + `=x"y`}, "invalid_token"},
 			entry{"me: the token in a cookie without the __Host- prefix", []string{"Cookie", "access_token=" + access}, "missing_token"},
 		)
 	}
@@ -93,6 +94,7 @@ func (s *suite) transportChecks(p pair) {
 	s.expect("logout: cross-site with the cookie", s.send("POST", logout, "", nil, cookie(accessCookie, session.access, crossSite...)...), 403, "cross_origin")
 	s.expect("refresh: cross-site with the refresh cookie", s.send("POST", refresh, "", nil, cookie(refreshCookie, session.refresh, crossSite...)...), 403, "cross_origin")
 	s.expect("refresh: a planted refresh cookie under the old __Secure- name is not read", s.send("POST", refresh, "", nil, cookie("__Secure-refresh_token", session.refresh)...), 401, "invalid_token")
+	s.expect("refresh: the refresh cookie twice, the planted copy in another header and unparsable", s.send("POST", refresh, "", nil, "Cookie", refreshCookie+"="+session.refresh, "Cookie", refreshCookie+`=x"y`), 401, "invalid_token")
 	s.expect("refresh: the refresh cookie twice (one planted)", s.send("POST", refresh, "", nil, "Cookie", refreshCookie+"="+session.refresh+"; "+refreshCookie+"=planted"), 401, "invalid_token")
 	if r := s.send("POST", refresh, "", nil, "Cookie", refreshCookie+"=planted; "+refreshCookie+"="+session.refresh); r.status != 401 || !strings.Contains(string(r.body), "more than once") {
 		s.t.Errorf("refresh: two refresh cookies, the real one last: %d %s, want 401 naming the duplicate", r.status, r.body)

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 
 	"github.com/urfave/cli/v2"
 
@@ -38,6 +39,10 @@ func (a *app) keysCmd(c *cli.Context) error {
 		return usageErr("--alg %s has no key pair: use RS256, ES256 or EdDSA", alg)
 	}
 	out := c.String("out")
+	if strings.IndexFunc(out, unicode.IsControl) >= 0 {
+		// The output is meant for an env file: a newline would add a line.
+		return usageErr("--out %q holds a control character: choose a plain directory name, e.g. keys", out)
+	}
 	keyFile, err := a.writeKeyPair(out, alg)
 	if err != nil {
 		return failure(err)

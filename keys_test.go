@@ -75,3 +75,16 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// TestKeysOutIsOneLine: the printed env line is meant to be appended to an
+// env file, so --out cannot smuggle a second line into it.
+func TestKeysOutIsOneLine(t *testing.T) {
+	dir := t.TempDir()
+	r := authgen(t, dir, "keys", "--alg", "EdDSA", "--out", "x\nAUTH_JWT_SECRET=evil")
+	if r.code != 2 || strings.Contains(r.stdout, "AUTH_JWT_SECRET=evil") {
+		t.Fatalf("exit %d, stdout %q", r.code, r.stdout)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("wrote %v", entries)
+	}
+}
