@@ -27,7 +27,7 @@ func emitGenerate(f *jen.File, m *Model) {
 func emitConfig(f *jen.File, m *Model) {
 	f.Comment("Config holds the settings of the auth package. ConfigFromEnv reads it from")
 	f.Comment("the environment; tests build it directly.")
-	f.Type().Id("Config").Struct(append(keyConfigFields(m), append([]jen.Code{
+	f.Type().Id("Config").Struct(append([]jen.Code{
 		jen.Comment("Issuer and Audience are written to, and required in, every access token."),
 		jen.Id("Issuer").String(),
 		jen.Id("Audience").String(),
@@ -45,7 +45,7 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
-	}, append(append(transportConfigFields(m), throttleConfigFields(m)...), duplicateHookField(m)...)...)...)...)
+	}, append(append(append(keyConfigFields(m), transportConfigFields(m)...), throttleConfigFields(m)...), duplicateHookField(m)...)...)...)
 	f.Line()
 	if m.Asymmetric() {
 		f.Comment("ConfigFromEnv reads the configuration from the environment.")
@@ -55,10 +55,13 @@ func emitConfig(f *jen.File, m *Model) {
 		f.Comment("ConfigFromEnv reads the configuration from the environment. " + envSecret)
 		f.Comment("is required; the other variables default to the values in authgen.yaml.")
 	}
-	fromEnv := keyFromEnv(m,
-		"Issuer", jen.Id("envOr").Call(jen.Lit("AUTH_ISSUER"), jen.Lit(m.Issuer)),
-		"Audience", jen.Id("envOr").Call(jen.Lit("AUTH_AUDIENCE"), jen.Lit(m.Audience)),
-	)
+	fromEnv := []jen.Code{
+		jen.Id("cfg").Op(":=").Id("Config").Values(fields(
+			"Issuer", jen.Id("envOr").Call(jen.Lit("AUTH_ISSUER"), jen.Lit(m.Issuer)),
+			"Audience", jen.Id("envOr").Call(jen.Lit("AUTH_AUDIENCE"), jen.Lit(m.Audience)),
+		)),
+		jen.Var().Err().Error(),
+	}
 	fromEnv = append(fromEnv,
 		jen.If(
 			jen.List(jen.Id("cfg").Dot("AccessTTL"), jen.Err()).Op("=").Id("durationEnv").Call(jen.Lit("AUTH_ACCESS_TTL"), durationCode(m.AccessTTL)),
@@ -88,8 +91,9 @@ func emitConfig(f *jen.File, m *Model) {
 			jen.Id("cfg").Dot("HashConcurrency").Op("=").Id("n"),
 		),
 	)
-	fromEnv = append(fromEnv, throttleFromEnv(m)...)
+	fromEnv = append(fromEnv, keyFromEnv(m)...)
 	fromEnv = append(fromEnv, transportFromEnv(m)...)
+	fromEnv = append(fromEnv, throttleFromEnv(m)...)
 	fromEnv = append(fromEnv,
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
 			jen.Return(jen.Id("Config").Values(), jen.Qual(pkgErrors, "New").Call(jen.Lit("AUTH_REFRESH_TTL must be longer than AUTH_ACCESS_TTL"))),
@@ -184,13 +188,10 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("refresh").Op("*").Qual(pkgRefresh, "Manager"),
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
 		jen.Id("hashing").Op("*").Qual(pkgPassword, "Limiter"),
-	}, transportServiceFields(m)...), []jen.Code{
 		jen.Id("claimsFor").Func().Params(jen.Qual(pkgContext, "Context"), jen.Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Comment("claims.go's, unless a test swaps it"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
-		throttleServiceField(m),
-		deviceServiceField(m),
-		duplicateHookServiceField(m),
+	}, append(transportServiceFields(m), throttleServiceField(m), deviceServiceField(m), duplicateHookServiceField(m))...), []jen.Code{
 		mountBaseField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	}...)...)
@@ -214,11 +215,10 @@ func emitService(f *jen.File, m *Model) {
 			"refresh", jen.Op("&").Qual(pkgRefresh, "Manager").Values(fields("Store", jen.Id("store"), "TTL", jen.Id("cfg").Dot("RefreshTTL"), "MaxAge", jen.Id("cfg").Dot("SessionMaxAge"))),
 			"hasher", hasher(m),
 			"hashing", jen.Qual(pkgPassword, "NewLimiter").Call(jen.Id("cfg").Dot("HashConcurrency"), jen.Id("cfg").Dot("HashWait")),
-		}, append(append(transportServiceValues(m),
 			"claimsFor", jen.Id("claimsFor"),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
-		), append(throttleServiceValue(m), duplicateHookServiceValue(m)...)...)...)...)), jen.Nil()),
+		}, append(append(transportServiceValues(m), throttleServiceValue(m)...), duplicateHookServiceValue(m)...)...)...)), jen.Nil()),
 	)...)
 	f.Line()
 	emitFromEnv(f, m)

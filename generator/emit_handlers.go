@@ -47,9 +47,10 @@ func emitHandlers(f *jen.File, m *Model) {
 	emitRefresh(f, m)
 	emitLogout(f, m)
 	emitMe(f, m)
-	emitJWKS(f, m)
 	emitLogoutAll(f, m)
 	emitChangePassword(f, m)
+	emitJWKS(f, m)
+	emitDuplicateRegistration(f, m)
 	emitSessionHelpers(f, m)
 	emitValidation(f, m)
 }
@@ -146,7 +147,6 @@ func emitRegister(f *jen.File, m *Model) {
 	body = append(body, registerOutcome(m)...)
 	f.Func().Add(recv()).Id("Register").Add(httpParams()).Block(body...)
 	f.Line()
-	emitDuplicateRegistration(f, m)
 }
 
 func emitLogin(f *jen.File, m *Model) {

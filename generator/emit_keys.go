@@ -55,22 +55,19 @@ func keyConfigFields(m *Model) []jen.Code {
 	}
 }
 
-// keyFromEnv are the statements of ConfigFromEnv that read the keys into
-// cfg, which they declare.
-func keyFromEnv(m *Model, more ...any) []jen.Code {
+// keyFromEnv are the statements of ConfigFromEnv that read the keys into cfg.
+func keyFromEnv(m *Model) []jen.Code {
+	read := func(field string, call jen.Code) jen.Code {
+		return jen.If(jen.List(jen.Id("cfg").Dot(field), jen.Err()).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Id("Config").Values(), jen.Err()),
+		)
+	}
 	if !m.Asymmetric() {
-		return []jen.Code{
-			jen.List(jen.Id("secret"), jen.Err()).Op(":=").Qual(pkgToken, "SecretFromEnv").Call(jen.Lit(envSecret)),
-			ifErrReturn(jen.Id("Config").Values(), jen.Err()),
-			jen.Id("cfg").Op(":=").Id("Config").Values(fields(append([]any{"Secret", jen.Id("secret")}, more...)...)),
-		}
+		return []jen.Code{read("Secret", jen.Qual(pkgToken, "SecretFromEnv").Call(jen.Lit(envSecret)))}
 	}
 	return []jen.Code{
-		jen.List(jen.Id("key"), jen.Err()).Op(":=").Qual(pkgToken, "SigningKeyFromEnv").Call(jen.Lit(envPrivateKey), jen.Lit(m.Algorithm)),
-		ifErrReturn(jen.Id("Config").Values(), jen.Err()),
-		jen.List(jen.Id("previous"), jen.Err()).Op(":=").Qual(pkgToken, "PublicKeysFromEnv").Call(jen.Lit(envPublicKeys), jen.Lit(m.Algorithm)),
-		ifErrReturn(jen.Id("Config").Values(), jen.Err()),
-		jen.Id("cfg").Op(":=").Id("Config").Values(fields(append([]any{"SigningKey", jen.Id("key"), "VerifyKeys", jen.Id("previous")}, more...)...)),
+		read("SigningKey", jen.Qual(pkgToken, "SigningKeyFromEnv").Call(jen.Lit(envPrivateKey), jen.Lit(m.Algorithm))),
+		read("VerifyKeys", jen.Qual(pkgToken, "PublicKeysFromEnv").Call(jen.Lit(envPublicKeys), jen.Lit(m.Algorithm))),
 	}
 }
 

@@ -17,8 +17,6 @@ import (
 // Config holds the settings of the auth package. ConfigFromEnv reads it from
 // the environment; tests build it directly.
 type Config struct {
-	// Secret signs access tokens (AUTH_JWT_SECRET, at least 32 bytes).
-	Secret []byte
 	// Issuer and Audience are written to, and required in, every access token.
 	Issuer   string
 	Audience string
@@ -36,6 +34,8 @@ type Config struct {
 	// StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);
 	// zero means 5s.
 	StoreTimeout time.Duration
+	// Secret signs access tokens (AUTH_JWT_SECRET, at least 32 bytes).
+	Secret []byte
 	// IdentityThrottle and AddressThrottle slow down password guessing per
 	// identity and per client address (AUTH_LOGIN_FREE_FAILURES and
 	// AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free attempts), and
@@ -47,15 +47,11 @@ type Config struct {
 // ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET
 // is required; the other variables default to the values in authgen.yaml.
 func ConfigFromEnv() (Config, error) {
-	secret, err := token.SecretFromEnv("AUTH_JWT_SECRET")
-	if err != nil {
-		return Config{}, err
-	}
 	cfg := Config{
-		Secret:   secret,
 		Issuer:   envOr("AUTH_ISSUER", "https://issuer.test"),
 		Audience: envOr("AUTH_AUDIENCE", "api"),
 	}
+	var err error
 	if cfg.AccessTTL, err = durationEnv("AUTH_ACCESS_TTL", 15*time.Minute); err != nil {
 		return Config{}, err
 	}
@@ -77,6 +73,9 @@ func ConfigFromEnv() (Config, error) {
 			return Config{}, fmt.Errorf("AUTH_HASH_CONCURRENCY=%q is not a positive number of hashes such as 2", v)
 		}
 		cfg.HashConcurrency = n
+	}
+	if cfg.Secret, err = token.SecretFromEnv("AUTH_JWT_SECRET"); err != nil {
+		return Config{}, err
 	}
 	if cfg.IdentityThrottle, err = policyEnv("AUTH_LOGIN_FREE_FAILURES", throttle.DefaultIdentity); err != nil {
 		return Config{}, err

@@ -23,10 +23,10 @@ type Service struct {
 	refresh     *refresh.Manager
 	hasher      password.Hasher
 	hashing     *password.Limiter
-	credentials httpauth.Extractor
 	claimsFor   func(context.Context, User) (TokenClaims, error) // claims.go's, unless a test swaps it
 	log         *slog.Logger
 	timeout     time.Duration
+	credentials httpauth.Extractor
 	throttle    *throttle.Login
 	devices     *throttle.Devices // cookies of clients that signed in before
 	base        string            // the router's prefix before the auth routes; set by Mount
@@ -61,16 +61,16 @@ func New(cfg Config, store Store) (*Service, error) {
 			TTL:    cfg.RefreshTTL,
 			MaxAge: cfg.SessionMaxAge,
 		},
-		hasher:  password.Default(),
-		hashing: password.NewLimiter(cfg.HashConcurrency, cfg.HashWait),
+		hasher:    password.Default(),
+		hashing:   password.NewLimiter(cfg.HashConcurrency, cfg.HashWait),
+		claimsFor: claimsFor,
+		log:       slog.Default(),
+		timeout:   cfg.StoreTimeout,
 		credentials: httpauth.Extractor{
 			Header:  "Authorization",
 			Schemes: []string{"Bearer"},
 		},
-		claimsFor: claimsFor,
-		log:       slog.Default(),
-		timeout:   cfg.StoreTimeout,
-		devices:   devices,
+		devices: devices,
 		throttle: &throttle.Login{
 			Store:        throttle.NewMemory(0),
 			Identity:     cfg.IdentityThrottle,
