@@ -9,7 +9,10 @@
 //
 // Routers and stores vary behind the Framework and Storage interfaces: each
 // implementation is one file (framework_chi.go, storage_sqlite.go, ...) and
-// nothing else in the package names a router or a database.
+// nothing else in the package names a router or a database. Options that
+// add to the package (keys, transport, throttling, duplicate registration)
+// are features (feature.go): one feature_<name>.go each, which the core
+// emitters range over at every seam.
 //
 // Generate is pure: options and a target in, file contents out. The CLI,
 // check, and every test go through it; only Write touches the disk.

@@ -45,7 +45,7 @@ func emitConfig(f *jen.File, m *Model) {
 		jen.Comment("StoreTimeout bounds the store calls of one request (AUTH_STORE_TIMEOUT);"),
 		jen.Comment("zero means 5s."),
 		jen.Id("StoreTimeout").Qual(pkgTime, "Duration"),
-	}, append(append(append(keyConfigFields(m), transportConfigFields(m)...), throttleConfigFields(m)...), duplicateHookField(m)...)...)...)
+	}, collect(m, feature.configFields)...)...)
 	f.Line()
 	if m.Asymmetric() {
 		f.Comment("ConfigFromEnv reads the configuration from the environment.")
@@ -91,9 +91,7 @@ func emitConfig(f *jen.File, m *Model) {
 			jen.Id("cfg").Dot("HashConcurrency").Op("=").Id("n"),
 		),
 	)
-	fromEnv = append(fromEnv, keyFromEnv(m)...)
-	fromEnv = append(fromEnv, transportFromEnv(m)...)
-	fromEnv = append(fromEnv, throttleFromEnv(m)...)
+	fromEnv = append(fromEnv, collect(m, feature.fromEnv)...)
 	fromEnv = append(fromEnv,
 		jen.If(jen.Id("cfg").Dot("RefreshTTL").Op("<=").Id("cfg").Dot("AccessTTL")).Block(
 			jen.Return(jen.Id("Config").Values(), jen.Qual(pkgErrors, "New").Call(jen.Lit("AUTH_REFRESH_TTL must be longer than AUTH_ACCESS_TTL"))),
@@ -119,7 +117,7 @@ func emitConfig(f *jen.File, m *Model) {
 		),
 		jen.Return(jen.Id("d"), jen.Nil()),
 	)
-	emitPolicyEnv(f, m)
+	render(f, m, feature.configFuncs)
 }
 
 // emitStore renders store.go: User, the store errors and the Store interface.
@@ -173,7 +171,7 @@ func emitStore(f *jen.File, m *Model) {
 		jen.Comment("DeleteExpiredRefresh deletes the refresh tokens that expired before"),
 		jen.Comment("before, and reports how many."),
 		jen.Id("DeleteExpiredRefresh").Params(ctxParam(), jen.Id("before").Qual(pkgTime, "Time")).Params(jen.Int64(), jen.Error()),
-	}, throttleStoreMethods(m)...)...)
+	}, collect(m, feature.storeMethods)...)...)
 }
 
 // userByIdentity is the name of the lookup method, e.g. UserByEmail.
@@ -191,7 +189,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("claimsFor").Func().Params(jen.Qual(pkgContext, "Context"), jen.Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Comment("claims.go's, unless a test swaps it"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
-	}, append(transportServiceFields(m), throttleServiceField(m), deviceServiceField(m), duplicateHookServiceField(m))...), []jen.Code{
+	}, collect(m, feature.serviceFields)...), []jen.Code{
 		mountBaseField(m),
 		jen.Id("close").Func().Params().Error().Comment("set by FromEnv"),
 	}...)...)
@@ -208,7 +206,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),
 		),
-	}, append(transportNew(m), devicesNew(m)...)...),
+	}, collect(m, feature.newStatements)...),
 		jen.Return(jen.Op("&").Id("Service").Values(fields(append([]any{
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),
@@ -218,7 +216,7 @@ func emitService(f *jen.File, m *Model) {
 			"claimsFor", jen.Id("claimsFor"),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
-		}, append(append(transportServiceValues(m), throttleServiceValue(m)...), duplicateHookServiceValue(m)...)...)...)), jen.Nil()),
+		}, collect(m, feature.serviceValues)...)...)), jen.Nil()),
 	)...)
 	f.Line()
 	emitFromEnv(f, m)

@@ -16,16 +16,11 @@ type Endpoint struct {
 
 // WellKnown lists the routes outside the prefix, at fixed paths from the
 // root: the JWK Set of asymmetric services.
-func (m *Model) WellKnown() []Endpoint {
-	if !m.Asymmetric() {
-		return nil
-	}
-	return []Endpoint{{"GET", jwksPath, "JWKS", false}}
-}
+func (m *Model) WellKnown() []Endpoint { return collect(m, feature.wellKnown) }
 
 // Endpoints lists the routes under the prefix, in mounting order.
 func (m *Model) Endpoints() []Endpoint {
-	return []Endpoint{
+	core := []Endpoint{
 		{"POST", "/register", "Register", false},
 		{"POST", "/login", "Login", false},
 		{"POST", "/refresh", "Refresh", false},
@@ -34,6 +29,7 @@ func (m *Model) Endpoints() []Endpoint {
 		{"POST", "/logout-all", "LogoutAll", true},
 		{"POST", "/password", "ChangePassword", true},
 	}
+	return append(core, collect(m, feature.endpoints)...)
 }
 
 // emitHandlers renders handlers.go: the endpoints as net/http handlers on
@@ -49,8 +45,7 @@ func emitHandlers(f *jen.File, m *Model) {
 	emitMe(f, m)
 	emitLogoutAll(f, m)
 	emitChangePassword(f, m)
-	emitJWKS(f, m)
-	emitDuplicateRegistration(f, m)
+	render(f, m, feature.handlers)
 	emitSessionHelpers(f, m)
 	emitValidation(f, m)
 }

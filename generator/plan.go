@@ -41,9 +41,7 @@ func plan(m *Model, newModule bool) []step {
 		{pkg("claims.go"), Scaffold, scaffoldGoFile(emitClaimsHook)},
 		{".env.example", Scaffold, templateFile("env.example.tmpl")},
 	}
-	if m.throttled() {
-		steps = append(steps, step{pkg("throttle.go"), Generated, goFile(emitThrottle)})
-	}
+	steps = append(steps, collect(m, feature.files)...)
 	if newModule {
 		steps = append(steps,
 			step{"main.go", Scaffold, emitMain},

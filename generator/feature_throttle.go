@@ -16,8 +16,11 @@ func (m *Model) throttled() bool { return m.LoginThrottle != "off" }
 // every instance, rather than in the process.
 func (m *Model) throttleInStore() bool { return m.LoginThrottle == "store" }
 
-// throttleConfigFields are the Config fields of the policies.
-func throttleConfigFields(m *Model) []jen.Code {
+// throttleFeature is login throttling.
+type throttleFeature struct{ noFeature }
+
+// configFields are the Config fields of the policies.
+func (throttleFeature) configFields(m *Model) []jen.Code {
 	if !m.throttled() {
 		return nil
 	}
@@ -31,8 +34,8 @@ func throttleConfigFields(m *Model) []jen.Code {
 	}
 }
 
-// throttleFromEnv reads the policies in ConfigFromEnv.
-func throttleFromEnv(m *Model) []jen.Code {
+// fromEnv reads the policies.
+func (throttleFeature) fromEnv(m *Model) []jen.Code {
 	if !m.throttled() {
 		return nil
 	}
@@ -49,8 +52,8 @@ func throttleFromEnv(m *Model) []jen.Code {
 	}
 }
 
-// emitPolicyEnv renders policyEnv, ConfigFromEnv's reader of free failures.
-func emitPolicyEnv(f *jen.File, m *Model) {
+// configFuncs renders policyEnv, ConfigFromEnv's reader of free failures.
+func (throttleFeature) configFuncs(f *jen.File, m *Model) {
 	if !m.throttled() {
 		return
 	}
@@ -68,25 +71,20 @@ func emitPolicyEnv(f *jen.File, m *Model) {
 	)
 }
 
-// throttleServiceField is the Service's field.
-func throttleServiceField(m *Model) jen.Code {
+// serviceFields are the throttle and the device cookies (throttle.Devices).
+func (throttleFeature) serviceFields(m *Model) []jen.Code {
 	if !m.throttled() {
-		return jen.Null()
+		return nil
 	}
-	return jen.Id("throttle").Op("*").Qual(pkgThrottle, "Login")
+	return []jen.Code{
+		jen.Id("throttle").Op("*").Qual(pkgThrottle, "Login"),
+		jen.Id("devices").Op("*").Qual(pkgThrottle, "Devices").Comment("cookies of clients that signed in before"),
+	}
 }
 
-// deviceServiceField is the Service's device cookies (throttle.Devices).
-func deviceServiceField(m *Model) jen.Code {
-	if !m.throttled() {
-		return jen.Null()
-	}
-	return jen.Id("devices").Op("*").Qual(pkgThrottle, "Devices").Comment("cookies of clients that signed in before")
-}
-
-// devicesNew are the statements of New that make the device cookies' key
-// from the token-signing key material.
-func devicesNew(m *Model) []jen.Code {
+// newStatements make the device cookies' key from the token-signing key
+// material.
+func (throttleFeature) newStatements(m *Model) []jen.Code {
 	if !m.throttled() {
 		return nil
 	}
@@ -103,8 +101,8 @@ func devicesNew(m *Model) []jen.Code {
 	)
 }
 
-// throttleServiceValue builds the field in New.
-func throttleServiceValue(m *Model) []any {
+// serviceValues build the fields in New.
+func (throttleFeature) serviceValues(m *Model) []any {
 	if !m.throttled() {
 		return nil
 	}
@@ -120,8 +118,8 @@ func throttleServiceValue(m *Model) []any {
 	))}
 }
 
-// throttleStoreMethods extends the Store interface when it keeps the counts.
-func throttleStoreMethods(m *Model) []jen.Code {
+// storeMethods extend the Store interface when it keeps the counts.
+func (throttleFeature) storeMethods(m *Model) []jen.Code {
 	if !m.throttleInStore() {
 		return nil
 	}
@@ -298,9 +296,17 @@ func emitClientAddress(f *jen.File, m *Model) {
 	f.Line()
 }
 
-// emitTestThrottle renders the generated tests of throttling: per identity
+// files adds throttle.go.
+func (throttleFeature) files(m *Model) []step {
+	if !m.throttled() {
+		return nil
+	}
+	return []step{{m.Package + "/throttle.go", Generated, goFile(emitThrottle)}}
+}
+
+// tests renders the generated tests of throttling: per identity
 // with a test clock, and per address across identities.
-func emitTestThrottle(f *jen.File, m *Model) {
+func (throttleFeature) tests(f *jen.File, m *Model) {
 	if !m.throttled() {
 		return
 	}

@@ -18,8 +18,11 @@ func (m *Model) registeredStatus() string {
 	return "StatusCreated"
 }
 
-// duplicateHookField is the Config field of the hook.
-func duplicateHookField(m *Model) []jen.Code {
+// duplicatesFeature is duplicate_registration.
+type duplicatesFeature struct{ noFeature }
+
+// configFields is the hook.
+func (duplicatesFeature) configFields(m *Model) []jen.Code {
 	if !m.registerHides() {
 		return nil
 	}
@@ -32,14 +35,14 @@ func duplicateHookField(m *Model) []jen.Code {
 	}
 }
 
-func duplicateHookServiceField(m *Model) jen.Code {
+func (duplicatesFeature) serviceFields(m *Model) []jen.Code {
 	if !m.registerHides() {
-		return jen.Null()
+		return nil
 	}
-	return jen.Id("onDuplicate").Func().Params(jen.Qual("context", "Context"), jen.String())
+	return []jen.Code{jen.Id("onDuplicate").Func().Params(jen.Qual("context", "Context"), jen.String())}
 }
 
-func duplicateHookServiceValue(m *Model) []any {
+func (duplicatesFeature) serviceValues(m *Model) []any {
 	if !m.registerHides() {
 		return nil
 	}
@@ -63,8 +66,8 @@ func registerOutcome(m *Model) []jen.Code {
 	}
 }
 
-// emitDuplicateRegistration renders the accepted mode's answer and hook call.
-func emitDuplicateRegistration(f *jen.File, m *Model) {
+// handlers renders the accepted mode's answer and hook call.
+func (duplicatesFeature) handlers(f *jen.File, m *Model) {
 	if !m.registerHides() {
 		return
 	}
@@ -84,8 +87,8 @@ func emitDuplicateRegistration(f *jen.File, m *Model) {
 	f.Line()
 }
 
-// emitTestDuplicateRegistration renders the accepted mode's test.
-func emitTestDuplicateRegistration(f *jen.File, m *Model) {
+// tests renders the accepted mode's test.
+func (duplicatesFeature) tests(f *jen.File, m *Model) {
 	if !m.registerHides() {
 		return
 	}

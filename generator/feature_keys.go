@@ -36,8 +36,12 @@ func (m *Model) Asymmetric() bool { return IsAsymmetric(m.Algorithm) }
 // EdDSA) rather than a shared secret.
 func IsAsymmetric(alg string) bool { return alg == "RS256" || alg == "ES256" || alg == "EdDSA" }
 
-// keyConfigFields are the Config fields that hold the keys.
-func keyConfigFields(m *Model) []jen.Code {
+// keysFeature is the signing keys' share of the package: every service has
+// one kind of key or the other.
+type keysFeature struct{ noFeature }
+
+// configFields are the Config fields that hold the keys.
+func (keysFeature) configFields(m *Model) []jen.Code {
 	if !m.Asymmetric() {
 		return []jen.Code{
 			jen.Comment("Secret signs access tokens (" + envSecret + ", at least 32 bytes)."),
@@ -55,8 +59,8 @@ func keyConfigFields(m *Model) []jen.Code {
 	}
 }
 
-// keyFromEnv are the statements of ConfigFromEnv that read the keys into cfg.
-func keyFromEnv(m *Model) []jen.Code {
+// fromEnv reads the keys into cfg.
+func (keysFeature) fromEnv(m *Model) []jen.Code {
 	read := func(field string, call jen.Code) jen.Code {
 		return jen.If(jen.List(jen.Id("cfg").Dot(field), jen.Err()).Op("=").Add(call), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Id("Config").Values(), jen.Err()),
@@ -79,8 +83,16 @@ func tokenKeys(m *Model) []any {
 	return []any{"SigningKey", jen.Id("cfg").Dot("SigningKey"), "VerifyKeys", jen.Id("cfg").Dot("VerifyKeys")}
 }
 
-// emitJWKS renders the JWKS handler of asymmetric services.
-func emitJWKS(f *jen.File, m *Model) {
+// wellKnown is the JWK Set's route, for asymmetric services.
+func (keysFeature) wellKnown(m *Model) []Endpoint {
+	if !m.Asymmetric() {
+		return nil
+	}
+	return []Endpoint{{"GET", jwksPath, "JWKS", false}}
+}
+
+// handlers renders the JWKS handler of asymmetric services.
+func (keysFeature) handlers(f *jen.File, m *Model) {
 	if !m.Asymmetric() {
 		return
 	}
@@ -161,9 +173,9 @@ func testKeyEnv(m *Model) []jen.Code {
 	}
 }
 
-// emitTestJWKS renders TestJWKS for asymmetric services: the published key
-// is the one whose kid the access tokens carry, and caches may keep it.
-func emitTestJWKS(f *jen.File, m *Model) {
+// tests renders TestJWKS for asymmetric services: the published key is the
+// one whose kid the access tokens carry, and caches may keep it.
+func (keysFeature) tests(f *jen.File, m *Model) {
 	if !m.Asymmetric() {
 		return
 	}

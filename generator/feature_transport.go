@@ -53,9 +53,12 @@ func clearCookies(m *Model) jen.Code {
 	return jen.Id("s").Dot("cookies").Dot("Clear").Call(jen.Id("w"))
 }
 
-// transportServiceFields are the Service fields that read tokens: the
-// header's extractor, the cookies and their cross-origin check.
-func transportServiceFields(m *Model) []jen.Code {
+// transportFeature is where tokens travel.
+type transportFeature struct{ noFeature }
+
+// serviceFields are the Service fields that read tokens: the header's
+// extractor, the cookies and their cross-origin check.
+func (transportFeature) serviceFields(m *Model) []jen.Code {
 	var out []jen.Code
 	if m.UsesHeader() {
 		out = append(out, jen.Id("credentials").Qual(pkgHTTPAuth, "Extractor"))
@@ -69,8 +72,8 @@ func transportServiceFields(m *Model) []jen.Code {
 	return out
 }
 
-// transportConfigFields are the Config fields of cookie services.
-func transportConfigFields(m *Model) []jen.Code {
+// configFields are the Config fields of cookie services.
+func (transportFeature) configFields(m *Model) []jen.Code {
 	if !m.UsesCookies() {
 		return nil
 	}
@@ -81,8 +84,8 @@ func transportConfigFields(m *Model) []jen.Code {
 	}
 }
 
-// transportFromEnv reads TrustedOrigins in ConfigFromEnv.
-func transportFromEnv(m *Model) []jen.Code {
+// fromEnv reads TrustedOrigins.
+func (transportFeature) fromEnv(m *Model) []jen.Code {
 	if !m.UsesCookies() {
 		return nil
 	}
@@ -95,9 +98,8 @@ func transportFromEnv(m *Model) []jen.Code {
 	}
 }
 
-// transportNew are the statements of New that build the cookie settings
-// and the cross-origin check, before the Service literal.
-func transportNew(m *Model) []jen.Code {
+// newStatements build the cross-origin check of cookie services.
+func (transportFeature) newStatements(m *Model) []jen.Code {
 	if !m.UsesCookies() {
 		return nil
 	}
@@ -111,8 +113,8 @@ func transportNew(m *Model) []jen.Code {
 	}
 }
 
-// transportServiceValues are those fields in the Service literal.
-func transportServiceValues(m *Model) []any {
+// serviceValues are the values of the fields.
+func (transportFeature) serviceValues(m *Model) []any {
 	var out []any
 	if m.UsesHeader() {
 		out = append(out, "credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))))

@@ -1,0 +1,79 @@
+package generator
+
+import "github.com/dave/jennifer/jen"
+
+// A feature is an option's share of the generated package: what it adds at
+// each seam that the core emitters leave open. The core emitters range over
+// m.features() at every seam, in the one order of the features list, so a
+// new option is one feature_<name>.go (plus its templates) and no edit to
+// the core. Every method returns nothing when the option is off for m; embed
+// noFeature and implement only the seams the feature uses.
+type feature interface {
+	// configFields are Config's fields, with their doc comments.
+	configFields(m *Model) []jen.Code
+	// fromEnv are the statements of ConfigFromEnv that read those fields into
+	// cfg; err is declared, and a failure returns Config{}, err.
+	fromEnv(m *Model) []jen.Code
+	// configFuncs renders the helpers of those statements into config.go.
+	configFuncs(f *jen.File, m *Model)
+	// serviceFields are Service's unexported fields.
+	serviceFields(m *Model) []jen.Code
+	// newStatements run in New before the Service literal; cfg, store and
+	// err are in scope, and a failure returns nil, err.
+	newStatements(m *Model) []jen.Code
+	// serviceValues are the feature's fields in New's Service literal, as
+	// name, value pairs.
+	serviceValues(m *Model) []any
+	// storeMethods extend the Store interface that every storage implements.
+	storeMethods(m *Model) []jen.Code
+	// endpoints are routes under the prefix, wellKnown routes at fixed paths
+	// from the root; every framework mounts them with the core's.
+	endpoints(m *Model) []Endpoint
+	wellKnown(m *Model) []Endpoint
+	// handlers renders the feature's handlers and helpers into handlers.go.
+	handlers(f *jen.File, m *Model)
+	// files are the feature's own files in the plan.
+	files(m *Model) []step
+	// tests renders the feature's tests into auth_test.go.
+	tests(f *jen.File, m *Model)
+}
+
+// features lists every option feature, in the order of their seams' output.
+var features = []feature{
+	keysFeature{},
+	transportFeature{},
+	throttleFeature{},
+	duplicatesFeature{},
+}
+
+// noFeature is a feature that adds nothing; features embed it.
+type noFeature struct{}
+
+func (noFeature) configFields(*Model) []jen.Code  { return nil }
+func (noFeature) fromEnv(*Model) []jen.Code       { return nil }
+func (noFeature) configFuncs(*jen.File, *Model)   {}
+func (noFeature) serviceFields(*Model) []jen.Code { return nil }
+func (noFeature) newStatements(*Model) []jen.Code { return nil }
+func (noFeature) serviceValues(*Model) []any      { return nil }
+func (noFeature) storeMethods(*Model) []jen.Code  { return nil }
+func (noFeature) endpoints(*Model) []Endpoint     { return nil }
+func (noFeature) wellKnown(*Model) []Endpoint     { return nil }
+func (noFeature) handlers(*jen.File, *Model)      {}
+func (noFeature) files(*Model) []step             { return nil }
+func (noFeature) tests(*jen.File, *Model)         {}
+
+// collect joins what every feature adds at one seam, in feature order.
+func collect[T any](m *Model, seam func(feature, *Model) []T) []T {
+	var out []T
+	for _, ft := range features {
+		out = append(out, seam(ft, m)...)
+	}
+	return out
+}
+
+// render lets every feature render into f at one seam, in feature order.
+func render(f *jen.File, m *Model, seam func(feature, *jen.File, *Model)) {
+	for _, ft := range features {
+		seam(ft, f, m)
+	}
+}
