@@ -324,7 +324,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	}
 	keyLine := ""
 	if keysDir != "" {
-		keyFile, err := a.writeKeyPair(filepath.Join(target.Root, keysDir), opts.Algorithm)
+		keyFile, err := a.writeKeyPair(filepath.Join(target.Root, keysDir), string(opts.Algorithm))
 		if err != nil {
 			return failure(err)
 		}
@@ -376,7 +376,7 @@ func (a *app) keysDir(c *cli.Context, root string, opts generator.Options) (stri
 	case c.IsSet("keys-dir") || !a.interactive(c):
 		return dir, checkKeysDir(root, dir)
 	}
-	answer, err := a.prompter.Input("Write a new "+opts.Algorithm+" key pair into (empty: none):",
+	answer, err := a.prompter.Input("Write a new "+string(opts.Algorithm)+" key pair into (empty: none):",
 		"a directory in the module, e.g. keys; the private key is mode 0600 and .gitignore'd in new services", "keys", func(string) error { return nil })
 	if err != nil {
 		return "", failure(err)

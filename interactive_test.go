@@ -43,10 +43,9 @@ func TestInteractiveInit(t *testing.T) {
 		{"Write a new ES256 key pair into", "\r"},                // asked only for key pairs; default keys
 		{"\x1b[32mcreated  \x1b[0m internal/auth/routes.go", ""}, // colour on a terminal
 		{"Equivalent command, without prompts:", ""},
-		{"authgen init --framework chi --storage memory --identity email --alg ES256 --access-ttl 10m", ""},
-		{"--transport cookie", ""},
-		{"--cookie-secure=false --cookie-samesite lax", ""},
-		{"--exclude-path '/public/*' --keys-dir keys", ""},
+		{"authgen init --framework chi --storage memory --identity email --alg ES256 --transport cookie", ""},
+		{"--cookie-secure=false --cookie-samesite lax --access-ttl 10m", ""},
+		{"--exclude-path '/public/*' --pkg internal/auth --keys-dir keys", ""},
 		{"The service's key: AUTH_JWT_PRIVATE_KEY_FILE=keys/es256-", ""},
 	}
 	for _, s := range steps {

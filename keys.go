@@ -35,7 +35,7 @@ func (a *app) keysCmd(c *cli.Context) error {
 	case strings.HasPrefix(alg, "HS"):
 		return usageErr("%s signs with a shared secret, not a key pair: export AUTH_JWT_SECRET=\"$(openssl rand -base64 48)\"", alg)
 	}
-	if !generator.IsAsymmetric(alg) {
+	if !generator.IsAsymmetric(generator.Algorithm(alg)) {
 		return usageErr("--alg %s has no key pair: use RS256, ES256 or EdDSA", alg)
 	}
 	out := c.String("out")

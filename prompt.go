@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -59,83 +58,51 @@ func surveyErr(err error) error {
 	return err
 }
 
-// ask fills in, through p, every option the flags did not set.
+// ask fills in, through p, every option of generator.OptionTable that has a
+// question, matters given the earlier answers, and was not set by a flag.
+// An answer is checked as the option checks it, and asked again when wrong.
 func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, error) {
-	var err error
-	selectOpt := func(flag, question, help string, options []string, dst *string) {
-		if err != nil || c.IsSet(flag) {
-			return
+	for _, opt := range generator.OptionTable() {
+		if opt.Question == "" || c.IsSet(opt.Flag) || (opt.AskIf != nil && !opt.AskIf(o)) {
+			continue
 		}
-		*dst, err = p.Select(question, help, options, *dst)
-	}
-	inputOpt := func(flag, question, help string, dst *string, validate func(string) error) {
-		if err != nil || c.IsSet(flag) {
-			return
+		answer, err := askOne(p, opt, o)
+		if err != nil {
+			return o, err
 		}
-		*dst, err = p.Input(question, help, *dst, validate)
-	}
-	selectOpt("framework", "Router:", describe(generator.Frameworks()), generator.FrameworkNames(), &o.Framework)
-	selectOpt("storage", "Storage:", describe(generator.Storages()), generator.StorageNames(), &o.Storage)
-	selectOpt("identity", "Users log in with:", "email: unique address, validated; username: 3-32 letters, digits, . _ -", generator.Identities, &o.Identity)
-	selectOpt("alg", "Signing algorithm:", "HS256/384/512: one secret shared by every instance; RS256, ES256, EdDSA: a key pair, public keys at /.well-known/jwks.json for other services", generator.Algorithms, &o.Algorithm)
-	selectOpt("transport", "Clients send tokens in:", "header: Authorization header (APIs, mobile); cookie: HttpOnly cookies (browsers), with cross-origin request protection; both", generator.Transports, &o.Transport)
-	if o.Transport != "header" {
-		secure := fmt.Sprint(o.CookieSecure)
-		selectOpt("cookie-secure", "Secure cookies (HTTPS only)?", "true in production; false only for plain-http local development", []string{"true", "false"}, &secure)
-		o.CookieSecure = secure == "true"
-		selectOpt("cookie-samesite", "Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)", generator.SameSites, &o.CookieSameSite)
-	}
-	durations := []struct {
-		flag, question, help string
-		dst                  *generator.Duration
-	}{
-		{"access-ttl", "Access-token lifetime:", "short: access tokens cannot be revoked before they expire (e.g. 15m)", &o.AccessTTL},
-		{"refresh-ttl", "Refresh-token lifetime:", "how long a session lasts without a login (e.g. 720h = 30 days)", &o.RefreshTTL},
-	}
-	for _, d := range durations {
-		s := d.dst.String()
-		inputOpt(d.flag, d.question, d.help, &s, func(v string) error { _, e := generator.ParseDuration(v); return e })
-		if err == nil && !c.IsSet(d.flag) {
-			*d.dst, _ = generator.ParseDuration(s)
+		if err := opt.Set(&o, answer); err != nil {
+			return o, err
 		}
 	}
-	if o.Transport != "cookie" { // a cookie-only service reads no header
-		schemes := strings.Join(o.Schemes, ",")
-		inputOpt("scheme", "Authorization schemes (comma-separated):", "clients send '"+o.Header+": <scheme> <token>', e.g. Bearer,Token", &schemes, nonEmpty)
-		if err == nil && !c.IsSet("scheme") {
-			o.Schemes = splitList(schemes)
-		}
-	}
-	inputOpt("issuer", "Token issuer (iss):", "who issues the tokens; defaults to the module path", &o.Issuer, nonEmpty)
-	inputOpt("audience", "Token audience (aud):", "who the tokens are for; verifiers require it", &o.Audience, nonEmpty)
-	inputOpt("prefix", "Route prefix:", "where the endpoints live, e.g. /auth or /api/v1/auth", &o.Prefix, generator.ValidatePrefix)
-	excluded := strings.Join(o.ExcludePaths, ",")
-	inputOpt("exclude-path", "Paths a global Require lets through (comma-separated, may be empty):", "e.g. /healthz,/public/*; the open auth routes always pass", &excluded, validExcludes)
-	if err == nil && !c.IsSet("exclude-path") {
-		o.ExcludePaths = splitList(excluded)
-	}
-	inputOpt("pkg", "Package directory:", "where the generated package goes, relative to the module root", &o.Package, generator.ValidatePackageDir)
-	return o, err
+	return o, nil
 }
 
-type described interface {
-	Name() string
-	Describe() string
-}
-
-func describe[T described](items []T) string {
-	var lines []string
-	for _, it := range items {
-		lines = append(lines, fmt.Sprintf("%s: %s", it.Name(), it.Describe()))
+// askOne asks for one option, offering its value in o.
+func askOne(p Prompter, opt generator.Option, o generator.Options) ([]string, error) {
+	current := opt.Get(o)
+	switch opt.Kind {
+	case generator.Choice:
+		answer, err := p.Select(opt.Question, opt.PromptHelp(), opt.Choices(), current[0])
+		return []string{answer}, err
+	case generator.Switch:
+		answer, err := p.Select(opt.Question, opt.PromptHelp(), []string{"true", "false"}, current[0])
+		return []string{answer}, err
 	}
-	return strings.Join(lines, "; ")
-}
-
-func nonEmpty(s string) error {
-	if strings.TrimSpace(s) == "" {
-		return errors.New("this cannot be empty")
+	parse := func(s string) []string {
+		if opt.Kind == generator.List {
+			return splitList(s)
+		}
+		return []string{s}
 	}
-	return nil
+	validate := func(s string) error {
+		trial := o
+		if err := opt.Set(&trial, parse(s)); err != nil {
+			return err
+		}
+		return opt.Check(trial)
+	}
+	answer, err := p.Input(opt.Question, opt.PromptHelp(), strings.Join(current, ","), validate)
+	return parse(answer), err
 }
 
 func splitList(s string) []string {
@@ -146,11 +113,4 @@ func splitList(s string) []string {
 		}
 	}
 	return out
-}
-
-// validExcludes checks a comma-separated list of exclude paths.
-func validExcludes(s string) error {
-	o := generator.Defaults()
-	o.Issuer, o.ExcludePaths = "x", splitList(s)
-	return o.Validate()
 }

@@ -197,7 +197,7 @@ func emitService(f *jen.File, m *Model) {
 	f.Comment("New returns a Service that keeps its state in store.")
 	f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("store").Id("Store")).Params(jen.Op("*").Id("Service"), jen.Error()).Block(append(append([]jen.Code{
 		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(
-			append([]any{"Algorithm", jen.Lit(m.Algorithm)}, tokenKeys(m)...),
+			append([]any{"Algorithm", jen.Lit(string(m.Algorithm))}, tokenKeys(m)...),
 			"Issuer", jen.Id("cfg").Dot("Issuer"),
 			"Audience", jen.Id("cfg").Dot("Audience"),
 			"TTL", jen.Id("cfg").Dot("AccessTTL"),
@@ -299,7 +299,7 @@ func emitFromEnv(f *jen.File, m *Model) {
 
 // hasher is the expression New uses for the password hasher.
 func hasher(m *Model) *jen.Statement {
-	if m.usesBcrypt() {
+	if m.UsesBcrypt() {
 		return jen.Qual(pkgPassword, "DefaultBcrypt").Call()
 	}
 	return jen.Qual(pkgPassword, "Default").Call()

@@ -69,7 +69,7 @@ func emitRequestTypes(f *jen.File, m *Model) {
 	)
 	f.Line()
 	tokenTag := func(name string) map[string]string {
-		if m.Transport == "cookie" {
+		if m.CookieOnly() {
 			return map[string]string{"json": name + ",omitempty"} // in cookies instead
 		}
 		return map[string]string{"json": name}
@@ -115,7 +115,7 @@ func handlerDoc(f *jen.File, m *Model, name, route string, lines ...string) {
 
 func emitRegister(f *jen.File, m *Model) {
 	doc := []string{"It creates a user and answers 201 with the user, never its hash."}
-	if m.registerHides() {
+	if m.HidesRegistration() {
 		doc = []string{"It creates a user and answers 202; an existing " + m.IdentityJSON() + " gets the same",
 			"answer after the same work, and goes to OnDuplicateRegistration."}
 	}
@@ -502,7 +502,7 @@ func emitValidation(f *jen.File, m *Model) {
 	var identityCheck jen.Code
 	var identityRule string
 	switch m.Identity {
-	case "email":
+	case IdentityEmail:
 		identityRule = "email must be a single ASCII address such as ada@example.com"
 		f.Comment("validIdentity reports whether s is a plain ASCII email address. Addresses with")
 		f.Comment("other characters are refused: their look-alikes make impersonation easy.")
@@ -513,7 +513,7 @@ func emitValidation(f *jen.File, m *Model) {
 				jen.Return(jen.Id("r").Op(">").Qual("unicode", "MaxASCII").Op("||").Op("!").Qual("unicode", "IsPrint").Call(jen.Id("r"))),
 			)).Op("<").Lit(0)),
 		)
-	case "username":
+	case IdentityUsername:
 		identityRule = "username must be 3 to 32 characters: letters, digits, '.', '_' or '-'"
 		f.Var().Id("usernamePattern").Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(`^[a-z0-9][a-z0-9._-]{2,31}$`))
 		f.Line()

@@ -8,21 +8,21 @@ import (
 
 // SampleIdentity is the identity the generated tests and docs use.
 func (m *Model) SampleIdentity() string {
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return "ada@example.com"
 	}
 	return "ada_lovelace"
 }
 
 func (m *Model) sampleOther() string {
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return "grace@example.com"
 	}
 	return "grace_hopper"
 }
 
 func (m *Model) invalidIdentity() string {
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return "not-an-email"
 	}
 	return "no spaces allowed"
@@ -245,11 +245,11 @@ func emitTestLifecycle(f *jen.File, m *Model) {
 			tcall("Errorf", jen.Lit("register leaks the password or its hash: %s"), jen.Id("reg").Dot("body")),
 		),
 	}
-	if m.registerHides() {
+	if m.HidesRegistration() {
 		checkUser = checkUser[:1] // the answer is the same 202 for every registration
 	}
 	var userFromMe jen.Code = jen.Null()
-	if m.registerHides() {
+	if m.HidesRegistration() {
 		userFromMe = jen.Id("user").Op(":=").Id("me").Dot("fields").Call(jen.Id("t"))
 	}
 	start := append([]jen.Code{
@@ -320,10 +320,10 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 		{"short password", "application/json", `{"` + m.IdentityJSON() + `":"` + m.sampleOther() + `","password":"short"}`, "StatusUnprocessableEntity", "validation_failed"},
 		{"duplicate in other letter case", "application/json", valid(strings.ToUpper(m.SampleIdentity())), "StatusConflict", "identity_taken"},
 	}
-	if m.registerHides() {
+	if m.HidesRegistration() {
 		cases = cases[:len(cases)-1] // a duplicate is accepted: TestRegistrationRevealsNothing
 	}
-	if m.usesBcrypt() {
+	if m.UsesBcrypt() {
 		cases = append(cases, rejectCase{"password over bcrypt's 72 bytes", "application/json", `{"` + m.IdentityJSON() + `":"` + m.sampleOther() + `","password":"` + strings.Repeat("p", 73) + `"}`, "StatusUnprocessableEntity", "validation_failed"})
 	}
 	var rows []jen.Code
@@ -512,7 +512,7 @@ func emitTestTokenChecks(f *jen.File, m *Model) {
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.List(jen.Id("foreign"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(
-			append([]any{"Algorithm", jen.Lit(m.Algorithm)}, foreignKeyConfig(m)...),
+			append([]any{"Algorithm", jen.Lit(string(m.Algorithm))}, foreignKeyConfig(m)...),
 			"Issuer", jen.Lit("https://issuer.test"),
 			"Audience", jen.Lit("api"),
 			"TTL", jen.Qual(pkgTime, "Minute"),
@@ -713,7 +713,7 @@ func emitTestCleanup(f *jen.File, m *Model) {
 // takes seconds a hash under the race detector. BenchmarkLogin keeps the
 // real cost; argon2id services test with the real parameters throughout.
 func cheapTestHasher(m *Model) jen.Code {
-	if !m.usesBcrypt() {
+	if !m.UsesBcrypt() {
 		return jen.Null()
 	}
 	return jen.Id("svc").Dot("hasher").Op("=").Op("&").Qual(pkgPassword, "Bcrypt").Values(jen.Dict{jen.Id("Cost"): jen.Lit(4)}).Comment("tests only: fast, and the race detector slows bcrypt a hundredfold")

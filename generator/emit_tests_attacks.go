@@ -53,7 +53,7 @@ func emitTestRevocationRaces(f *jen.File, m *Model) {
 // racerIdentity is a distinct identity per user of the races.
 func racerIdentity(m *Model) jen.Code {
 	id := lit("racer-").Op("+").Id("id").Index(jen.Empty(), jen.Lit(8))
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return id.Op("+").Lit("@example.com")
 	}
 	return id
@@ -65,7 +65,7 @@ func wrongLogin(m *Model) *jen.Statement {
 }
 
 func emitTestThrottleBurst(f *jen.File, m *Model) {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return
 	}
 	testFunc(f, "TestThrottleHoldsUnderBurst", "TestThrottleHoldsUnderBurst sends 40 wrong passwords for one account at once,\n// as an attacker with many connections would: only the identity's allowance is\n// verified, and the rest get 429 without reaching the hasher.",
@@ -98,7 +98,7 @@ func emitTestThrottleBurst(f *jen.File, m *Model) {
 }
 
 func emitTestPasswordChangeThrottled(f *jen.File, m *Model) {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return
 	}
 	change := func(current jen.Code) *jen.Statement {
@@ -116,7 +116,7 @@ func emitTestPasswordChangeThrottled(f *jen.File, m *Model) {
 }
 
 func emitTestRegistrationThrottled(f *jen.File, m *Model) {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return
 	}
 	register := func(i jen.Code) *jen.Statement {
@@ -283,7 +283,7 @@ func emitTestBadBytes(f *jen.File, m *Model) {
 }
 
 func emitTestDeviceCookie(f *jen.File, m *Model) {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return
 	}
 	login := func(password jen.Code, header ...jen.Code) *jen.Statement {

@@ -28,7 +28,7 @@ func refreshCookie(m *Model) string {
 // wantTokensBody reads the token pair of a 200 login or refresh: from the
 // body, or for a cookie-only service from the cookies.
 func wantTokensBody(m *Model) []jen.Code {
-	if m.Transport == "cookie" {
+	if m.CookieOnly() {
 		return []jen.Code{
 			jen.Id("tk").Op(":=").Id("tokens").Values(fields(
 				"Access", jen.Id("cookieOf").Call(jen.Id("r"), jen.Lit(accessCookie(m))).Dot("Value"),
@@ -51,7 +51,7 @@ func wantTokensBody(m *Model) []jen.Code {
 
 // emitCookieHelpers renders cookieOf for cookie services.
 func emitCookieHelpers(f *jen.File, m *Model) {
-	if !m.UsesCookies() && !m.throttled() {
+	if !m.UsesCookies() && !m.Throttled() {
 		return
 	}
 	f.Comment("cookieOf returns the cookie name that r sets, or an empty one.")
@@ -68,7 +68,7 @@ func emitCookieHelpers(f *jen.File, m *Model) {
 
 // adminIdentity is an identity that the tests' claimsFor makes an admin.
 func (m *Model) adminIdentity() string {
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return "admin@example.com"
 	}
 	return "admin_user"
@@ -245,7 +245,7 @@ func emitTestCookies(f *jen.File, m *Model) {
 		jen.List(jen.Id("ac"), jen.Id("rc")).Op(":=").List(jen.Id("cookieOf").Call(jen.Id("r"), jen.Lit(accessCookie(m))), jen.Id("cookieOf").Call(jen.Id("r"), jen.Lit(refreshCookie(m)))),
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Index().Op("*").Qual(pkgHTTP, "Cookie").Values(jen.Id("ac"), jen.Id("rc"))).Block(
 			jen.If(jen.Op("!").Id("c").Dot("HttpOnly").Op("||").Id("c").Dot("Secure").Op("!=").Lit(m.CookieSecure).Op("||").Id("c").Dot("SameSite").Op("!=").Qual(pkgHTTP, sameSiteMode(m))).Block(
-				tcall("Errorf", jen.Lit("cookie %+v: want HttpOnly, Secure "+fmt.Sprint(m.CookieSecure)+", SameSite "+m.CookieSameSite), jen.Id("c")),
+				tcall("Errorf", jen.Lit("cookie %+v: want HttpOnly, Secure "+fmt.Sprint(m.CookieSecure)+", SameSite "+string(m.CookieSameSite)), jen.Id("c")),
 			),
 		),
 		jen.If(jen.Id("ac").Dot("Path").Op("!=").Lit("/").Op("||").Id("rc").Dot("Path").Op("!=").Lit("/").Op("||").Id("ac").Dot("Domain").Op("!=").Lit("").Op("||").Id("rc").Dot("Domain").Op("!=").Lit("")).Block(

@@ -7,12 +7,9 @@ import "github.com/dave/jennifer/jen"
 // 202 to every valid registration, new or not, and hands the duplicate to a
 // hook that can tell the owner out of band.
 
-// registerHides reports whether registration hides which identities exist.
-func (m *Model) registerHides() bool { return m.DuplicateRegistration == "accepted" }
-
 // registeredStatus is the status of a successful registration.
 func (m *Model) registeredStatus() string {
-	if m.registerHides() {
+	if m.HidesRegistration() {
 		return "StatusAccepted"
 	}
 	return "StatusCreated"
@@ -23,7 +20,7 @@ type duplicatesFeature struct{ noFeature }
 
 // configFields is the hook.
 func (duplicatesFeature) configFields(m *Model) []jen.Code {
-	if !m.registerHides() {
+	if !m.HidesRegistration() {
 		return nil
 	}
 	return []jen.Code{
@@ -36,14 +33,14 @@ func (duplicatesFeature) configFields(m *Model) []jen.Code {
 }
 
 func (duplicatesFeature) serviceFields(m *Model) []jen.Code {
-	if !m.registerHides() {
+	if !m.HidesRegistration() {
 		return nil
 	}
 	return []jen.Code{jen.Id("onDuplicate").Func().Params(jen.Qual("context", "Context"), jen.String())}
 }
 
 func (duplicatesFeature) serviceValues(m *Model) []any {
-	if !m.registerHides() {
+	if !m.HidesRegistration() {
 		return nil
 	}
 	return []any{"onDuplicate", jen.Id("cfg").Dot("OnDuplicateRegistration")}
@@ -53,7 +50,7 @@ func (duplicatesFeature) serviceValues(m *Model) []any {
 func registerOutcome(m *Model) []jen.Code {
 	duplicate := writeProblemReturn(problem("StatusConflict", "CodeIdentityTaken", "this "+m.IdentityJSON()+" is already registered"))
 	success := jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusCreated"), jen.Id("u"))
-	if m.registerHides() {
+	if m.HidesRegistration() {
 		duplicate = []jen.Code{jen.Id("s").Dot("duplicateRegistration").Call(jen.Id("ctx"), jen.Id("identity"))}
 		success = jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusAccepted"), jen.Id("registrationAccepted"))
 	}
@@ -68,7 +65,7 @@ func registerOutcome(m *Model) []jen.Code {
 
 // handlers renders the accepted mode's answer and hook call.
 func (duplicatesFeature) handlers(f *jen.File, m *Model) {
-	if !m.registerHides() {
+	if !m.HidesRegistration() {
 		return
 	}
 	f.Comment("registrationAccepted is the one answer to a valid registration, whether the")
@@ -89,7 +86,7 @@ func (duplicatesFeature) handlers(f *jen.File, m *Model) {
 
 // tests renders the accepted mode's test.
 func (duplicatesFeature) tests(f *jen.File, m *Model) {
-	if !m.registerHides() {
+	if !m.HidesRegistration() {
 		return
 	}
 	other := jen.Qual("strings", "ToUpper").Call(jen.Lit(m.SampleIdentity()))

@@ -34,7 +34,7 @@ func (m *Model) Asymmetric() bool { return IsAsymmetric(m.Algorithm) }
 
 // IsAsymmetric reports whether alg signs with a key pair (RS256, ES256,
 // EdDSA) rather than a shared secret.
-func IsAsymmetric(alg string) bool { return alg == "RS256" || alg == "ES256" || alg == "EdDSA" }
+func IsAsymmetric(alg Algorithm) bool { return alg == "RS256" || alg == "ES256" || alg == "EdDSA" }
 
 // keysFeature is the signing keys' share of the package: every service has
 // one kind of key or the other.
@@ -49,7 +49,7 @@ func (keysFeature) configFields(m *Model) []jen.Code {
 		}
 	}
 	return []jen.Code{
-		jen.Comment("SigningKey signs access tokens with " + m.Algorithm + " (the PEM file named by"),
+		jen.Comment("SigningKey signs access tokens with " + string(m.Algorithm) + " (the PEM file named by"),
 		jen.Comment(envPrivateKey + "); its public key verifies them and is published at"),
 		jen.Comment(jwksPath + "."),
 		jen.Id("SigningKey").Qual("crypto", "Signer"),
@@ -70,8 +70,8 @@ func (keysFeature) fromEnv(m *Model) []jen.Code {
 		return []jen.Code{read("Secret", jen.Qual(pkgToken, "SecretFromEnv").Call(jen.Lit(envSecret)))}
 	}
 	return []jen.Code{
-		read("SigningKey", jen.Qual(pkgToken, "SigningKeyFromEnv").Call(jen.Lit(envPrivateKey), jen.Lit(m.Algorithm))),
-		read("VerifyKeys", jen.Qual(pkgToken, "PublicKeysFromEnv").Call(jen.Lit(envPublicKeys), jen.Lit(m.Algorithm))),
+		read("SigningKey", jen.Qual(pkgToken, "SigningKeyFromEnv").Call(jen.Lit(envPrivateKey), jen.Lit(string(m.Algorithm)))),
+		read("VerifyKeys", jen.Qual(pkgToken, "PublicKeysFromEnv").Call(jen.Lit(envPublicKeys), jen.Lit(string(m.Algorithm)))),
 	}
 }
 
@@ -124,11 +124,11 @@ func emitTestKey(f *jen.File, m *Model) {
 	if !m.Asymmetric() {
 		return
 	}
-	f.Comment("testKey signs the tests' tokens; a new " + m.Algorithm + " key per test binary.")
+	f.Comment("testKey signs the tests' tokens; a new " + string(m.Algorithm) + " key per test binary.")
 	f.Var().Id("testKey").Op("=").Id("mustKey").Call()
 	f.Line()
 	f.Func().Id("mustKey").Params().Qual("crypto", "Signer").Block(
-		jen.List(jen.Id("key"), jen.Err()).Op(":=").Qual(pkgToken, "GenerateKey").Call(jen.Lit(m.Algorithm)),
+		jen.List(jen.Id("key"), jen.Err()).Op(":=").Qual(pkgToken, "GenerateKey").Call(jen.Lit(string(m.Algorithm))),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Panic(jen.Err())),
 		jen.Return(jen.Id("key")),
 	)
@@ -163,7 +163,7 @@ func testKeyEnv(m *Model) []jen.Code {
 	return []jen.Code{
 		tcall("Setenv", jen.Lit(envPrivateKey), jen.Lit("")),
 		refuse("a missing private key"),
-		jen.Id("file").Op(":=").Qual("path/filepath", "Join").Call(jen.Id("t").Dot("TempDir").Call(), jen.Lit(strings.ToLower(m.Algorithm)+".key")),
+		jen.Id("file").Op(":=").Qual("path/filepath", "Join").Call(jen.Id("t").Dot("TempDir").Call(), jen.Lit(strings.ToLower(string(m.Algorithm))+".key")),
 		jen.List(jen.Id("public"), jen.Id("_")).Op(":=").Qual(pkgToken, "EncodePublicKey").Call(jen.Id("testKey").Dot("Public").Call()),
 		writePEM("file", jen.Id("public")),
 		tcall("Setenv", jen.Lit(envPrivateKey), jen.Id("file")),
@@ -193,7 +193,7 @@ func (keysFeature) tests(f *jen.File, m *Model) {
 		jen.List(jen.Id("kid"), jen.Id("_")).Op(":=").Qual(pkgToken, "KeyID").Call(jen.Id("testKey").Dot("Public").Call()),
 		jen.List(jen.Id("header"), jen.Id("_"), jen.Id("_")).Op(":=").Qual("strings", "Cut").Call(jen.Id("tk").Dot("Access"), jen.Lit(".")),
 		jen.List(jen.Id("raw"), jen.Id("_")).Op(":=").Qual("encoding/base64", "RawURLEncoding").Dot("DecodeString").Call(jen.Id("header")),
-		jen.If(jen.Id("k").Op(":=").Id("set").Dot("Keys").Index(jen.Lit(0)), jen.Id("k").Dot("Kid").Op("!=").Id("kid").Op("||").Id("k").Dot("Alg").Op("!=").Lit(m.Algorithm).Op("||").Op("!").Qual("strings", "Contains").Call(jen.String().Call(jen.Id("raw")), jen.Lit(`"kid":"`).Op("+").Id("kid").Op("+").Lit(`"`))).Block(
+		jen.If(jen.Id("k").Op(":=").Id("set").Dot("Keys").Index(jen.Lit(0)), jen.Id("k").Dot("Kid").Op("!=").Id("kid").Op("||").Id("k").Dot("Alg").Op("!=").Lit(string(m.Algorithm)).Op("||").Op("!").Qual("strings", "Contains").Call(jen.String().Call(jen.Id("raw")), jen.Lit(`"kid":"`).Op("+").Id("kid").Op("+").Lit(`"`))).Block(
 			tcall("Errorf", jen.Lit("published %+v; token header %s; want kid %s"), jen.Id("k"), jen.Id("raw"), jen.Id("kid")),
 		),
 		jen.If(jen.Qual("strings", "Contains").Call(jen.String().Call(jen.Id("r").Dot("body")), jen.Lit(`"d"`))).Block(

@@ -9,19 +9,12 @@ import "github.com/dave/jennifer/jen"
 
 const pkgThrottle = RuntimeModule + "/throttle"
 
-// throttled reports whether the service throttles logins at all.
-func (m *Model) throttled() bool { return m.LoginThrottle != "off" }
-
-// throttleInStore reports whether the counts live in the Store, shared by
-// every instance, rather than in the process.
-func (m *Model) throttleInStore() bool { return m.LoginThrottle == "store" }
-
 // throttleFeature is login throttling.
 type throttleFeature struct{ noFeature }
 
 // configFields are the Config fields of the policies.
 func (throttleFeature) configFields(m *Model) []jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return nil
 	}
 	return []jen.Code{
@@ -36,7 +29,7 @@ func (throttleFeature) configFields(m *Model) []jen.Code {
 
 // fromEnv reads the policies.
 func (throttleFeature) fromEnv(m *Model) []jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return nil
 	}
 	read := func(field, env, def string) jen.Code {
@@ -54,7 +47,7 @@ func (throttleFeature) fromEnv(m *Model) []jen.Code {
 
 // configFuncs renders policyEnv, ConfigFromEnv's reader of free failures.
 func (throttleFeature) configFuncs(f *jen.File, m *Model) {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return
 	}
 	f.Line()
@@ -73,7 +66,7 @@ func (throttleFeature) configFuncs(f *jen.File, m *Model) {
 
 // serviceFields are the throttle and the device cookies (throttle.Devices).
 func (throttleFeature) serviceFields(m *Model) []jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return nil
 	}
 	return []jen.Code{
@@ -85,7 +78,7 @@ func (throttleFeature) serviceFields(m *Model) []jen.Code {
 // newStatements make the device cookies' key from the token-signing key
 // material.
 func (throttleFeature) newStatements(m *Model) []jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return nil
 	}
 	secret := []jen.Code{jen.Id("secret").Op(":=").Id("cfg").Dot("Secret")}
@@ -103,11 +96,11 @@ func (throttleFeature) newStatements(m *Model) []jen.Code {
 
 // serviceValues build the fields in New.
 func (throttleFeature) serviceValues(m *Model) []any {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return nil
 	}
 	var counts jen.Code = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
-	if m.throttleInStore() {
+	if m.ThrottleInStore() {
 		counts = jen.Id("store")
 	}
 	return []any{"devices", jen.Id("devices"), "throttle", jen.Op("&").Qual(pkgThrottle, "Login").Values(fields(
@@ -120,7 +113,7 @@ func (throttleFeature) serviceValues(m *Model) []any {
 
 // storeMethods extend the Store interface when it keeps the counts.
 func (throttleFeature) storeMethods(m *Model) []jen.Code {
-	if !m.throttleInStore() {
+	if !m.ThrottleInStore() {
 		return nil
 	}
 	return []jen.Code{
@@ -134,7 +127,7 @@ func (throttleFeature) storeMethods(m *Model) []jen.Code {
 // throttleAttempt is "attempt := throttle.Attempt{...}" for a try at the
 // password of identity from the request's client.
 func throttleAttempt(m *Model, identity jen.Code) jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return jen.Null()
 	}
 	return jen.Id("attempt").Op(":=").Qual(pkgThrottle, "Attempt").Values(jen.Dict{
@@ -147,7 +140,7 @@ func throttleAttempt(m *Model, identity jen.Code) jen.Code {
 // rememberDevice is, after a right password at login, "give the client a
 // device cookie unless it has one".
 func rememberDevice(m *Model) jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return jen.Null()
 	}
 	return jen.Id("s").Dot("rememberDevice").Call(jen.Id("w"), jen.Id("r"), jen.Id("attempt"))
@@ -164,21 +157,21 @@ func (m *Model) DeviceCookie() string {
 
 // throttleReserve reserves the attempt before its secret is checked.
 func throttleReserve(m *Model) jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return jen.Null()
 	}
 	return jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt"))).Block(jen.Return())
 }
 
 func throttleSucceeded(m *Model) jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return jen.Null()
 	}
 	return jen.Id("s").Dot("attemptSucceeded").Call(jen.Id("ctx"), jen.Id("attempt"))
 }
 
 func throttleRegistration(m *Model) jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return jen.Null()
 	}
 	return jen.If(jen.Op("!").Id("s").Dot("allowRegistration").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"))).Block(jen.Return())
@@ -298,7 +291,7 @@ func emitClientAddress(f *jen.File, m *Model) {
 
 // files adds throttle.go.
 func (throttleFeature) files(m *Model) []step {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return nil
 	}
 	return []step{{m.Package + "/throttle.go", Generated, goFile(emitThrottle)}}
@@ -307,7 +300,7 @@ func (throttleFeature) files(m *Model) []step {
 // tests renders the generated tests of throttling: per identity
 // with a test clock, and per address across identities.
 func (throttleFeature) tests(f *jen.File, m *Model) {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return
 	}
 	login := func(identity, password jen.Code) *jen.Statement {
@@ -351,7 +344,7 @@ func (throttleFeature) tests(f *jen.File, m *Model) {
 
 // sampleNumbered is a Sprintf format of distinct sample identities.
 func sampleNumbered(m *Model) string {
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return "user%d@example.com"
 	}
 	return "user%d"
@@ -383,7 +376,7 @@ func emitTestClientAddress(f *jen.File, m *Model) {
 // throttleOffForBenchmark lifts the limits of a benchmark that fails logins
 // on purpose, so that it measures the failure and not the 429.
 func throttleOffForBenchmark(m *Model) jen.Code {
-	if !m.throttled() {
+	if !m.Throttled() {
 		return jen.Null()
 	}
 	unlimited := jen.Qual(pkgThrottle, "Policy").Values(jen.Dict{jen.Id("Free"): jen.Qual("math", "MaxInt"), jen.Id("Forget"): jen.Qual(pkgTime, "Hour")})

@@ -10,12 +10,6 @@ import (
 // that differs by transport is here; a header-only service gets none of the
 // cookie code.
 
-// UsesCookies reports whether browsers get their tokens in cookies.
-func (m *Model) UsesCookies() bool { return m.Transport == "cookie" || m.Transport == "both" }
-
-// UsesHeader reports whether the access token is read from the header.
-func (m *Model) UsesHeader() bool { return m.Transport == "header" || m.Transport == "both" }
-
 // crossOriginGuard is the first statement of the public POST handlers of a
 // cookie service: a request that a browser sent from another site gets 403,
 // since the cookies would let it act as the user (or log the user in as
@@ -146,10 +140,10 @@ func emitWriteTokens(f *jen.File, m *Model) {
 	f.Comment("writeTokens answers the access token of a session with rt, the refresh token")
 	f.Comment("whose record is rec. Token responses are never cached.")
 	switch m.Transport {
-	case "cookie":
+	case TransportCookie:
 		f.Comment("Browsers get the tokens in HttpOnly cookies and not in the body, where")
 		f.Comment("scripts could read them; OAuth2 token requests get them in the body.")
-	case "both":
+	case TransportBoth:
 		f.Comment("Browsers also get them in HttpOnly cookies; OAuth2 token requests in the")
 		f.Comment("body only.")
 	}
@@ -166,7 +160,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 		set := []jen.Code{
 			jen.Id("s").Dot("cookies").Dot("Set").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call(), jen.Id("rt"), jen.Id("rec").Dot("ExpiresAt").Dot("Sub").Call(jen.Id("rec").Dot("IssuedAt"))),
 		}
-		if m.Transport == "cookie" {
+		if m.CookieOnly() {
 			set = append(set, jen.List(jen.Id("resp").Dot("AccessToken"), jen.Id("resp").Dot("RefreshToken")).Op("=").List(jen.Lit(""), jen.Lit("")))
 		}
 		body = append(body, jen.If(jen.Op("!").Qual(pkgHTTPAuth, "IsForm").Call(jen.Id("r"))).Block(set...))
@@ -204,7 +198,7 @@ func emitWriteTokens(f *jen.File, m *Model) {
 // the header or the cookie: where authenticate finds it, and whether a cookie
 // carried it.
 func emitAccessToken(f *jen.File, m *Model) {
-	if m.Transport != "both" {
+	if !m.UsesBoth() {
 		return
 	}
 	f.Comment("accessToken finds the access token of r in the " + m.Header + " header or, without")
@@ -229,9 +223,9 @@ func emitAccessToken(f *jen.File, m *Model) {
 func badCredentials(m *Model) *jen.Statement {
 	detail := fmt.Sprintf("send the access token as %s: %s <token>", m.Header, m.Schemes[0])
 	switch m.Transport {
-	case "cookie":
+	case TransportCookie:
 		detail = "the access token cookie is malformed"
-	case "both":
+	case TransportBoth:
 		detail += ", or in its cookie"
 	}
 	return jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit(detail), jen.True())
@@ -258,9 +252,9 @@ func extractAccessToken(m *Model) []jen.Code {
 		}
 	}
 	switch m.Transport {
-	case "cookie":
+	case TransportCookie:
 		return append(readFrom(jen.Id("s").Dot("cookies").Dot("Access").Call(jen.Id("r"))), checkOrigin())
-	case "both":
+	case TransportBoth:
 		return []jen.Code{
 			jen.List(jen.Id("raw"), jen.Id("fromCookie"), jen.Id("p")).Op(":=").Id("s").Dot("accessToken").Call(jen.Id("r")),
 			jen.If(jen.Id("p").Op("!=").Nil().Op("||").Id("raw").Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Id("p"))),
@@ -273,9 +267,9 @@ func extractAccessToken(m *Model) []jen.Code {
 // SecurityRequirements is the OpenAPI security of the protected routes.
 func (m *Model) SecurityRequirements() string {
 	switch m.Transport {
-	case "cookie":
+	case TransportCookie:
 		return "{cookieAuth: []}"
-	case "both":
+	case TransportBoth:
 		return "{bearerAuth: []}, {cookieAuth: []}"
 	}
 	return "{bearerAuth: []}"
@@ -283,5 +277,5 @@ func (m *Model) SecurityRequirements() string {
 
 // sameSiteMode is the net/http constant of cookie_samesite.
 func sameSiteMode(m *Model) string {
-	return map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[m.CookieSameSite]
+	return map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[string(m.CookieSameSite)]
 }

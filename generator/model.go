@@ -39,10 +39,13 @@ func newModel(o Options, t Target) *Model {
 }
 
 // IdentityJSON names the login field in JSON and SQL: "email".
-func (m *Model) IdentityJSON() string { return m.Identity }
+func (m *Model) IdentityJSON() string { return string(m.Identity) }
 
 // IdentityField names the login field in Go: "Email".
-func (m *Model) IdentityField() string { return strings.ToUpper(m.Identity[:1]) + m.Identity[1:] }
+func (m *Model) IdentityField() string {
+	id := string(m.Identity)
+	return strings.ToUpper(id[:1]) + id[1:]
+}
 
 // Route is the full path of an endpoint, e.g. Route("/login") = "/auth/login".
 func (m *Model) Route(p string) string { return m.Prefix + p }
@@ -70,13 +73,47 @@ const (
 	ConfigOwner
 )
 
-// usesBcrypt reports whether passwords are hashed with bcrypt.
-func (m *Model) usesBcrypt() bool { return m.PasswordHash == "bcrypt" }
+// The predicates of the options. Emitters and templates ask these, never
+// compare an option's value themselves.
+
+// UsesBcrypt reports whether passwords are hashed with bcrypt.
+func (m *Model) UsesBcrypt() bool { return m.PasswordHash == HashBcrypt }
+
+// UsesEmail reports whether users log in with an email address.
+func (m *Model) UsesEmail() bool { return m.Identity == IdentityEmail }
+
+// UsesCookies reports whether browsers get their tokens in cookies.
+func (m *Model) UsesCookies() bool { return m.Transport != TransportHeader }
+
+// UsesHeader reports whether the access token is read from the header.
+func (m *Model) UsesHeader() bool { return m.Transport != TransportCookie }
+
+// UsesBoth reports whether tokens travel both in the header and in cookies.
+func (m *Model) UsesBoth() bool { return m.Transport == TransportBoth }
+
+// CookieOnly and HeaderOnly report a transport of one kind.
+func (m *Model) CookieOnly() bool { return m.Transport == TransportCookie }
+func (m *Model) HeaderOnly() bool { return m.Transport == TransportHeader }
+
+// StandardBearer reports whether clients send the usual
+// "Authorization: Bearer <token>".
+func (m *Model) StandardBearer() bool { return m.Header == "Authorization" && m.Schemes[0] == "Bearer" }
+
+// Throttled reports whether the service throttles logins at all.
+func (m *Model) Throttled() bool { return m.LoginThrottle != ThrottleOff }
+
+// ThrottleInStore reports whether the counts live in the Store, shared by
+// every instance, rather than in the process.
+func (m *Model) ThrottleInStore() bool { return m.LoginThrottle == ThrottleStore }
+
+// HidesRegistration reports whether registration hides which identities
+// exist (duplicate_registration: accepted).
+func (m *Model) HidesRegistration() bool { return m.DuplicateRegistration == DuplicateAccepted }
 
 // maxPasswordBytes is the longest password accepted: bcrypt reads no more
 // than 72 bytes, and a megabyte of password only burns CPU in any hasher.
 func (m *Model) maxPasswordBytes() int {
-	if m.usesBcrypt() {
+	if m.UsesBcrypt() {
 		return 72
 	}
 	return 1024
@@ -84,7 +121,7 @@ func (m *Model) maxPasswordBytes() int {
 
 // passwordRule is the validation message of a password of the wrong length.
 func (m *Model) passwordRule() string {
-	if m.usesBcrypt() {
+	if m.UsesBcrypt() {
 		return "password must be 8 characters to 72 bytes long (bcrypt reads no further)"
 	}
 	return "password must be 8 to 1024 characters long"
@@ -93,7 +130,7 @@ func (m *Model) passwordRule() string {
 // maxIdentityBytes bounds a login's identity: the longest that registration
 // accepts (RFC 5321's 254 for an address, 32 for a username).
 func (m *Model) maxIdentityBytes() int {
-	if m.Identity == "email" {
+	if m.UsesEmail() {
 		return 254
 	}
 	return 32

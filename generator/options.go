@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -15,41 +14,41 @@ import (
 // Options is everything a user chooses. Its zero value is not valid: start
 // from Defaults, then layer detection, authgen.yaml, flags and answers.
 type Options struct {
-	Framework  string   `yaml:"framework"`
-	Storage    string   `yaml:"storage"`
-	Identity   string   `yaml:"identity"`
-	Algorithm  string   `yaml:"algorithm"`
-	AccessTTL  Duration `yaml:"access_ttl"`
-	RefreshTTL Duration `yaml:"refresh_ttl"`
+	Framework  string    `yaml:"framework"`
+	Storage    string    `yaml:"storage"`
+	Identity   Identity  `yaml:"identity"`
+	Algorithm  Algorithm `yaml:"algorithm"`
+	AccessTTL  Duration  `yaml:"access_ttl"`
+	RefreshTTL Duration  `yaml:"refresh_ttl"`
 	// SessionMaxAge is the absolute lifetime of a login session: refreshing
 	// never carries it past this, counted from the login.
 	SessionMaxAge Duration `yaml:"session_max_age"`
 	// Transport is where clients send tokens: header, cookie or both.
-	Transport string   `yaml:"transport"`
-	Header    string   `yaml:"header"`
-	Schemes   []string `yaml:"schemes,flow"`
+	Transport Transport `yaml:"transport"`
+	Header    string    `yaml:"header"`
+	Schemes   []string  `yaml:"schemes,flow"`
 	// CookieSecure marks the cookies Secure (HTTPS only) and gives them the
 	// __Host-/__Secure- names; false is for plain-http local development.
 	CookieSecure bool `yaml:"cookie_secure"`
 	// CookieSameSite is strict, lax or none (which needs CookieSecure).
-	CookieSameSite string `yaml:"cookie_samesite"`
-	Issuer         string `yaml:"issuer"`
-	Audience       string `yaml:"audience"`
-	Prefix         string `yaml:"prefix"`
-	Package        string `yaml:"package"`
+	CookieSameSite SameSite `yaml:"cookie_samesite"`
+	Issuer         string   `yaml:"issuer"`
+	Audience       string   `yaml:"audience"`
+	Prefix         string   `yaml:"prefix"`
+	Package        string   `yaml:"package"`
 	// PasswordHash is argon2id (the default) or bcrypt, for services that
 	// must use it.
-	PasswordHash string `yaml:"password_hash"`
+	PasswordHash PasswordHash `yaml:"password_hash"`
 	// LoginThrottle is where failed-login counts live: instance (this
 	// process's memory), store (the store, shared by every instance) or off.
-	LoginThrottle string `yaml:"login_throttle"`
+	LoginThrottle LoginThrottle `yaml:"login_throttle"`
 	// ClientIPHeader names the header a trusted proxy sets with the client
 	// address (X-Forwarded-For, X-Real-IP); empty means the direct peer.
 	ClientIPHeader string `yaml:"client_ip_header"`
 	// DuplicateRegistration is the answer to a registration of an identity
 	// that exists: conflict (409, which tells the caller it exists) or
 	// accepted (202 for every valid registration, the owner told out of band).
-	DuplicateRegistration string `yaml:"duplicate_registration"`
+	DuplicateRegistration DuplicateRegistration `yaml:"duplicate_registration"`
 	// ExcludePaths are paths that Require and Authenticate let through
 	// untouched when mounted globally: exact paths, or prefixes ending in
 	// "/*". The public auth routes are always excluded.
@@ -84,17 +83,6 @@ func Defaults() Options {
 	}
 }
 
-// Values lists the accepted values of the options that take one of a set.
-var (
-	Identities             = []string{"email", "username"}
-	Algorithms             = []string{"HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"}
-	PasswordHashes         = []string{"argon2id", "bcrypt"}
-	LoginThrottles         = []string{"instance", "store", "off"}
-	DuplicateRegistrations = []string{"conflict", "accepted"}
-	Transports             = []string{"header", "cookie", "both"}
-	SameSites              = []string{"strict", "lax", "none"}
-)
-
 var (
 	headerName  = regexp.MustCompile(`^[A-Za-z0-9-]{1,64}$`)
 	schemeName  = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9._~+/-]{0,31}$`)
@@ -104,79 +92,15 @@ var (
 )
 
 // Validate reports every problem of o at once, each as one line that says
-// how to fix it.
+// how to fix it: each option's own, then the rules between them.
 func (o Options) Validate() error {
 	var errs []error
-	bad := func(format string, a ...any) { errs = append(errs, fmt.Errorf(format, a...)) }
-	if _, ok := frameworks[o.Framework]; !ok {
-		bad("unknown framework %q: use one of %s", o.Framework, strings.Join(FrameworkNames(), ", "))
-	}
-	if _, ok := storages[o.Storage]; !ok {
-		bad("unknown storage %q: use one of %s", o.Storage, strings.Join(StorageNames(), ", "))
-	}
-	oneOf := func(key, value string, values []string) {
-		if !slices.Contains(values, value) {
-			bad("unknown %s %q: use one of %s", key, value, strings.Join(values, ", "))
+	for _, opt := range optionTable {
+		if err := opt.Check(o); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	oneOf("identity", o.Identity, Identities)
-	if !slices.Contains(Algorithms, o.Algorithm) {
-		bad("unsupported algorithm %q: use one of %s", o.Algorithm, strings.Join(Algorithms, ", "))
-	}
-	switch {
-	case o.AccessTTL < Duration(time.Minute) || o.AccessTTL > Duration(24*time.Hour):
-		bad("access TTL %s is out of range: use a duration from 1m to 24h, e.g. 15m", o.AccessTTL)
-	case o.RefreshTTL <= o.AccessTTL:
-		bad("refresh TTL %s must be longer than the access TTL %s: e.g. --refresh-ttl 720h", o.RefreshTTL, o.AccessTTL)
-	case o.RefreshTTL > Duration(8760*time.Hour):
-		bad("refresh TTL %s is over a year: use at most 8760h", o.RefreshTTL)
-	case o.SessionMaxAge < o.RefreshTTL:
-		bad("session max age %s is shorter than the refresh TTL %s: use at least the refresh TTL, e.g. --session-max-age 2160h", o.SessionMaxAge, o.RefreshTTL)
-	case o.SessionMaxAge > Duration(2*8760*time.Hour):
-		bad("session max age %s is over two years: use at most 17520h", o.SessionMaxAge)
-	}
-	oneOf("transport", o.Transport, Transports)
-	oneOf("cookie_samesite", o.CookieSameSite, SameSites)
-	if o.CookieSameSite == "none" && !o.CookieSecure {
-		bad("cookie_samesite none needs cookie_secure: browsers refuse SameSite=None cookies that are not Secure")
-	}
-	for _, p := range o.ExcludePaths {
-		if !excludePath.MatchString(p) {
-			bad("exclude path %q must be a path such as /healthz, or a prefix such as /public/*", p)
-		}
-	}
-	if !headerName.MatchString(o.Header) {
-		bad("header %q is not a valid header name: e.g. --header Authorization", o.Header)
-	}
-	if len(o.Schemes) == 0 {
-		bad("no header scheme: give at least one, e.g. --scheme Bearer")
-	}
-	for _, s := range o.Schemes {
-		if !schemeName.MatchString(s) {
-			bad("scheme %q is not a valid authorization scheme: e.g. --scheme Bearer", s)
-		}
-	}
-	if o.Issuer == "" || o.Audience == "" {
-		bad("issuer and audience must not be empty: e.g. --issuer https://api.example.com --audience api")
-	}
-	for _, v := range []struct{ key, value string }{{"issuer", o.Issuer}, {"audience", o.Audience}} {
-		if err := checkText(v.value); err != nil {
-			bad("%s %q %v: e.g. --%s %s", v.key, clip(v.value), err, v.key, map[string]string{"issuer": "https://api.example.com", "audience": "api"}[v.key])
-		}
-	}
-	if err := ValidatePrefix(o.Prefix); err != nil {
-		errs = append(errs, err)
-	}
-	oneOf("password_hash", o.PasswordHash, PasswordHashes)
-	oneOf("login_throttle", o.LoginThrottle, LoginThrottles)
-	if o.ClientIPHeader != "" && !headerName.MatchString(o.ClientIPHeader) {
-		bad("client_ip_header %q is not a valid header name: e.g. --client-ip-header X-Forwarded-For, or empty for the direct peer", o.ClientIPHeader)
-	}
-	oneOf("duplicate_registration", o.DuplicateRegistration, DuplicateRegistrations)
-	if err := ValidatePackageDir(o.Package); err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, crossChecks(o)...)...)
 }
 
 // maxText bounds issuer and audience: they travel in every token.

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 		{"bad prefix", func(o *Options) { o.Prefix = "auth/" }, "route prefix"},
 		{"no scheme", func(o *Options) { o.Schemes = nil }, "no header scheme"},
 		{"bad header", func(o *Options) { o.Header = "Bad Header" }, "not a valid header name"},
-		{"empty audience", func(o *Options) { o.Audience = "" }, "issuer and audience must not be empty"},
+		{"empty audience", func(o *Options) { o.Audience = "" }, "audience must not be empty: e.g. --audience api"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -145,5 +146,61 @@ func TestLongValuesAreClippedInErrors(t *testing.T) {
 	err := o.Validate()
 	if err == nil || len(err.Error()) > 400 || !strings.Contains(err.Error(), "longer than 256 bytes") || !utf8.ValidString(err.Error()) {
 		t.Fatalf("err = %.500v (%d bytes)", err, len(fmt.Sprint(err)))
+	}
+}
+
+// TestOptionTableIsEveryOption: each key of authgen.yaml (a field of
+// Options) has exactly one row in the option table, every flag is unique,
+// and authgen.yaml.tmpl writes every key once.
+func TestOptionTableIsEveryOption(t *testing.T) {
+	keys := map[string]int{}
+	flags := map[string]bool{}
+	for _, opt := range OptionTable() {
+		keys[opt.Key]++
+		if flags[opt.Flag] {
+			t.Errorf("flag --%s is declared twice", opt.Flag)
+		}
+		flags[opt.Flag] = true
+		if opt.get == nil || opt.set == nil {
+			t.Errorf("%s has no accessors", opt.Key)
+		}
+	}
+	tmpl, err := os.ReadFile("../templates/authgen.yaml.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range configKeys()[1:] { // past "version"
+		if keys[key] != 1 {
+			t.Errorf("authgen.yaml key %s has %d rows in the option table, want 1", key, keys[key])
+		}
+		if n := strings.Count(string(tmpl), "\n"+key+": "); n != 1 {
+			t.Errorf("authgen.yaml.tmpl writes %s %d times, want once", key, n)
+		}
+		delete(keys, key)
+	}
+	for key := range keys {
+		t.Errorf("option table row %s is no field of Options", key)
+	}
+}
+
+// TestOptionTableRoundTrips: every option's value survives Get then Set, at
+// the defaults and at a non-default value, so that flags, prompts and the
+// equivalent command carry exactly what authgen.yaml would.
+func TestOptionTableRoundTrips(t *testing.T) {
+	changed := Defaults()
+	changed.Issuer = "https://api.example.com"
+	changed.Transport, changed.CookieSecure, changed.CookieSameSite = TransportBoth, false, SameSiteLax
+	changed.Schemes, changed.ExcludePaths = []string{"Bearer", "Token"}, []string{"/healthz", "/public/*"}
+	changed.AccessTTL, changed.LoginThrottle, changed.DuplicateRegistration = Duration(10*time.Minute), ThrottleStore, DuplicateAccepted
+	for _, o := range []Options{Defaults(), changed} {
+		var back Options
+		for _, opt := range OptionTable() {
+			if err := opt.Set(&back, opt.Get(o)); err != nil {
+				t.Errorf("%s: Set(Get) = %v", opt.Key, err)
+			}
+		}
+		if back.String() != o.String() {
+			t.Errorf("round trip:\n got %v\nwant %v", back, o)
+		}
 	}
 }

@@ -36,7 +36,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Id("ids"):    jen.Map(jen.String()).String().Values(),
 		jen.Id("tokens"): jen.Map(jen.String()).Qual(pkgRefresh, "Record").Values(),
 	}
-	if m.throttleInStore() {
+	if m.ThrottleInStore() {
 		fields = append(fields, jen.Line().Comment("Memory keeps the failed-login counts: in one process, the store's memory").Line().Comment("and the instance's are the same.").Line().Op("*").Qual(pkgThrottle, "Memory"))
 		values[jen.Id("Memory")] = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
 	}

@@ -192,7 +192,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	}
 	deleteBody = append(deleteBody, s.rowsAffected()...)
 	method("DeleteExpiredRefresh implements Store.", "DeleteExpiredRefresh", []jen.Code{ctxParam(), jen.Id("before").Qual(pkgTime, "Time")}, jen.Params(jen.Int64(), jen.Error()), deleteBody...)
-	if m.throttleInStore() {
+	if m.ThrottleInStore() {
 		s.emitThrottleQueries(method)
 	}
 }

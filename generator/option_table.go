@@ -1,0 +1,385 @@
+package generator
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The options that take one of a set of values, as types: a model predicate
+// compares a constant, never a string typed twice.
+
+// Identity is the login field.
+type Identity string
+
+// Algorithm signs access tokens.
+type Algorithm string
+
+// Transport is where clients send tokens.
+type Transport string
+
+// SameSite is the SameSite attribute of the cookies.
+type SameSite string
+
+// PasswordHash is the password hashing scheme.
+type PasswordHash string
+
+// LoginThrottle is where failed-login counts live.
+type LoginThrottle string
+
+// DuplicateRegistration is the answer to registering an identity that exists.
+type DuplicateRegistration string
+
+// The values of the typed options.
+const (
+	IdentityEmail    Identity = "email"
+	IdentityUsername Identity = "username"
+
+	TransportHeader Transport = "header"
+	TransportCookie Transport = "cookie"
+	TransportBoth   Transport = "both"
+
+	SameSiteStrict SameSite = "strict"
+	SameSiteLax    SameSite = "lax"
+	SameSiteNone   SameSite = "none"
+
+	HashArgon2id PasswordHash = "argon2id"
+	HashBcrypt   PasswordHash = "bcrypt"
+
+	ThrottleInstance LoginThrottle = "instance"
+	ThrottleStore    LoginThrottle = "store"
+	ThrottleOff      LoginThrottle = "off"
+
+	DuplicateConflict DuplicateRegistration = "conflict"
+	DuplicateAccepted DuplicateRegistration = "accepted"
+)
+
+// Values lists the accepted values of the typed options.
+var (
+	Identities             = []Identity{IdentityEmail, IdentityUsername}
+	Algorithms             = []Algorithm{"HS256", "HS384", "HS512", "RS256", "ES256", "EdDSA"}
+	Transports             = []Transport{TransportHeader, TransportCookie, TransportBoth}
+	SameSites              = []SameSite{SameSiteStrict, SameSiteLax, SameSiteNone}
+	PasswordHashes         = []PasswordHash{HashArgon2id, HashBcrypt}
+	LoginThrottles         = []LoginThrottle{ThrottleInstance, ThrottleStore, ThrottleOff}
+	DuplicateRegistrations = []DuplicateRegistration{DuplicateConflict, DuplicateAccepted}
+)
+
+// Kind is the shape of an option's value.
+type Kind int
+
+const (
+	// Text is a free string.
+	Text Kind = iota
+	// Choice is one of Option.Choices.
+	Choice
+	// Lifetime is a Go duration such as 15m.
+	Lifetime
+	// Switch is true or false.
+	Switch
+	// List is zero or more strings: a repeatable flag, a YAML flow list, a
+	// comma-separated answer.
+	List
+)
+
+// Option is one choice a user makes, declared once: its authgen.yaml key,
+// its flag, its prompt, its own validation and its line in the README all
+// come from here. Values travel as text (a list as several), the form that
+// flags, prompts and the equivalent command share.
+type Option struct {
+	Key  string // key of authgen.yaml
+	Flag string // flag of new and init
+	Kind Kind
+	// Choices lists a Choice's accepted values.
+	Choices func() []string
+	// Usage says what the option is, for the flag's help.
+	Usage string
+	// Values and Default are the README's columns (Markdown).
+	Values, Default string
+	// Question and Help are the prompt; no Question means never asked.
+	Question, Help string
+	// AskIf, when set, asks only when the earlier answers make the option
+	// matter.
+	AskIf func(Options) bool
+	// Always puts the option in the equivalent command even at its default.
+	Always bool
+	// helpFrom computes Help from a registry (routers, stores).
+	helpFrom func() string
+	get      func(Options) []string
+	set      func(*Options, []string) error
+	check    func(Options) error
+}
+
+// PromptHelp is the help shown at the option's prompt.
+func (opt Option) PromptHelp() string {
+	if opt.helpFrom != nil {
+		return opt.helpFrom()
+	}
+	return opt.Help
+}
+
+// Get returns o's value of the option as text.
+func (opt Option) Get(o Options) []string { return opt.get(o) }
+
+// Set parses text into o, or explains what is wrong with it.
+func (opt Option) Set(o *Options, v []string) error { return opt.set(o, v) }
+
+// Check validates the option's own value in o.
+func (opt Option) Check(o Options) error {
+	if opt.check == nil {
+		return nil
+	}
+	return opt.check(o)
+}
+
+// IsDefault reports whether o holds the option's default value.
+func (opt Option) IsDefault(o Options) bool { return slices.Equal(opt.get(o), opt.get(Defaults())) }
+
+// OptionTable lists every option in the order they are asked and printed.
+func OptionTable() []Option { return optionTable }
+
+var optionTable = []Option{
+	choice("framework", "framework", "router", FrameworkNames, func(o *Options) *string { return &o.Framework }).
+		docs("`nethttp`, `chi`, `echo` (v4 where go.mod requires it, else v5), `gin`", "detected from go.mod, else `nethttp`").
+		ask("Router:", "").describedBy(func() string { return describe(Frameworks()) }).always(),
+	choice("storage", "storage", "store", StorageNames, func(o *Options) *string { return &o.Storage }).
+		docs("`memory`, `sqlite` (modernc.org/sqlite, no cgo), `postgres` (pgx/v5 pool, `AUTH_DATABASE_URL`)", "`sqlite`").
+		ask("Storage:", "").describedBy(func() string { return describe(Storages()) }).always(),
+	choice("identity", "identity", "login field", names(Identities), func(o *Options) *Identity { return &o.Identity }).
+		ask("Users log in with:", "email: unique address, validated; username: 3-32 letters, digits, . _ -").always(),
+	choice("algorithm", "alg", "signing algorithm", names(Algorithms), func(o *Options) *Algorithm { return &o.Algorithm }).
+		docs("`HS256`, `HS384`, `HS512` (secret in `AUTH_JWT_SECRET`); `RS256`, `ES256`, `EdDSA` (PEM key pair, public keys at `/.well-known/jwks.json`)", "`HS256`").
+		ask("Signing algorithm:", "HS256/384/512: one secret shared by every instance; RS256, ES256, EdDSA: a key pair, public keys at /.well-known/jwks.json for other services").
+		checked(func(o Options) error {
+			if !slices.Contains(Algorithms, o.Algorithm) {
+				return fmt.Errorf("unsupported algorithm %q: use one of %s", o.Algorithm, strings.Join(names(Algorithms)(), ", "))
+			}
+			return nil
+		}).always(),
+	choice("transport", "transport", "where clients send tokens", names(Transports), func(o *Options) *Transport { return &o.Transport }).
+		docs("`header`, `cookie` (HttpOnly cookies, cross-origin check), `both`", "`header`").
+		ask("Clients send tokens in:", "header: Authorization header (APIs, mobile); cookie: HttpOnly cookies (browsers), with cross-origin request protection; both").always(),
+	{
+		Key: "cookie_secure", Flag: "cookie-secure", Kind: Switch,
+		Usage:  "Secure cookies with __Host-/__Secure- names; --cookie-secure=false only for plain-http development",
+		Values: "`true`; `false` only for plain-http development", Default: "`true`",
+		Question: "Secure cookies (HTTPS only)?", Help: "true in production; false only for plain-http local development",
+		AskIf: usesCookies,
+		get:   func(o Options) []string { return []string{strconv.FormatBool(o.CookieSecure)} },
+		set: func(o *Options, v []string) error {
+			b, err := strconv.ParseBool(one(v))
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", one(v))
+			}
+			o.CookieSecure = b
+			return nil
+		},
+	},
+	choice("cookie_samesite", "cookie-samesite", "SameSite of the cookies", names(SameSites), func(o *Options) *SameSite { return &o.CookieSameSite }).
+		ask("Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)").askIf(usesCookies),
+	lifetime("access_ttl", "access-ttl", "access-token lifetime, e.g. 15m", func(o *Options) *Duration { return &o.AccessTTL }).
+		docs("Go duration, 1m–24h", "`15m`").
+		ask("Access-token lifetime:", "short: access tokens cannot be revoked before they expire (e.g. 15m)").always(),
+	lifetime("refresh_ttl", "refresh-ttl", "refresh-token lifetime, e.g. 720h", func(o *Options) *Duration { return &o.RefreshTTL }).
+		docs("Go duration, longer than the access TTL", "`720h`").
+		ask("Refresh-token lifetime:", "how long a session lasts without a login (e.g. 720h = 30 days)").always(),
+	lifetime("session_max_age", "session-max-age", "absolute lifetime of a login session, however often it refreshes, e.g. 2160h", func(o *Options) *Duration { return &o.SessionMaxAge }).
+		docs("Go duration, at least the refresh TTL: a session's absolute lifetime", "`2160h`"),
+	text("header", "header", "header that carries the access token", func(o *Options) *string { return &o.Header }).
+		docs("header name", "`Authorization`").
+		checked(func(o Options) error {
+			if !headerName.MatchString(o.Header) {
+				return fmt.Errorf("header %q is not a valid header name: e.g. --header Authorization", o.Header)
+			}
+			return nil
+		}).always(),
+	list("schemes", "scheme", "accepted authorization scheme, repeatable", func(o *Options) *[]string { return &o.Schemes }).
+		docs("authorization schemes", "`[Bearer]`").
+		ask("Authorization schemes (comma-separated):", "clients send '<header>: <scheme> <token>' (Authorization unless --header says otherwise), e.g. Bearer,Token").
+		askIf(func(o Options) bool { return o.Transport != TransportCookie }). // a cookie-only service reads no header
+		checked(func(o Options) error {
+			if len(o.Schemes) == 0 {
+				return errors.New("no header scheme: give at least one, e.g. --scheme Bearer")
+			}
+			var errs []error
+			for _, s := range o.Schemes {
+				if !schemeName.MatchString(s) {
+					errs = append(errs, fmt.Errorf("scheme %q is not a valid authorization scheme: e.g. --scheme Bearer", s))
+				}
+			}
+			return errors.Join(errs...)
+		}).always(),
+	text("issuer", "issuer", "token issuer", func(o *Options) *string { return &o.Issuer }).
+		docs("token `iss`", "the module path").
+		ask("Token issuer (iss):", "who issues the tokens; defaults to the module path").
+		checked(textCheck("issuer", func(o Options) string { return o.Issuer }, "https://api.example.com")).always(),
+	text("audience", "audience", "token audience", func(o *Options) *string { return &o.Audience }).
+		docs("token `aud`", "`api`").
+		ask("Token audience (aud):", "who the tokens are for; verifiers require it").
+		checked(textCheck("audience", func(o Options) string { return o.Audience }, "api")).always(),
+	text("prefix", "prefix", "route prefix", func(o *Options) *string { return &o.Prefix }).
+		docs("route prefix", "`/auth`").
+		ask("Route prefix:", "where the endpoints live, e.g. /auth or /api/v1/auth").
+		checked(func(o Options) error { return ValidatePrefix(o.Prefix) }).always(),
+	list("exclude_paths", "exclude-path", "path Require and Authenticate let through when mounted globally, repeatable: /healthz, /public/*", func(o *Options) *[]string { return &o.ExcludePaths }).
+		docs("paths a global `Require`/`Authenticate` lets through: `/healthz`, `/public/*`", "none").
+		ask("Paths a global Require lets through (comma-separated, may be empty):", "e.g. /healthz,/public/*; the open auth routes always pass").
+		checked(func(o Options) error {
+			var errs []error
+			for _, p := range o.ExcludePaths {
+				if !excludePath.MatchString(p) {
+					errs = append(errs, fmt.Errorf("exclude path %q must be a path such as /healthz, or a prefix such as /public/*", p))
+				}
+			}
+			return errors.Join(errs...)
+		}),
+	text("package", "pkg", "package directory in the module", func(o *Options) *string { return &o.Package }).
+		docs("package directory", "`internal/auth`").
+		ask("Package directory:", "where the generated package goes, relative to the module root").
+		checked(func(o Options) error { return ValidatePackageDir(o.Package) }).always(),
+	choice("password_hash", "password-hash", "password hashing", names(PasswordHashes), func(o *Options) *PasswordHash { return &o.PasswordHash }),
+	choice("login_throttle", "login-throttle", "failed-login counts", names(LoginThrottles), func(o *Options) *LoginThrottle { return &o.LoginThrottle }),
+	text("client_ip_header", "client-ip-header", "header a trusted proxy sets with the client address, e.g. X-Forwarded-For", func(o *Options) *string { return &o.ClientIPHeader }).
+		docs("header a trusted proxy sets", "none").
+		checked(func(o Options) error {
+			if o.ClientIPHeader != "" && !headerName.MatchString(o.ClientIPHeader) {
+				return fmt.Errorf("client_ip_header %q is not a valid header name: e.g. --client-ip-header X-Forwarded-For, or empty for the direct peer", o.ClientIPHeader)
+			}
+			return nil
+		}),
+	choice("duplicate_registration", "duplicate-registration", "answer to registering an existing identity", names(DuplicateRegistrations), func(o *Options) *DuplicateRegistration { return &o.DuplicateRegistration }).
+		docs("`conflict` (409), `accepted` (202 for all)", "`conflict`"),
+}
+
+func usesCookies(o Options) bool { return o.Transport != TransportHeader }
+
+func choice[T ~string](key, flag, usage string, choices func() []string, at func(*Options) *T) Option {
+	return Option{
+		Key: key, Flag: flag, Kind: Choice, Choices: choices, Usage: usage,
+		get: func(o Options) []string { return []string{string(*at(&o))} },
+		set: func(o *Options, v []string) error { *at(o) = T(one(v)); return nil },
+		check: func(o Options) error {
+			if v := string(*at(&o)); !slices.Contains(choices(), v) {
+				return fmt.Errorf("unknown %s %q: use one of %s", key, v, strings.Join(choices(), ", "))
+			}
+			return nil
+		},
+	}
+}
+
+func text(key, flag, usage string, at func(*Options) *string) Option {
+	return Option{
+		Key: key, Flag: flag, Kind: Text, Usage: usage,
+		get: func(o Options) []string { return []string{*at(&o)} },
+		set: func(o *Options, v []string) error { *at(o) = one(v); return nil },
+	}
+}
+
+func list(key, flag, usage string, at func(*Options) *[]string) Option {
+	return Option{
+		Key: key, Flag: flag, Kind: List, Usage: usage,
+		get: func(o Options) []string { return slices.Clone(*at(&o)) },
+		set: func(o *Options, v []string) error { *at(o) = slices.Clone(v); return nil },
+	}
+}
+
+func lifetime(key, flag, usage string, at func(*Options) *Duration) Option {
+	return Option{
+		Key: key, Flag: flag, Kind: Lifetime, Usage: usage,
+		get: func(o Options) []string { return []string{at(&o).String()} },
+		set: func(o *Options, v []string) error {
+			d, err := ParseDuration(one(v))
+			if err == nil {
+				*at(o) = d
+			}
+			return err
+		},
+	}
+}
+
+func (opt Option) docs(values, def string) Option {
+	opt.Values, opt.Default = values, def
+	return opt
+}
+
+func (opt Option) ask(question, help string) Option {
+	opt.Question, opt.Help = question, help
+	return opt
+}
+
+func (opt Option) describedBy(help func() string) Option { opt.helpFrom = help; return opt }
+
+func (opt Option) askIf(when func(Options) bool) Option { opt.AskIf = when; return opt }
+
+func (opt Option) checked(check func(Options) error) Option { opt.check = check; return opt }
+
+func (opt Option) always() Option { opt.Always = true; return opt }
+
+// textCheck checks a free-text option that must not be empty.
+func textCheck(key string, value func(Options) string, example string) func(Options) error {
+	return func(o Options) error {
+		v := value(o)
+		if v == "" {
+			return fmt.Errorf("%s must not be empty: e.g. --%s %s", key, key, example)
+		}
+		if err := checkText(v); err != nil {
+			return fmt.Errorf("%s %q %v: e.g. --%s %s", key, clip(v), err, key, example)
+		}
+		return nil
+	}
+}
+
+// one is the single value of a scalar option.
+func one(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return v[len(v)-1]
+}
+
+// describe is the help of a registry's choice: each name and what it is.
+func describe[T interface {
+	Name() string
+	Describe() string
+}](items []T) string {
+	var lines []string
+	for _, it := range items {
+		lines = append(lines, it.Name()+": "+it.Describe())
+	}
+	return strings.Join(lines, "; ")
+}
+
+// names lists typed values as strings.
+func names[T ~string](values []T) func() []string {
+	return func() []string {
+		out := make([]string, len(values))
+		for i, v := range values {
+			out[i] = string(v)
+		}
+		return out
+	}
+}
+
+// crossChecks are the rules between options, after each option's own.
+func crossChecks(o Options) []error {
+	var errs []error
+	switch {
+	case o.AccessTTL < Duration(time.Minute) || o.AccessTTL > Duration(24*time.Hour):
+		errs = append(errs, fmt.Errorf("access TTL %s is out of range: use a duration from 1m to 24h, e.g. 15m", o.AccessTTL))
+	case o.RefreshTTL <= o.AccessTTL:
+		errs = append(errs, fmt.Errorf("refresh TTL %s must be longer than the access TTL %s: e.g. --refresh-ttl 720h", o.RefreshTTL, o.AccessTTL))
+	case o.RefreshTTL > Duration(8760*time.Hour):
+		errs = append(errs, fmt.Errorf("refresh TTL %s is over a year: use at most 8760h", o.RefreshTTL))
+	case o.SessionMaxAge < o.RefreshTTL:
+		errs = append(errs, fmt.Errorf("session max age %s is shorter than the refresh TTL %s: use at least the refresh TTL, e.g. --session-max-age 2160h", o.SessionMaxAge, o.RefreshTTL))
+	case o.SessionMaxAge > Duration(2*8760*time.Hour):
+		errs = append(errs, fmt.Errorf("session max age %s is over two years: use at most 17520h", o.SessionMaxAge))
+	}
+	if o.CookieSameSite == SameSiteNone && !o.CookieSecure {
+		errs = append(errs, errors.New("cookie_samesite none needs cookie_secure: browsers refuse SameSite=None cookies that are not Secure"))
+	}
+	return errs
+}
