@@ -294,7 +294,7 @@ func (throttleFeature) files(m *Model) []step {
 	if !m.Throttled() {
 		return nil
 	}
-	return []step{{m.Package + "/throttle.go", Generated, goFile(emitThrottle)}}
+	return []step{{path: m.Package + "/throttle.go", owner: Generated, render: goFile(emitThrottle)}}
 }
 
 // tests renders the generated tests of throttling: per identity

@@ -42,37 +42,25 @@ func Generate(req Request) ([]File, error) {
 	}
 	m := newModel(req.Options, req.Target)
 	var files []File
-	for _, s := range plan(m, req.NewModule) {
+	for _, s := range plan(m, req) {
+		if s.ofFiles != nil {
+			files = append(files, File{Path: s.path, Owner: s.owner, Data: s.ofFiles(files)})
+			continue
+		}
 		data, err := s.render(m)
 		if err != nil {
 			return nil, fmt.Errorf("render %s: %w", s.path, err)
 		}
-		files = append(files, File{Path: s.path, Owner: s.owner, Data: data})
-	}
-	assets, err := m.Storage.Assets(m)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, assets...)
-	gomod, err := editGoMod(m, req)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, File{Path: "go.mod", Owner: ModuleFile, Data: gomod})
-	if req.Config {
-		cfg, err := RenderConfig(req.Options)
-		if err != nil {
-			return nil, err
+		if data != nil {
+			files = append(files, File{Path: s.path, Owner: s.owner, Data: data})
 		}
-		files = append(files, File{Path: ConfigFile, Owner: ConfigOwner, Data: cfg})
 	}
-	files = append(files, manifest(files))
 	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
 	return files, nil
 }
 
 // manifest records the digest of every generated file.
-func manifest(files []File) File {
+func manifest(files []File) []byte {
 	var b strings.Builder
 	b.WriteString("# Generated files and their SHA-256, kept by authgen. DO NOT EDIT.\n")
 	var lines []string
@@ -83,7 +71,7 @@ func manifest(files []File) File {
 	}
 	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[66:], b[66:]) })
 	b.WriteString(strings.Join(lines, ""))
-	return File{Path: ManifestFile, Owner: Generated, Data: []byte(b.String())}
+	return []byte(b.String())
 }
 
 // parseManifest reads a manifest into path -> digest.

@@ -24,8 +24,8 @@ type Storage interface {
 	ImportNames() map[string]string
 	// Store renders store_<name>.go, the implementation of Store.
 	Store(f *jen.File, m *Model)
-	// Assets returns the store's non-Go files (migrations), if any.
-	Assets(m *Model) ([]File, error)
+	// Migrations are the steps of the store's SQL migration files, if any.
+	Migrations(m *Model) []step
 	// Open returns the statements of FromEnv that open the store from the
 	// environment into the variable store, returning nil and the error on
 	// failure, given ctx; and the expression of a func() error that closes
@@ -57,17 +57,25 @@ func Storages() []Storage { return storages.all() }
 // migrationFiles renders templates/migrations/<dialect>/*.tmpl into the
 // package's migrations/<dialect>/ folder, in the up/down file pairs that
 // golang-migrate reads and goose can adopt.
-func migrationFiles(m *Model, dialect string) ([]File, error) {
-	var files []File
+func migrationSteps(m *Model, dialect string) []step {
+	var steps []step
 	for _, path := range templates.Glob("migrations/" + dialect + "/*.tmpl") {
+		steps = append(steps, step{path: m.Package + "/" + strings.TrimSuffix(path, ".tmpl"), owner: Generated, render: migration(path)})
+	}
+	return steps
+}
+
+// migration renders a migration template; one that the options do not need
+// renders empty, and the file is not written.
+func migration(path string) func(*Model) ([]byte, error) {
+	return func(m *Model) ([]byte, error) {
 		data, err := templates.Render(path, m)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		if len(bytes.TrimSpace(data)) == 0 {
-			continue // a migration the options do not need renders empty
+			return nil, nil
 		}
-		files = append(files, File{Path: m.Package + "/" + strings.TrimSuffix(path, ".tmpl"), Owner: Generated, Data: data})
+		return data, nil
 	}
-	return files, nil
 }

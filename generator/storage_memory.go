@@ -16,7 +16,7 @@ func (memoryStorage) Describe() string {
 
 func (memoryStorage) Requires() []Module { return nil }
 
-func (memoryStorage) Assets(*Model) ([]File, error) { return nil, nil }
+func (memoryStorage) Migrations(*Model) []step { return nil }
 
 func (memoryStorage) Env() []EnvVar { return nil }
 

@@ -30,7 +30,7 @@ func (postgresStorage) Env() []EnvVar {
 	return []EnvVar{{"AUTH_DATABASE_URL", "", "PostgreSQL connection URL, e.g. postgres://user:pass@localhost:5432/app (required)"}}
 }
 
-func (postgresStorage) Assets(m *Model) ([]File, error) { return migrationFiles(m, "postgres") }
+func (postgresStorage) Migrations(m *Model) []step { return migrationSteps(m, "postgres") }
 
 func (postgresStorage) Store(f *jen.File, m *Model) {
 	s := postgresQueries(m)

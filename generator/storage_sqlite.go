@@ -34,7 +34,7 @@ func (sqliteStorage) Env() []EnvVar {
 	return []EnvVar{{"AUTH_DATABASE_PATH", "auth.db", "path of the SQLite database file, created if missing"}}
 }
 
-func (sqliteStorage) Assets(m *Model) ([]File, error) { return migrationFiles(m, "sqlite") }
+func (sqliteStorage) Migrations(m *Model) []step { return migrationSteps(m, "sqlite") }
 
 func (sqliteStorage) Store(f *jen.File, m *Model) {
 	recv := sqliteQueries(m).recv()
