@@ -73,34 +73,16 @@ func Write(root string, files []File, opts WriteOptions) ([]Change, error) {
 		return nil, err
 	}
 	defer t.Close()
-	old, err := t.readManifest()
+	states, err := compare(t, files, opts.Owned)
 	if err != nil {
 		return nil, err
 	}
 	var changes, edited []Change
-	want := map[string]bool{}
-	for _, f := range files {
-		want[f.Path] = true
-		c, err := planWrite(t, f, old)
-		if err != nil {
-			return nil, err
+	for _, st := range states {
+		if st.edited {
+			edited = append(edited, st.Change)
 		}
-		if c.edited {
-			edited = append(edited, c.Change)
-		}
-		changes = append(changes, c.Change)
-	}
-	for _, p := range leftBehind(old, want, opts.Owned) {
-		cur, err := t.read(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || err == nil && !isGenerated(cur):
-			continue
-		case err != nil:
-			return nil, err
-		case digest(cur) != old[p]:
-			edited = append(edited, Change{Path: p, Action: Removed, Diff: unified(p, cur, nil)})
-		}
-		changes = append(changes, Change{Path: p, Action: Removed, Diff: unified(p, cur, nil)})
+		changes = append(changes, st.Change)
 	}
 	if len(edited) > 0 && !opts.Force {
 		return nil, &EditedError{Changes: edited}
@@ -131,27 +113,63 @@ func isGenerated(data []byte) bool {
 	return bytes.Contains(first, []byte(generatedHeader))
 }
 
-type plannedChange struct {
+// state is one path against the last run: the change that writing files
+// makes to it, and whether it holds a hand edit that the change would lose.
+type state struct {
 	Change
+	owner  Owner
 	edited bool
 }
 
-func planWrite(t *tree, f File, old map[string]string) (plannedChange, error) {
+// compare is the one comparison of the tree with files and the previous
+// manifest that Write and Check both act on: every file of the plan, then
+// every file the previous run wrote, authgen owns, and the plan no longer
+// holds (a left-behind file without the generated header is the owner's and
+// left out).
+func compare(t *tree, files []File, owned func(string) bool) ([]state, error) {
+	old, err := t.readManifest()
+	if err != nil {
+		return nil, err
+	}
+	var states []state
+	want := map[string]bool{}
+	for _, f := range files {
+		want[f.Path] = true
+		st, err := compareFile(t, f, old)
+		if err != nil {
+			return nil, err
+		}
+		states = append(states, st)
+	}
+	for _, p := range leftBehind(old, want, owned) {
+		cur, err := t.read(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist) || err == nil && !isGenerated(cur):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		states = append(states, state{Change: Change{Path: p, Action: Removed, Diff: unified(p, cur, nil)}, owner: Generated, edited: digest(cur) != old[p]})
+	}
+	return states, nil
+}
+
+func compareFile(t *tree, f File, old map[string]string) (state, error) {
 	cur, err := t.read(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return plannedChange{Change: Change{Path: f.Path, Action: Created, Diff: unified(f.Path, nil, f.Data)}}, nil
+		return state{Change: Change{Path: f.Path, Action: Created, Diff: unified(f.Path, nil, f.Data)}, owner: f.Owner}, nil
 	}
 	if err != nil {
-		return plannedChange{}, err
+		return state{}, err
 	}
 	switch {
 	case bytes.Equal(cur, f.Data):
-		return plannedChange{Change: Change{Path: f.Path, Action: Unchanged}}, nil
+		return state{Change: Change{Path: f.Path, Action: Unchanged}, owner: f.Owner}, nil
 	case f.Owner == Scaffold:
-		return plannedChange{Change: Change{Path: f.Path, Action: Kept}}, nil
+		return state{Change: Change{Path: f.Path, Action: Kept}, owner: f.Owner}, nil
 	}
 	c := Change{Path: f.Path, Action: Updated, Diff: unified(f.Path, cur, f.Data)}
-	return plannedChange{Change: c, edited: editedByHand(f, cur, old)}, nil
+	return state{Change: c, owner: f.Owner, edited: editedByHand(f, cur, old)}, nil
 }
 
 // editedByHand reports whether cur, the bytes on disk at f.Path, are not
@@ -233,39 +251,24 @@ func Check(root string, files []File, owned func(string) bool) ([]Drift, error) 
 		return nil, err
 	}
 	defer t.Close()
-	old, err := t.readManifest()
+	states, err := compare(t, files, owned)
 	if err != nil {
 		return nil, err
 	}
 	var drift []Drift
-	want := map[string]bool{}
-	for _, f := range files {
-		want[f.Path] = true
-		if f.Owner != Generated {
+	for _, st := range states {
+		if st.owner != Generated {
 			continue
 		}
-		cur, err := t.read(f.Path)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			drift = append(drift, Drift{f.Path, "missing", unified(f.Path, nil, f.Data)})
-		case err != nil:
-			return nil, err
-		case !bytes.Equal(cur, f.Data):
-			kind := "stale"
-			if editedByHand(f, cur, old) {
-				kind = "edited"
-			}
-			drift = append(drift, Drift{f.Path, kind, unified(f.Path, cur, f.Data)})
-		}
-	}
-	for _, p := range leftBehind(old, want, owned) {
-		cur, err := t.read(p)
-		switch {
-		case errors.Is(err, fs.ErrNotExist) || err == nil && !isGenerated(cur):
-		case err != nil:
-			return nil, err
-		default:
-			drift = append(drift, Drift{p, "extra", unified(p, cur, nil)})
+		case st.Action == Created:
+			drift = append(drift, Drift{st.Path, "missing", st.Diff})
+		case st.Action == Updated && st.edited:
+			drift = append(drift, Drift{st.Path, "edited", st.Diff})
+		case st.Action == Updated:
+			drift = append(drift, Drift{st.Path, "stale", st.Diff})
+		case st.Action == Removed:
+			drift = append(drift, Drift{st.Path, "extra", st.Diff})
 		}
 	}
 	return drift, nil
