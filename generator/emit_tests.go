@@ -7,26 +7,11 @@ import (
 )
 
 // SampleIdentity is the identity the generated tests and docs use.
-func (m *Model) SampleIdentity() string {
-	if m.UsesEmail() {
-		return "ada@example.com"
-	}
-	return "ada_lovelace"
-}
+func (m *Model) SampleIdentity() string { return m.byIdentity("ada@example.com", "ada_lovelace") }
 
-func (m *Model) sampleOther() string {
-	if m.UsesEmail() {
-		return "grace@example.com"
-	}
-	return "grace_hopper"
-}
+func (m *Model) sampleOther() string { return m.byIdentity("grace@example.com", "grace_hopper") }
 
-func (m *Model) invalidIdentity() string {
-	if m.UsesEmail() {
-		return "not-an-email"
-	}
-	return "no spaces allowed"
-}
+func (m *Model) invalidIdentity() string { return m.byIdentity("not-an-email", "no spaces allowed") }
 
 const (
 	testPassword = "correct horse battery staple"

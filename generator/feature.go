@@ -62,6 +62,14 @@ func (noFeature) handlers(*jen.File, *Model)      {}
 func (noFeature) files(*Model) []step             { return nil }
 func (noFeature) tests(*jen.File, *Model)         {}
 
+// when is code if the option is on, else nothing: the usual body of a seam.
+func when(on bool, code ...jen.Code) []jen.Code {
+	if !on {
+		return nil
+	}
+	return code
+}
+
 // collect joins what every feature adds at one seam, in feature order.
 func collect[T any](m *Model, seam func(feature, *Model) []T) []T {
 	var out []T

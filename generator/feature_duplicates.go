@@ -20,16 +20,13 @@ type duplicatesFeature struct{ noFeature }
 
 // configFields is the hook.
 func (duplicatesFeature) configFields(m *Model) []jen.Code {
-	if !m.HidesRegistration() {
-		return nil
-	}
-	return []jen.Code{
+	return when(m.HidesRegistration(),
 		jen.Comment("OnDuplicateRegistration is called, in its own goroutine so that the"),
-		jen.Comment("answer's timing does not depend on it, when someone registers an " + m.IdentityJSON()),
+		jen.Comment("answer's timing does not depend on it, when someone registers an "+m.IdentityJSON()),
 		jen.Comment("that exists: tell its owner out of band (\"someone tried to sign up"),
-		jen.Comment("with your address\"). Nil logs the event without the " + m.IdentityJSON() + "."),
+		jen.Comment("with your address\"). Nil logs the event without the "+m.IdentityJSON()+"."),
 		jen.Id("OnDuplicateRegistration").Func().Params(ctxParam(), jen.Id(m.IdentityJSON()).String()),
-	}
+	)
 }
 
 func (duplicatesFeature) serviceFields(m *Model) []jen.Code {

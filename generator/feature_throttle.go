@@ -14,17 +14,14 @@ type throttleFeature struct{ noFeature }
 
 // configFields are the Config fields of the policies.
 func (throttleFeature) configFields(m *Model) []jen.Code {
-	if !m.Throttled() {
-		return nil
-	}
-	return []jen.Code{
+	return when(m.Throttled(),
 		jen.Comment("IdentityThrottle and AddressThrottle slow down password guessing per"),
 		jen.Comment("identity and per client address (AUTH_LOGIN_FREE_FAILURES and"),
 		jen.Comment("AUTH_LOGIN_ADDRESS_FREE_FAILURES set their free attempts), and"),
 		jen.Comment("RegistrationThrottle registrations per address (AUTH_REGISTER_FREE_ATTEMPTS);"),
 		jen.Comment("zero values take the throttle package's defaults."),
 		jen.List(jen.Id("IdentityThrottle"), jen.Id("AddressThrottle"), jen.Id("RegistrationThrottle")).Qual(pkgThrottle, "Policy"),
-	}
+	)
 }
 
 // fromEnv reads the policies.

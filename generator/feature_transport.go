@@ -68,14 +68,11 @@ func (transportFeature) serviceFields(m *Model) []jen.Code {
 
 // configFields are the Config fields of cookie services.
 func (transportFeature) configFields(m *Model) []jen.Code {
-	if !m.UsesCookies() {
-		return nil
-	}
-	return []jen.Code{
+	return when(m.UsesCookies(),
 		jen.Comment("TrustedOrigins may send cookie-authenticated requests from another origin"),
 		jen.Comment("(AUTH_TRUSTED_ORIGINS, comma-separated, e.g. https://app.example.com)."),
 		jen.Id("TrustedOrigins").Index().String(),
-	}
+	)
 }
 
 // fromEnv reads TrustedOrigins.

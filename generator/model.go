@@ -135,3 +135,11 @@ func (m *Model) maxIdentityBytes() int {
 	}
 	return 32
 }
+
+// byIdentity is the email form or the username form of a value.
+func (m *Model) byIdentity(email, username string) string {
+	if m.UsesEmail() {
+		return email
+	}
+	return username
+}
