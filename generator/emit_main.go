@@ -30,7 +30,7 @@ func emitMain(m *Model) ([]byte, error) {
 		jen.Defer().Id("svc").Dot("Close").Call(),
 		jen.Line(),
 	}
-	body = append(body, m.Framework.MainRouter(m)...)
+	body = append(body, mainRouter(m)...)
 	body = append(body,
 		jen.Id("srv").Op(":=").Op("&").Qual(pkgHTTP, "Server").Values(fields(
 			"Addr", jen.Qual("net", "JoinHostPort").Call(jen.Qual("os", "Getenv").Call(jen.Lit("HOST")), jen.Id("envOr").Call(jen.Lit("PORT"), jen.Lit("8080"))),

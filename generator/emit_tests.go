@@ -52,7 +52,7 @@ func emitTests(f *jen.File, m *Model) {
 	f.Line()
 	f.Comment("newTestRouter mounts the auth routes on a " + m.Framework.Name() + " router, with GET /protected")
 	f.Comment("behind Require and GET /optional behind Authenticate.")
-	m.Framework.TestRouter(f, m)
+	emitTestRouter(f, m)
 	f.Line()
 	m.Framework.GuardedRouter(f, m)
 }

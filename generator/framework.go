@@ -26,15 +26,16 @@ type Framework interface {
 	// RouterTypes lists the types, as types.TypeString writes them, of the
 	// variables that `init --wire` recognises as the service's router.
 	RouterTypes(t Target) []string
-	// Routes renders routes.go: mounting the endpoints on the router and the
-	// Require/Authenticate middleware in the router's idiom.
+	// Idiom spells the middleware and routers that emit_routes.go writes
+	// once for every router.
+	Idiom
+	// Routes renders the router's Mount into routes.go, and any helper it
+	// needs; the middleware follows it there.
 	Routes(f *jen.File, m *Model)
-	// TestRouter renders, into the generated tests,
-	//	func newTestRouter(s *Service) http.Handler
-	// a router with the auth routes plus GET /protected (Require) and
-	// GET /optional (Authenticate), each answering the token subject or
-	// "anonymous" as text, and any helper that needs.
-	TestRouter(f *jen.File, m *Model)
+	// Whoami renders the generated tests' probe handler
+	//	whoami: the token's subject, or "anonymous", as text
+	// in the router's handler idiom.
+	Whoami(f *jen.File, m *Model)
 	// RouteBase is the expression, with s and r (the request) in scope, of
 	// the path the router puts before the routes Mount registered: "" on a
 	// root router, "/api" under a group at /api; nil for a router whose routes
@@ -53,10 +54,6 @@ type Framework interface {
 	// on the whole router, behind the router's own path cleaning where it has
 	// one, with the auth routes, GET /open/ping and GET /admin/users (whoami).
 	GuardedRouter(f *jen.File, m *Model)
-	// MainRouter returns the statements of a new service's main that build
-	// the variable handler (an http.Handler) from svc: the auth routes and a
-	// GET /hello greeting protected by Require.
-	MainRouter(m *Model) []jen.Code
 	// Hello renders the new service's example handler
 	//	hello: "hello, <subject>"
 	// in the router's handler idiom, reading the claims the router's way.

@@ -13,7 +13,7 @@ const pkgChi = "github.com/go-chi/chi/v5"
 // chiRouter mounts the endpoints as a chi route group. chi middleware is the
 // standard func(http.Handler) http.Handler, so Require and Authenticate are
 // the net/http ones.
-type chiRouter struct{}
+type chiRouter struct{ httpIdiom }
 
 func (chiRouter) Name() string { return "chi" }
 
@@ -56,25 +56,10 @@ func (chiRouter) Routes(f *jen.File, m *Model) {
 		jen.Return(jen.Lit("")),
 	)
 	f.Line()
-	emitHTTPMiddleware(f)
 }
 
 // chiMethod is chi's method name for an HTTP method: POST -> Post.
 func chiMethod(method string) string { return method[:1] + strings.ToLower(method[1:]) }
-
-func (chiRouter) TestRouter(f *jen.File, m *Model) {
-	f.Func().Id("newTestRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
-		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
-		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("Require")).Dot("Get").Call(jen.Lit("/protected"), jen.Id("whoami")),
-		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("Authenticate")).Dot("Get").Call(jen.Lit("/optional"), jen.Id("whoami")),
-		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin"))).Dot("Get").Call(jen.Lit(testAdminPath), jen.Id("whoami")),
-		jen.Id("r").Dot("With").Call(jen.Id("s").Dot("Require")).Dot("Get").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
-		jen.Return(jen.Id("r")),
-	)
-	f.Line()
-	emitHTTPWhoami(f, jen.Id("ClaimsFrom"))
-}
 
 const pkgChiMiddleware = pkgChi + "/middleware"
 
@@ -114,18 +99,19 @@ func (chiRouter) GuardedRouter(f *jen.File, m *Model) {
 	f.Line()
 }
 
-func (chiRouter) MainRouter(m *Model) []jen.Code {
-	return []jen.Code{
-		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
-		jen.Id("svc").Dot("Mount").Call(jen.Id("r")),
-		jen.Id("r").Dot("With").Call(jen.Id("svc").Dot("Require")).Dot("Get").Call(jen.Lit("/hello"), jen.Id("hello")),
-		jen.Id("r").Dot("With").Call(jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin"))).Dot("Get").Call(jen.Lit("/hello/admin"), jen.Id("hello")),
-		jen.Id("handler").Op(":=").Id("r"),
-	}
-}
-
-func (chiRouter) Hello(f *jen.File, m *Model) { emitHTTPHello(f, m) }
-
 func (chiRouter) RouterTypes(Target) []string {
 	return []string{"*" + pkgChi + ".Mux", pkgChi + ".Router"}
+}
+
+func (chiRouter) NewRouter(*Model, routerPurpose) (string, []jen.Code) {
+	return "r", []jen.Code{jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call()}
+}
+
+// Handle is r.Get(path, handler), or r.With(guard).Get(path, handler).
+func (chiRouter) Handle(router, method, path string, handler, guard jen.Code) jen.Code {
+	r := jen.Id(router)
+	if guard != nil {
+		r = r.Dot("With").Call(guard)
+	}
+	return r.Dot(chiMethod(method)).Call(jen.Lit(path), handler)
 }

@@ -15,7 +15,7 @@ const (
 // of type echo.MiddlewareFunc and the claims in the echo context. It speaks
 // the major version the target already requires (v4), else v5, whose
 // context is a struct pointer rather than an interface.
-type echoRouter struct{}
+type echoRouter struct{ contextIdiom }
 
 func (echoRouter) Name() string { return "echo" }
 
@@ -87,62 +87,73 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 	f.Comment("problem+json, and never hand an error to echo's error handler.")
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Id("Router")).Block(body...)
 	f.Line()
+}
 
-	ctx := func() *jen.Statement { return jen.Id("c").Add(echoContext(m)) }
-	mw := func(name string, doc []string, body ...jen.Code) {
-		for _, l := range doc {
-			f.Comment(l)
-		}
-		f.Func().Add(recv()).Id(name).Params(jen.Id("next").Qual(echo, "HandlerFunc")).Qual(echo, "HandlerFunc").Block(
-			jen.Return(jen.Func().Params(ctx()).Error().Block(body...)),
-		)
-		f.Line()
+func (echoRouter) Request(*Model) jen.Code { return jen.Id("c").Dot("Request").Call() }
+
+func (echoRouter) Handler(m *Model, body ...jen.Code) jen.Code {
+	return jen.Func().Params(jen.Id("c").Add(echoContext(m))).Error().Block(body...)
+}
+
+func (echoRouter) Middleware(m *Model) ([]jen.Code, jen.Code) {
+	return []jen.Code{jen.Id("next").Qual(echoPkg(m.Target), "HandlerFunc")}, jen.Qual(echoPkg(m.Target), "HandlerFunc")
+}
+
+func (echoRouter) RoleMiddleware(m *Model) (jen.Code, func(jen.Code) jen.Code) {
+	echo := echoPkg(m.Target)
+	return jen.Qual(echo, "MiddlewareFunc"), func(h jen.Code) jen.Code {
+		return jen.Func().Params(jen.Id("next").Qual(echo, "HandlerFunc")).Qual(echo, "HandlerFunc").Block(jen.Return(h))
 	}
-	writeAndStop := []jen.Code{jen.Qual(pkgHTTPAuth, "WriteProblem").Call(jen.Id("c").Dot("Response").Call(), jen.Id("p")), jen.Return(jen.Nil())}
-	pass := jen.Return(jen.Id("next").Call(jen.Id("c")))
-	mw("Require", []string{
+}
+
+// Stop writes the problem itself: echo's error handler never sees it.
+func (echoRouter) Stop() []jen.Code {
+	return []jen.Code{jen.Qual(pkgHTTPAuth, "WriteProblem").Call(jen.Id("c").Dot("Response").Call(), jen.Id("p")), jen.Return(jen.Nil())}
+}
+
+func (r echoRouter) Pass() []jen.Code { return []jen.Code{r.Next()} }
+
+func (echoRouter) Next() jen.Code { return jen.Return(jen.Id("next").Call(jen.Id("c"))) }
+
+func (r echoRouter) NextWithClaims() []jen.Code { return []jen.Code{r.SetClaims(), r.Next()} }
+
+func (echoRouter) MiddlewareDocs() [3][]string {
+	return [3][]string{{
 		"Require is echo middleware that answers 401 unless the request carries a",
 		"valid access token. Handlers read the claims with Claims(c), or with",
 		"ClaimsFrom(c.Request().Context()). Mounted with Use, it lets excluded paths",
 		"through.",
-	},
-		skipExcluded(jen.Id("c").Dot("Request").Call(), pass),
-		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request").Call()),
-		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
-		jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
-		jen.Return(jen.Id("next").Call(jen.Id("c"))),
-	)
-	mw("Authenticate", []string{
+	}, {
 		"Authenticate is echo middleware for routes open to everyone: a request",
 		"without a token passes as anonymous (Claims returns nil), one with a bad",
 		"token gets 401. Mounted with Use, it lets excluded paths through.",
-	},
-		skipExcluded(jen.Id("c").Dot("Request").Call(), pass),
-		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request").Call()),
-		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
-		jen.If(jen.Id("claims").Op("!=").Nil()).Block(jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims"))),
-		jen.Return(jen.Id("next").Call(jen.Id("c"))),
-	)
-	f.Comment("RequireRole returns echo middleware that answers like Require, and 403")
-	f.Comment("unless the token's claims (claims.go) grant one of roles.")
-	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Qual(echo, "MiddlewareFunc").Block(
-		jen.Return(jen.Func().Params(jen.Id("next").Qual(echo, "HandlerFunc")).Qual(echo, "HandlerFunc").Block(
-			jen.Return(jen.Func().Params(ctx()).Error().Block(
-				jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("requireRole").Call(jen.Id("c").Dot("Request").Call(), jen.Id("roles")),
-				jen.If(jen.Id("p").Op("!=").Nil()).Block(writeAndStop...),
-				jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
-				jen.Return(jen.Id("next").Call(jen.Id("c"))),
-			)),
-		)),
-	)
-	f.Line()
-	emitContextClaims(f, ctx,
+	}, {
+		"RequireRole returns echo middleware that answers like Require, and 403",
+		"unless the token's claims (claims.go) grant one of roles.",
+	}}
+}
+
+func (echoRouter) ClaimsAccess(f *jen.File, m *Model) {
+	emitContextClaims(f, func() *jen.Statement { return jen.Id("c").Add(echoContext(m)) },
 		jen.Id("c").Dot("Get").Call(jen.Id("claimsKey")),
 		[]jen.Code{
 			jen.Id("c").Dot("Set").Call(jen.Id("claimsKey"), jen.Id("claims")),
 			jen.Id("c").Dot("SetRequest").Call(jen.Id("c").Dot("Request").Call().Dot("WithContext").Call(
 				jen.Qual(pkgHTTPAuth, "WithClaims").Call(jen.Id("c").Dot("Request").Call().Dot("Context").Call(), jen.Id("claims")))),
 		})
+}
+
+func (echoRouter) NewRouter(m *Model, _ routerPurpose) (string, []jen.Code) {
+	return "e", []jen.Code{jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call()}
+}
+
+// Handle is e.GET(path, handler), with guard as route middleware.
+func (echoRouter) Handle(router, method, path string, handler, guard jen.Code) jen.Code {
+	args := []jen.Code{jen.Lit(path), handler}
+	if guard != nil {
+		args = append(args, guard)
+	}
+	return jen.Id(router).Dot(method).Call(args...)
 }
 
 // emitContextClaims renders the claims accessors of routers with their own
@@ -163,18 +174,7 @@ func emitContextClaims(f *jen.File, ctx func() *jen.Statement, get jen.Code, set
 	f.Func().Id("setClaims").Params(ctx(), jen.Id("claims").Op("*").Qual(pkgToken, "Claims")).Block(set...)
 }
 
-func (echoRouter) TestRouter(f *jen.File, m *Model) {
-	echo := echoPkg(m.Target)
-	f.Func().Id("newTestRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("e").Op(":=").Qual(echo, "New").Call(),
-		jen.Id("s").Dot("Mount").Call(jen.Id("e")),
-		jen.Id("e").Dot("GET").Call(jen.Lit("/protected"), jen.Id("whoami"), jen.Id("s").Dot("Require")),
-		jen.Id("e").Dot("GET").Call(jen.Lit("/optional"), jen.Id("whoami"), jen.Id("s").Dot("Authenticate")),
-		jen.Id("e").Dot("GET").Call(jen.Lit(testAdminPath), jen.Id("whoami"), jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin"))),
-		jen.Id("e").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("whoami"), jen.Id("s").Dot("Require")),
-		jen.Return(jen.Id("e")),
-	)
-	f.Line()
+func (echoRouter) Whoami(f *jen.File, m *Model) {
 	f.Comment("whoami answers the subject of the request's token, or \"anonymous\".")
 	f.Func().Id("whoami").Params(jen.Id("c").Add(echoContext(m))).Error().Block(
 		jen.If(jen.Id("claims").Op(":=").Id("Claims").Call(jen.Id("c")), jen.Id("claims").Op("!=").Nil()).Block(
@@ -213,16 +213,6 @@ func (echoRouter) GroupedRouter(f *jen.File, m *Model) bool {
 	)
 	f.Line()
 	return true
-}
-
-func (echoRouter) MainRouter(m *Model) []jen.Code {
-	return []jen.Code{
-		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
-		jen.Id("svc").Dot("Mount").Call(jen.Id("e")),
-		jen.Id("e").Dot("GET").Call(jen.Lit("/hello"), jen.Id("hello"), jen.Id("svc").Dot("Require")),
-		jen.Id("e").Dot("GET").Call(jen.Lit("/hello/admin"), jen.Id("hello"), jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin"))),
-		jen.Id("handler").Op(":=").Id("e"),
-	}
 }
 
 func (echoRouter) Hello(f *jen.File, m *Model) {

@@ -8,7 +8,7 @@ const pkgGin = "github.com/gin-gonic/gin"
 
 // ginRouter mounts the endpoints on a gin route group, with middleware as
 // gin.HandlerFunc and the claims in the gin context.
-type ginRouter struct{}
+type ginRouter struct{ contextIdiom }
 
 func (ginRouter) Name() string { return "gin" }
 
@@ -44,56 +44,54 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 	f.Comment("themselves as problem+json.")
 	f.Func().Add(recv()).Id("Mount").Params(jen.Id("r").Qual(pkgGin, "IRouter")).Block(body...)
 	f.Line()
+}
 
-	mw := func(name string, doc []string, body ...jen.Code) {
-		for _, l := range doc {
-			f.Comment(l)
-		}
-		f.Func().Add(recv()).Id(name).Params().Qual(pkgGin, "HandlerFunc").Block(
-			jen.Return(jen.Func().Params(ginContext()).Block(body...)),
-		)
-		f.Line()
-	}
-	abort := []jen.Code{
+func (ginRouter) Request(*Model) jen.Code { return jen.Id("c").Dot("Request") }
+
+func (ginRouter) Handler(_ *Model, body ...jen.Code) jen.Code {
+	return jen.Func().Params(ginContext()).Block(body...)
+}
+
+// Middleware: gin's middleware is a gin.HandlerFunc that Require() returns.
+func (ginRouter) Middleware(*Model) ([]jen.Code, jen.Code) {
+	return nil, jen.Qual(pkgGin, "HandlerFunc")
+}
+
+func (ginRouter) RoleMiddleware(*Model) (jen.Code, func(jen.Code) jen.Code) {
+	return jen.Qual(pkgGin, "HandlerFunc"), func(h jen.Code) jen.Code { return h }
+}
+
+func (ginRouter) Stop() []jen.Code {
+	return []jen.Code{
 		jen.Qual(pkgHTTPAuth, "WriteProblem").Call(jen.Id("c").Dot("Writer"), jen.Id("p")),
 		jen.Id("c").Dot("Abort").Call(),
 		jen.Return(),
 	}
-	pass := []jen.Code{jen.Id("c").Dot("Next").Call(), jen.Return()}
-	mw("Require", []string{
+}
+
+func (r ginRouter) Pass() []jen.Code { return []jen.Code{r.Next(), jen.Return()} }
+
+func (ginRouter) Next() jen.Code { return jen.Id("c").Dot("Next").Call() }
+
+func (r ginRouter) NextWithClaims() []jen.Code { return []jen.Code{r.SetClaims(), r.Next()} }
+
+func (ginRouter) MiddlewareDocs() [3][]string {
+	return [3][]string{{
 		"Require returns gin middleware that answers 401 unless the request carries a",
 		"valid access token. Handlers read the claims with Claims(c), or with",
 		"ClaimsFrom(c.Request.Context()). Mounted with Use, it lets excluded paths",
 		"through.",
-	},
-		skipExcluded(jen.Id("c").Dot("Request"), pass...),
-		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("c").Dot("Request")),
-		jen.If(jen.Id("p").Op("!=").Nil()).Block(abort...),
-		jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
-		jen.Id("c").Dot("Next").Call(),
-	)
-	mw("Authenticate", []string{
+	}, {
 		"Authenticate returns gin middleware for routes open to everyone: a request",
 		"without a token passes as anonymous (Claims returns nil), one with a bad",
 		"token gets 401. Mounted with Use, it lets excluded paths through.",
-	},
-		skipExcluded(jen.Id("c").Dot("Request"), pass...),
-		jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("authenticate").Call(jen.Id("c").Dot("Request")),
-		jen.If(jen.Id("p").Op("!=").Nil()).Block(abort...),
-		jen.If(jen.Id("claims").Op("!=").Nil()).Block(jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims"))),
-		jen.Id("c").Dot("Next").Call(),
-	)
-	f.Comment("RequireRole returns gin middleware that answers like Require, and 403")
-	f.Comment("unless the token's claims (claims.go) grant one of roles.")
-	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Qual(pkgGin, "HandlerFunc").Block(
-		jen.Return(jen.Func().Params(ginContext()).Block(
-			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("requireRole").Call(jen.Id("c").Dot("Request"), jen.Id("roles")),
-			jen.If(jen.Id("p").Op("!=").Nil()).Block(abort...),
-			jen.Id("setClaims").Call(jen.Id("c"), jen.Id("claims")),
-			jen.Id("c").Dot("Next").Call(),
-		)),
-	)
-	f.Line()
+	}, {
+		"RequireRole returns gin middleware that answers like Require, and 403",
+		"unless the token's claims (claims.go) grant one of roles.",
+	}}
+}
+
+func (ginRouter) ClaimsAccess(f *jen.File, _ *Model) {
 	emitContextClaims(f, ginContext,
 		jen.Id("c").Dot("Value").Call(jen.Id("claimsKey")),
 		[]jen.Code{
@@ -103,18 +101,37 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 		})
 }
 
-func (ginRouter) TestRouter(f *jen.File, m *Model) {
-	f.Func().Id("newTestRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
+// Guard: gin's middleware are made by a call, s.Require().
+func (ginRouter) Guard(recv, name string, args ...jen.Code) jen.Code {
+	return jen.Id(recv).Dot(name).Call(args...)
+}
+
+// NewRouter is gin.New in gin's test mode, or, for main, in release mode
+// with panics recovered.
+func (ginRouter) NewRouter(_ *Model, purpose routerPurpose) (string, []jen.Code) {
+	if purpose == forMain {
+		return "r", []jen.Code{
+			jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "ReleaseMode")),
+			jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
+			jen.Id("r").Dot("Use").Call(jen.Qual(pkgGin, "Recovery").Call()),
+		}
+	}
+	return "r", []jen.Code{
 		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "TestMode")),
 		jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
-		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
-		jen.Id("r").Dot("GET").Call(jen.Lit("/protected"), jen.Id("s").Dot("Require").Call(), jen.Id("whoami")),
-		jen.Id("r").Dot("GET").Call(jen.Lit("/optional"), jen.Id("s").Dot("Authenticate").Call(), jen.Id("whoami")),
-		jen.Id("r").Dot("GET").Call(jen.Lit(testAdminPath), jen.Id("s").Dot("RequireRole").Call(jen.Lit("admin")), jen.Id("whoami")),
-		jen.Id("r").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("s").Dot("Require").Call(), jen.Id("whoami")),
-		jen.Return(jen.Id("r")),
-	)
-	f.Line()
+	}
+}
+
+// Handle is r.GET(path, handler), with guard before it in the chain.
+func (ginRouter) Handle(router, method, path string, handler, guard jen.Code) jen.Code {
+	args := []jen.Code{jen.Lit(path)}
+	if guard != nil {
+		args = append(args, guard)
+	}
+	return jen.Id(router).Dot(method).Call(append(args, handler)...)
+}
+
+func (ginRouter) Whoami(f *jen.File, m *Model) {
 	f.Comment("whoami answers the subject of the request's token, or \"anonymous\".")
 	f.Func().Id("whoami").Params(ginContext()).Block(
 		jen.If(jen.Id("claims").Op(":=").Id("Claims").Call(jen.Id("c")), jen.Id("claims").Op("!=").Nil()).Block(
@@ -157,18 +174,6 @@ func (ginRouter) GroupedRouter(f *jen.File, m *Model) bool {
 	)
 	f.Line()
 	return true
-}
-
-func (ginRouter) MainRouter(m *Model) []jen.Code {
-	return []jen.Code{
-		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "ReleaseMode")),
-		jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
-		jen.Id("r").Dot("Use").Call(jen.Qual(pkgGin, "Recovery").Call()),
-		jen.Id("svc").Dot("Mount").Call(jen.Id("r")),
-		jen.Id("r").Dot("GET").Call(jen.Lit("/hello"), jen.Id("svc").Dot("Require").Call(), jen.Id("hello")),
-		jen.Id("r").Dot("GET").Call(jen.Lit("/hello/admin"), jen.Id("svc").Dot("RequireRole").Call(jen.Lit("admin")), jen.Id("hello")),
-		jen.Id("handler").Op(":=").Id("r"),
-	}
 }
 
 func (ginRouter) Hello(f *jen.File, m *Model) {

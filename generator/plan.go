@@ -38,7 +38,7 @@ func plan(m *Model, req Request) []step {
 		{path: pkg("service.go"), owner: Generated, render: goFile(emitService)},
 		{path: pkg("handlers.go"), owner: Generated, render: goFile(emitHandlers)},
 		{path: pkg("middleware.go"), owner: Generated, render: goFile(emitMiddleware)},
-		{path: pkg("routes.go"), owner: Generated, render: goFile(m.Framework.Routes)},
+		{path: pkg("routes.go"), owner: Generated, render: goFile(emitRoutes)},
 		{path: pkg("auth_test.go"), owner: Generated, render: goFile(emitTests)},
 		{path: pkg("generate.go"), owner: Generated, render: goFile(emitGenerate)},
 		{path: pkg("AUTH.md"), owner: Generated, render: templateFile("AUTH.md.tmpl")},
