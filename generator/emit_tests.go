@@ -99,77 +99,6 @@ func emitTestHelpers(f *jen.File, m *Model) {
 		jen.Return(jen.Id("svc")),
 	)
 	f.Line()
-	f.Comment("newTestServer starts the auth routes on a real HTTP server over a fresh store.")
-	f.Func().Id("newTestServer").Params(tParam()).Op("*").Qual("net/http/httptest", "Server").Block(
-		tcall("Helper"),
-		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("newTestService").Call(jen.Id("t")))),
-		tcall("Cleanup", jen.Id("srv").Dot("Close")),
-		jen.Return(jen.Id("srv")),
-	)
-	f.Line()
-	f.Comment("result is a response with its body read.")
-	f.Type().Id("result").Struct(
-		jen.Id("status").Int(),
-		jen.Id("header").Qual(pkgHTTP, "Header"),
-		jen.Id("body").Index().Byte(),
-	)
-	f.Line()
-	f.Comment("call sends one request; header holds name, value pairs.")
-	f.Func().Id("call").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.List(jen.Id("method"), jen.Id("path"), jen.Id("contentType"), jen.Id("body")).String(), jen.Id("header").Op("...").String()).Id("result").Block(
-		tcall("Helper"),
-		jen.List(jen.Id("req"), jen.Err()).Op(":=").Qual(pkgHTTP, "NewRequest").Call(jen.Id("method"), jen.Id("srv").Dot("URL").Op("+").Id("path"), jen.Qual("strings", "NewReader").Call(jen.Id("body"))),
-		ifErr(tcall("Fatal", jen.Err())),
-		jen.If(jen.Id("contentType").Op("!=").Lit("")).Block(jen.Id("req").Dot("Header").Dot("Set").Call(jen.Lit("Content-Type"), jen.Id("contentType"))),
-		jen.For(jen.Id("i").Op(":=").Lit(0), jen.Id("i").Op("+").Lit(1).Op("<").Len(jen.Id("header")), jen.Id("i").Op("+=").Lit(2)).Block(
-			jen.Id("req").Dot("Header").Dot("Set").Call(jen.Id("header").Index(jen.Id("i")), jen.Id("header").Index(jen.Id("i").Op("+").Lit(1))),
-		),
-		jen.List(jen.Id("resp"), jen.Err()).Op(":=").Id("srv").Dot("Client").Call().Dot("Do").Call(jen.Id("req")),
-		ifErr(tcall("Fatal", jen.Err())),
-		jen.Defer().Id("resp").Dot("Body").Dot("Close").Call(),
-		jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("io", "ReadAll").Call(jen.Id("resp").Dot("Body")),
-		ifErr(tcall("Fatal", jen.Err())),
-		jen.Return(jen.Id("result").Values(jen.Id("resp").Dot("StatusCode"), jen.Id("resp").Dot("Header"), jen.Id("b"))),
-	)
-	f.Line()
-	f.Comment("postJSON sends v as a JSON body.")
-	f.Func().Id("postJSON").Params(tParam(), jen.Id("srv").Op("*").Qual("net/http/httptest", "Server"), jen.Id("path").String(), jen.Id("v").Any(), jen.Id("header").Op("...").String()).Id("result").Block(
-		tcall("Helper"),
-		jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("v")),
-		ifErr(tcall("Fatal", jen.Err())),
-		jen.Return(jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Id("path"), jen.Lit("application/json"), jen.String().Call(jen.Id("b")), jen.Id("header").Op("..."))),
-	)
-	f.Line()
-	f.Comment("fields decodes a JSON object body.")
-	f.Func().Params(jen.Id("r").Id("result")).Id("fields").Params(tParam()).Map(jen.String()).Any().Block(
-		tcall("Helper"),
-		jen.Var().Id("v").Map(jen.String()).Any(),
-		jen.If(jen.Err().Op(":=").Qual("encoding/json", "Unmarshal").Call(jen.Id("r").Dot("body"), jen.Op("&").Id("v")), jen.Err().Op("!=").Nil()).Block(
-			tcall("Fatalf", jen.Lit("body %q is not a JSON object: %v"), jen.Id("r").Dot("body"), jen.Err()),
-		),
-		jen.Return(jen.Id("v")),
-	)
-	f.Line()
-	f.Comment("wantProblem fails unless r is a problem+json answer with status and code;")
-	f.Comment("a 401 must also carry a Bearer challenge.")
-	f.Func().Id("wantProblem").Params(tParam(), jen.Id("r").Id("result"), jen.Id("status").Int(), jen.Id("code").String()).Block(
-		tcall("Helper"),
-		jen.If(jen.Id("r").Dot("status").Op("!=").Id("status").Op("||").Id("r").Dot("header").Dot("Get").Call(jen.Lit("Content-Type")).Op("!=").Lit("application/problem+json")).Block(
-			tcall("Fatalf", jen.Lit("got %d %q %s, want %d application/problem+json"), jen.Id("r").Dot("status"), jen.Id("r").Dot("header").Dot("Get").Call(jen.Lit("Content-Type")), jen.Id("r").Dot("body"), jen.Id("status")),
-		),
-		jen.If(jen.Id("got").Op(":=").Id("r").Dot("fields").Call(jen.Id("t")).Index(jen.Lit("code")), jen.Id("got").Op("!=").Id("code")).Block(
-			tcall("Fatalf", jen.Lit("code = %v, want %s (body %s)"), jen.Id("got"), jen.Id("code"), jen.Id("r").Dot("body")),
-		),
-		jen.If(jen.Id("status").Op("==").Qual(pkgHTTP, "StatusUnauthorized").Op("&&").Op("!").Qual("strings", "HasPrefix").Call(jen.Id("r").Dot("header").Dot("Get").Call(jen.Lit("WWW-Authenticate")), jen.Lit("Bearer"))).Block(
-			tcall("Errorf", jen.Lit("401 without a Bearer challenge: WWW-Authenticate = %q"), jen.Id("r").Dot("header").Dot("Get").Call(jen.Lit("WWW-Authenticate"))),
-		),
-	)
-	f.Line()
-	f.Comment("tokens is the part of a token response the tests use.")
-	f.Type().Id("tokens").Struct(
-		jen.Id("Access").String().Tag(map[string]string{"json": "access_token"}),
-		jen.Id("Refresh").String().Tag(map[string]string{"json": "refresh_token"}),
-	)
-	f.Line()
 	f.Comment("wantTokens fails unless r is a token response, and returns it.")
 	f.Func().Id("wantTokens").Params(tParam(), jen.Id("r").Id("result")).Id("tokens").Block(append([]jen.Code{
 		tcall("Helper"),
@@ -195,10 +124,12 @@ func emitTestHelpers(f *jen.File, m *Model) {
 	}
 	f.Func().Id("bearer").Params(jen.Id("token").String()).Index().String().Block(jen.Return(presents))
 	f.Line()
-	f.Func().Id("refreshBody").Params(jen.Id("token").String()).Map(jen.String()).String().Block(
-		jen.Return(jen.Map(jen.String()).String().Values(jen.Dict{jen.Lit("refresh_token"): jen.Id("token")})),
-	)
-	f.Line()
+}
+
+// wantProblem is "wantProblem(t, r, http.status, code)": r must be a
+// problem+json answer.
+func wantProblem(r jen.Code, status, code string) *jen.Statement {
+	return jen.Id("wantProblem").Call(jen.Id("t"), r, jen.Qual(pkgHTTP, status), jen.Lit(code))
 }
 
 // wantStatus is "if r.status != want { t.Fatalf(...) }" for a named step.
@@ -265,7 +196,7 @@ func emitTestLifecycle(f *jen.File, m *Model) {
 		jen.If(jen.Id("next").Dot("Refresh").Op("==").Id("tk").Dot("Refresh")).Block(tcall("Error", jen.Lit("refresh returned the same refresh token"))),
 		wantStatus("me with the refreshed access token", get(m.Route("/me"), jen.Id("bearer").Call(jen.Id("next").Dot("Access")).Op("...")), "StatusOK"),
 		wantStatus("logout", post(m.Route("/logout"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), "StatusNoContent"),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
 	)...)
 }
 
@@ -274,8 +205,8 @@ func emitTestReuse(f *jen.File, m *Model) {
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Id("next").Op(":=").Id("wantTokens").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh")))),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
+		wantProblem(post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("next").Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
 	)
 }
 
@@ -283,9 +214,9 @@ func emitTestLogoutWithAccessToken(f *jen.File, m *Model) {
 	testFunc(f, "TestLogoutWithAccessToken", "TestLogoutWithAccessToken ends the session of an access token.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit("")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantProblem(jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit("")), "StatusUnauthorized", "missing_token"),
 		wantStatus("logout", jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit(""), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("...")), "StatusNoContent"),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
 	)
 }
 
@@ -332,7 +263,7 @@ func emitTestRegisterRejects(f *jen.File, m *Model) {
 			)),
 		),
 		jen.Comment("Nothing above created an account."),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.sampleOther()), jen.Id("testPassword"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		wantProblem(post(m.Route("/login"), credsJSON(m, jen.Lit(m.sampleOther()), jen.Id("testPassword"))), "StatusUnauthorized", "invalid_credentials"),
 	)
 }
 
@@ -342,8 +273,8 @@ func emitTestLoginFailures(f *jen.File, m *Model) {
 		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Id("wrong").Op(":=").Add(post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Lit("not the password")))),
 		jen.Id("unknown").Op(":=").Add(post(m.Route("/login"), credsJSON(m, jen.Lit(m.sampleOther()), jen.Id("testPassword")))),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("wrong"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("unknown"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		wantProblem(jen.Id("wrong"), "StatusUnauthorized", "invalid_credentials"),
+		wantProblem(jen.Id("unknown"), "StatusUnauthorized", "invalid_credentials"),
 		jen.If(jen.Op("!").Qual("bytes", "Equal").Call(jen.Id("wrong").Dot("body"), jen.Id("unknown").Dot("body"))).Block(
 			tcall("Errorf", jen.Lit("wrong password and unknown account differ:\n%s\n%s"), jen.Id("wrong").Dot("body"), jen.Id("unknown").Dot("body")),
 		),
@@ -402,7 +333,7 @@ func emitTestLoginFailuresDoEqualWork(f *jen.File, m *Model) {
 		jen.For(jen.List(jen.Id("_"), jen.Id("c")).Op(":=").Range().Id("loginFailures")).Block(
 			jen.List(jen.Id("verified"), jen.Id("dummies")).Op(":=").List(jen.Id("h").Dot("verified").Dot("Load").Call(), jen.Id("h").Dot("dummies").Dot("Load").Call()),
 			jen.Id("r").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Id("c").Dot("identity"), jen.Id("c").Dot("password"))),
-			jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+			wantProblem(jen.Id("r"), "StatusUnauthorized", "invalid_credentials"),
 			jen.If(jen.Id("work").Op(":=").Id("h").Dot("verified").Dot("Load").Call().Op("-").Id("verified").Op("+").Id("h").Dot("dummies").Dot("Load").Call().Op("-").Id("dummies"), jen.Id("work").Op("!=").Lit(1)).Block(
 				tcall("Errorf", jen.Lit("%s: %d password verifications, want exactly 1"), jen.Id("c").Dot("name"), jen.Id("work")),
 			),
@@ -524,7 +455,7 @@ func emitTestTokenChecks(f *jen.File, m *Model) {
 			)),
 		),
 		jen.Comment("And the reverse: an access token is no refresh token."),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Access"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("tk").Dot("Access"))), "StatusUnauthorized", "invalid_token"),
 	)
 }
 
@@ -538,7 +469,7 @@ func emitTestOptional(f *jen.File, m *Model) {
 		jen.If(jen.Id("r").Op(":=").Add(get("/optional", jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("..."))), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, "StatusOK").Op("||").String().Call(jen.Id("r").Dot("body")).Op("==").Lit("anonymous")).Block(
 			tcall("Errorf", jen.Lit("with a token: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
 		),
-		jen.Id("wantProblem").Call(jen.Id("t"), get("/optional", jen.Id("bearer").Call(jen.Lit("garbage")).Op("...")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(get("/optional", jen.Id("bearer").Call(jen.Lit("garbage")).Op("...")), "StatusUnauthorized", "invalid_token"),
 	)
 }
 
@@ -590,10 +521,10 @@ func emitTestLogoutAll(f *jen.File, m *Model) {
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("phone").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Id("laptop").Op(":=").Id("wantTokens").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit("")), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantProblem(jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit("")), "StatusUnauthorized", "missing_token"),
 		wantStatus("logout-all", jen.Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit(""), jen.Id("bearer").Call(jen.Id("laptop").Dot("Access")).Op("...")), "StatusNoContent"),
 		jen.For(jen.List(jen.Id("_"), jen.Id("tk")).Op(":=").Range().Index().Id("tokens").Values(jen.Id("phone"), jen.Id("laptop"))).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+			wantProblem(post(m.Route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
 		),
 	)
 }
@@ -606,11 +537,11 @@ func emitTestChangePassword(f *jen.File, m *Model) {
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Const().Id("newPassword").Op("=").Lit("a new and longer passphrase"),
-		jen.Id("wantProblem").Call(jen.Id("t"), change(jen.Lit("not the password"), jen.Id("newPassword")), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("invalid_credentials")),
-		jen.Id("wantProblem").Call(jen.Id("t"), change(jen.Id("testPassword"), jen.Lit("short")), jen.Qual(pkgHTTP, "StatusUnprocessableEntity"), jen.Lit("validation_failed")),
+		wantProblem(change(jen.Lit("not the password"), jen.Id("newPassword")), "StatusForbidden", "invalid_credentials"),
+		wantProblem(change(jen.Id("testPassword"), jen.Lit("short")), "StatusUnprocessableEntity", "validation_failed"),
 		wantStatus("change", change(jen.Id("testPassword"), jen.Id("newPassword")), "StatusNoContent"),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		wantProblem(post(m.Route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
+		wantProblem(post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), "StatusUnauthorized", "invalid_credentials"),
 		jen.Id("wantTokens").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("newPassword")))),
 	)
 }
@@ -635,7 +566,7 @@ func emitTestConcurrentRefresh(f *jen.File, m *Model) {
 			jen.Switch(jen.Id("r").Dot("status")).Block(
 				jen.Case(jen.Qual(pkgHTTP, "StatusOK")).Block(jen.Id("winners").Op("=").Append(jen.Id("winners"), jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("r")))),
 				jen.Case(jen.Qual(pkgHTTP, "StatusUnauthorized")).Block(
-					jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+					wantProblem(jen.Id("r"), "StatusUnauthorized", "invalid_token"),
 					jen.Id("rejected").Op("++"),
 				),
 				jen.Default().Block(tcall("Errorf", jen.Lit("refresh: %d %s"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"))),
@@ -645,7 +576,7 @@ func emitTestConcurrentRefresh(f *jen.File, m *Model) {
 			tcall("Fatalf", jen.Lit("%d of %d concurrent refreshes succeeded, want exactly 1"), jen.Len(jen.Id("winners")), jen.Id("n")),
 		),
 		tcall("Logf", jen.Lit("%d concurrent refreshes of one token: %d succeeded, %d rejected"), jen.Id("n"), jen.Len(jen.Id("winners")), jen.Id("rejected")),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/refresh"), refreshWith(jen.Id("winners").Index(jen.Lit(0)).Dot("Refresh"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(post(m.Route("/refresh"), refreshWith(jen.Id("winners").Index(jen.Lit(0)).Dot("Refresh"))), "StatusUnauthorized", "invalid_token"),
 	)
 }
 

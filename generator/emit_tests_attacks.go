@@ -108,10 +108,10 @@ func emitTestPasswordChangeThrottled(f *jen.File, m *Model) {
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), lit(m.SampleIdentity())),
 		jen.For(jen.Range().Qual(pkgThrottle, "DefaultIdentity").Dot("Free").Op("+").Lit(1)).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), change(lit("not the password")), status("StatusForbidden"), lit("invalid_credentials")),
+			wantProblem(change(lit("not the password")), "StatusForbidden", "invalid_credentials"),
 		),
-		jen.Id("wantProblem").Call(jen.Id("t"), change(jen.Id("testPassword")), status("StatusTooManyRequests"), lit("rate_limited")),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), jen.Id("testPassword"))), status("StatusTooManyRequests"), lit("rate_limited")),
+		wantProblem(change(jen.Id("testPassword")), "StatusTooManyRequests", "rate_limited"),
+		wantProblem(post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), jen.Id("testPassword"))), "StatusTooManyRequests", "rate_limited"),
 	)
 }
 
@@ -133,7 +133,7 @@ func emitTestRegistrationThrottled(f *jen.File, m *Model) {
 			),
 		),
 		jen.Id("r").Op(":=").Add(register(jen.Lit(3))),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), status("StatusTooManyRequests"), lit("rate_limited")),
+		wantProblem(jen.Id("r"), "StatusTooManyRequests", "rate_limited"),
 		jen.If(jen.Id("got").Op(":=").Id("r").Dot("header").Dot("Get").Call(lit("Retry-After")), jen.Id("got").Op("!=").Lit("60")).Block(
 			tcall("Errorf", lit("Retry-After = %q, want 60"), jen.Id("got")),
 		),
@@ -157,7 +157,7 @@ func emitTestHashingSaturation(f *jen.File, m *Model) {
 			post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), jen.Id("testPassword"))),
 			post(m.Route("/register"), credsJSON(m, lit(m.sampleOther()), jen.Id("testPassword"))),
 		)).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), status("StatusServiceUnavailable"), lit("unavailable")),
+			wantProblem(jen.Id("r"), "StatusServiceUnavailable", "unavailable"),
 			jen.If(jen.Id("r").Dot("header").Dot("Get").Call(lit("Retry-After")).Op("==").Lit("")).Block(
 				tcall("Errorf", lit("503 without Retry-After")),
 			),
@@ -182,7 +182,7 @@ func emitTestRefreshChecksFirst(f *jen.File, m *Model) {
 		tcall("Cleanup", jen.Id("srv").Dot("Close")),
 		jen.Id("tk").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), lit(m.SampleIdentity())),
 		jen.Id("failClaims").Dot("Store").Call(jen.True()),
-		jen.Id("wantProblem").Call(jen.Id("t"), refresh(jen.Id("tk").Dot("Refresh")), status("StatusServiceUnavailable"), lit("unavailable")),
+		wantProblem(refresh(jen.Id("tk").Dot("Refresh")), "StatusServiceUnavailable", "unavailable"),
 		jen.Id("failClaims").Dot("Store").Call(jen.False()),
 		jen.Id("next").Op(":=").Id("wantTokens").Call(jen.Id("t"), refresh(jen.Id("tk").Dot("Refresh"))),
 		jen.Id("wantTokens").Call(jen.Id("t"), refresh(jen.Id("next").Dot("Refresh"))),
@@ -219,7 +219,7 @@ func emitTestSessionMaxAge(f *jen.File, m *Model) {
 			tcall("Errorf", lit("refresh_expires_in = %v, want 1800 (the rest of the session)"), jen.Id("got")),
 		),
 		advance(jen.Lit(30).Op("*").Qual(pkgTime, "Minute")),
-		jen.Id("wantProblem").Call(jen.Id("t"), refresh(jen.Id("tk").Dot("Refresh")), status("StatusUnauthorized"), lit("invalid_token")),
+		wantProblem(refresh(jen.Id("tk").Dot("Refresh")), "StatusUnauthorized", "invalid_token"),
 	)
 }
 
@@ -303,17 +303,17 @@ func emitTestDeviceCookie(f *jen.File, m *Model) {
 			tcall("Fatalf", lit("device cookie %+v: want an HttpOnly cookie for "+m.Route("/login")), jen.Id("device")),
 		),
 		jen.For(jen.Range().Qual(pkgThrottle, "DefaultIdentity").Dot("Free").Op("+").Lit(1)).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), login(wrong), status("StatusUnauthorized"), lit("invalid_credentials")),
+			wantProblem(login(wrong), "StatusUnauthorized", "invalid_credentials"),
 		),
-		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword")), status("StatusTooManyRequests"), lit("rate_limited")),
+		wantProblem(login(jen.Id("testPassword")), "StatusTooManyRequests", "rate_limited"),
 		jen.Id("wantTokens").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("device").Dot("Value"))...)),
 		jen.Id("tampered").Op(":=").Lit("A").Op("+").Id("device").Dot("Value").Index(jen.Lit(1), jen.Empty()),
 		jen.If(jen.Id("tampered").Op("==").Id("device").Dot("Value")).Block(jen.Id("tampered").Op("=").Lit("B").Op("+").Id("device").Dot("Value").Index(jen.Lit(1), jen.Empty())),
-		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("tampered"))...), status("StatusTooManyRequests"), lit("rate_limited")),
+		wantProblem(login(jen.Id("testPassword"), withDevice(jen.Id("tampered"))...), "StatusTooManyRequests", "rate_limited"),
 		jen.For(jen.Range().Qual(pkgThrottle, "DefaultDevice").Dot("Free").Op("+").Lit(1)).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), login(wrong, withDevice(jen.Id("device").Dot("Value"))...), status("StatusUnauthorized"), lit("invalid_credentials")),
+			wantProblem(login(wrong, withDevice(jen.Id("device").Dot("Value"))...), "StatusUnauthorized", "invalid_credentials"),
 		),
-		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Id("testPassword"), withDevice(jen.Id("device").Dot("Value"))...), status("StatusTooManyRequests"), lit("rate_limited")),
+		wantProblem(login(jen.Id("testPassword"), withDevice(jen.Id("device").Dot("Value"))...), "StatusTooManyRequests", "rate_limited"),
 	)
 }
 

@@ -87,8 +87,8 @@ func emitTestRequireRole(f *jen.File, m *Model) {
 		jen.Defer().Id("srv").Dot("Close").Call(),
 		jen.Id("user").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.Id("admin").Op(":=").Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.adminIdentity())),
-		jen.Id("wantProblem").Call(jen.Id("t"), get(testAdminPath, jen.Id("bearer").Call(jen.Id("user").Dot("Access")).Op("...")), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("forbidden")),
-		jen.Id("wantProblem").Call(jen.Id("t"), get(testAdminPath), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantProblem(get(testAdminPath, jen.Id("bearer").Call(jen.Id("user").Dot("Access")).Op("...")), "StatusForbidden", "forbidden"),
+		wantProblem(get(testAdminPath), "StatusUnauthorized", "missing_token"),
 		wantStatus("admin", get(testAdminPath, jen.Id("bearer").Call(jen.Id("admin").Dot("Access")).Op("...")), "StatusOK"),
 		jen.Id("next").Op(":=").Id("wantTokens").Call(jen.Id("t"), post(m.Route("/refresh"), jen.Id("refreshBody").Call(jen.Id("admin").Dot("Refresh")))),
 		wantStatus("admin after a refresh", get(testAdminPath, jen.Id("bearer").Call(jen.Id("next").Dot("Access")).Op("...")), "StatusOK"),
@@ -114,7 +114,7 @@ func emitTestExcludedPaths(f *jen.File, m *Model) {
 	}
 	if !m.isExcluded(testOpenPath) {
 		doc = strings.Replace(doc, ", which exclude_paths lists, and the open auth routes\n// stay", " stays guarded (exclude_paths does not list it), the open\n// auth routes stay", 1)
-		open = []jen.Code{jen.Id("wantProblem").Call(jen.Id("t"), get(testOpenPath), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token"))}
+		open = []jen.Code{wantProblem(get(testOpenPath), "StatusUnauthorized", "missing_token")}
 	}
 	var tricks []jen.Code
 	for _, p := range []string{
@@ -132,9 +132,9 @@ func emitTestExcludedPaths(f *jen.File, m *Model) {
 	}
 	body = append(body, open...)
 	body = append(body,
-		jen.Id("wantProblem").Call(jen.Id("t"), get(testGuardedPath), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantProblem(get(testGuardedPath), "StatusUnauthorized", "missing_token"),
 		jen.Comment("The open auth routes answer for themselves: a wrong password, not a missing token."),
-		jen.Id("wantProblem").Call(jen.Id("t"), post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Lit("not the password"))), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		wantProblem(post(m.Route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Lit("not the password"))), "StatusUnauthorized", "invalid_credentials"),
 		jen.For(jen.List(jen.Id("_"), jen.Id("path")).Op(":=").Range().Index().String().Values(tricks...)).Block(
 			jen.If(jen.Id("r").Op(":=").Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("GET"), jen.Id("path"), jen.Lit(""), jen.Lit("")), jen.Id("r").Dot("status").Op("==").Qual(pkgHTTP, "StatusOK")).Block(
 				tcall("Errorf", jen.Lit("GET %s without a token: 200 %s: the exclusion was walked around"), jen.Id("path"), jen.Id("r").Dot("body")),
@@ -165,7 +165,7 @@ func emitTestMountUnderGroup(f *jen.File, m *Model) {
 		wantStatus("register", post(route("/register"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), m.registeredStatus()),
 		jen.Id("login").Op(":=").Add(post(route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
 		jen.Id("tk").Op(":=").Id("wantTokens").Call(jen.Id("t"), jen.Id("login")),
-		jen.Id("wantProblem").Call(jen.Id("t"), get(base+"/users"), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("missing_token")),
+		wantProblem(get(base+"/users"), "StatusUnauthorized", "missing_token"),
 		wantStatus("users with a token", get(base+"/users", jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("...")), "StatusOK"),
 		wantStatus("me", get(route("/me"), jen.Id("bearer").Call(jen.Id("tk").Dot("Access")).Op("...")), "StatusOK"),
 		jen.Id("tk").Op("=").Id("wantTokens").Call(jen.Id("t"), post(route("/refresh"), refreshWith(jen.Id("tk").Dot("Refresh")))),
@@ -254,18 +254,18 @@ func emitTestCookies(f *jen.File, m *Model) {
 		jen.Id("access").Op(":=").Id("ac").Dot("Value"),
 		wantStatus("me with the cookie", get(m.Route("/me"), withCookie()...), "StatusOK"),
 		wantStatus("a cross-site GET is safe", get(m.Route("/me"), withCookie(crossSite...)...), "StatusOK"),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("call").Call(append([]jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit("")}, withCookie(crossSite...)...)...), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("cross_origin")),
-		jen.Id("wantProblem").Call(jen.Id("t"), login(crossSite...), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("cross_origin")),
+		wantProblem(jen.Id("call").Call(append([]jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout-all")), jen.Lit(""), jen.Lit("")}, withCookie(crossSite...)...)...), "StatusForbidden", "cross_origin"),
+		wantProblem(login(crossSite...), "StatusForbidden", "cross_origin"),
 		jen.Id("sameSite").Op(":=").Index().String().Values(jen.Lit("Sec-Fetch-Site"), jen.Lit("same-origin")),
 		jen.Id("next").Op(":=").Id("call").Call(jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/refresh")), jen.Lit(""), jen.Lit(""), jen.Lit("Cookie"), jen.Lit(refreshCookie(m)+"=").Op("+").Id("rc").Dot("Value"), jen.Lit("Sec-Fetch-Site"), jen.Lit("same-origin")),
 		wantStatus("refresh with the cookie", jen.Id("next"), "StatusOK"),
 		jen.Id("own").Op(":=").Id("cookieOf").Call(login(), jen.Lit(refreshCookie(m))).Dot("Value"),
-		jen.Id("wantProblem").Call(jen.Id("t"), refreshCall("/refresh", refreshOf(jen.Id("own")).Op("+").Lit("; ").Op("+").Add(refreshOf(jen.Lit("planted"))), sameOrigin...), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
-		jen.Id("wantProblem").Call(jen.Id("t"), refreshCall("/logout", refreshOf(jen.Id("own")), crossSite...), jen.Qual(pkgHTTP, "StatusForbidden"), jen.Lit("cross_origin")),
+		wantProblem(refreshCall("/refresh", refreshOf(jen.Id("own")).Op("+").Lit("; ").Op("+").Add(refreshOf(jen.Lit("planted"))), sameOrigin...), "StatusUnauthorized", "invalid_token"),
+		wantProblem(refreshCall("/logout", refreshOf(jen.Id("own")), crossSite...), "StatusForbidden", "cross_origin"),
 		jen.If(jen.Id("gone").Op(":=").Add(refreshCall("/logout", refreshOf(jen.Id("own")), sameOrigin...)), jen.Id("gone").Dot("status").Op("!=").Qual(pkgHTTP, "StatusNoContent").Op("||").Id("cookieOf").Call(jen.Id("gone"), jen.Lit(refreshCookie(m))).Dot("MaxAge").Op(">=").Lit(0)).Block(
 			tcall("Errorf", jen.Lit("logout with the refresh cookie alone: %d %v, want 204 deleting it"), jen.Id("gone").Dot("status"), jen.Id("gone").Dot("header")),
 		),
-		jen.Id("wantProblem").Call(jen.Id("t"), refreshCall("/refresh", refreshOf(jen.Id("own")), sameOrigin...), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_token")),
+		wantProblem(refreshCall("/refresh", refreshOf(jen.Id("own")), sameOrigin...), "StatusUnauthorized", "invalid_token"),
 		jen.Id("out").Op(":=").Id("call").Call(append([]jen.Code{jen.Id("t"), jen.Id("srv"), jen.Lit("POST"), jen.Lit(m.Route("/logout")), jen.Lit(""), jen.Lit("")}, withCookie(jen.Id("sameSite").Index(jen.Lit(0)), jen.Id("sameSite").Index(jen.Lit(1)))...)...),
 		jen.If(jen.Id("out").Dot("status").Op("!=").Qual(pkgHTTP, "StatusNoContent").Op("||").Id("cookieOf").Call(jen.Id("out"), jen.Lit(accessCookie(m))).Dot("MaxAge").Op(">=").Lit(0).Op("||").Id("cookieOf").Call(jen.Id("out"), jen.Lit(refreshCookie(m))).Dot("MaxAge").Op(">=").Lit(0)).Block(
 			tcall("Errorf", jen.Lit("logout: %d %v, want 204 deleting both cookies"), jen.Id("out").Dot("status"), jen.Id("out").Dot("header")),

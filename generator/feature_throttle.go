@@ -317,10 +317,10 @@ func (throttleFeature) tests(f *jen.File, m *Model) {
 		jen.Id("t").Dot("Cleanup").Call(jen.Id("srv").Dot("Close")),
 		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
 		jen.For(jen.Range().Qual(pkgThrottle, "DefaultIdentity").Dot("Free").Op("+").Lit(1)).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Lit(m.SampleIdentity()), wrong), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+			wantProblem(login(jen.Lit(m.SampleIdentity()), wrong), "StatusUnauthorized", "invalid_credentials"),
 		),
 		jen.Id("r").Op(":=").Add(login(jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))),
-		jen.Id("wantProblem").Call(jen.Id("t"), jen.Id("r"), jen.Qual(pkgHTTP, "StatusTooManyRequests"), jen.Lit("rate_limited")),
+		wantProblem(jen.Id("r"), "StatusTooManyRequests", "rate_limited"),
 		jen.If(jen.Id("got").Op(":=").Id("r").Dot("header").Dot("Get").Call(jen.Lit("Retry-After")), jen.Id("got").Op("!=").Lit("1")).Block(
 			tcall("Errorf", jen.Lit("Retry-After = %q, want 1 (the first paid failure waits a second)"), jen.Id("got")),
 		),
@@ -328,14 +328,14 @@ func (throttleFeature) tests(f *jen.File, m *Model) {
 		jen.Id("now").Op("=").Id("now").Dot("Add").Call(jen.Qual(pkgTime, "Second")),
 		jen.Id("mu").Dot("Unlock").Call(),
 		jen.Id("wantTokens").Call(jen.Id("t"), login(jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))),
-		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Lit(m.SampleIdentity()), wrong), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+		wantProblem(login(jen.Lit(m.SampleIdentity()), wrong), "StatusUnauthorized", "invalid_credentials"),
 	)
 	testFunc(f, "TestLoginThrottlePerAddress", "TestLoginThrottlePerAddress: failures spread over many identities from one\n// address make that address wait, even for an identity it never tried.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.For(jen.Id("i").Op(":=").Range().Qual(pkgThrottle, "DefaultAddress").Dot("Free").Op("+").Lit(1)).Block(
-			jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Qual("fmt", "Sprintf").Call(jen.Lit(sampleNumbered(m)), jen.Id("i")), wrong), jen.Qual(pkgHTTP, "StatusUnauthorized"), jen.Lit("invalid_credentials")),
+			wantProblem(login(jen.Qual("fmt", "Sprintf").Call(jen.Lit(sampleNumbered(m)), jen.Id("i")), wrong), "StatusUnauthorized", "invalid_credentials"),
 		),
-		jen.Id("wantProblem").Call(jen.Id("t"), login(jen.Lit(m.sampleOther()), wrong), jen.Qual(pkgHTTP, "StatusTooManyRequests"), jen.Lit("rate_limited")),
+		wantProblem(login(jen.Lit(m.sampleOther()), wrong), "StatusTooManyRequests", "rate_limited"),
 	)
 }
 

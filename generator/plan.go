@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"go/format"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/imports"
@@ -40,6 +41,7 @@ func plan(m *Model, req Request) []step {
 		{path: pkg("middleware.go"), owner: Generated, render: goFile(emitMiddleware)},
 		{path: pkg("routes.go"), owner: Generated, render: goFile(emitRoutes)},
 		{path: pkg("auth_test.go"), owner: Generated, render: goFile(emitTests)},
+		{path: pkg("helpers_test.go"), owner: Generated, render: goTemplateFile("helpers_test.go.tmpl")},
 		{path: pkg("generate.go"), owner: Generated, render: goFile(emitGenerate)},
 		{path: pkg("AUTH.md"), owner: Generated, render: templateFile("AUTH.md.tmpl")},
 		{path: pkg("openapi.yaml"), owner: Generated, render: templateFile("openapi.yaml.tmpl")},
@@ -125,6 +127,18 @@ func renderGo(f *jen.File) ([]byte, error) {
 		return nil, err
 	}
 	return imports.Process("generated.go", buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
+}
+
+// goTemplateFile renders a Go file that is the same, but for its package
+// name, under every option: plain Go in templates/, formatted.
+func goTemplateFile(name string) func(*Model) ([]byte, error) {
+	return func(m *Model) ([]byte, error) {
+		data, err := templateFile(name)(m)
+		if err != nil {
+			return nil, err
+		}
+		return format.Source(data)
+	}
 }
 
 func templateFile(name string) func(*Model) ([]byte, error) {
