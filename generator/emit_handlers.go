@@ -421,7 +421,6 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 		jen.Return(jen.Qual(pkgRefresh, "Meta").Values(jen.Dict{jen.Id("UserAgent"): jen.Id("r").Dot("UserAgent").Call(), jen.Id("ClientAddr"): jen.Id("clientAddress").Call(jen.Id("r"))})),
 	)
 	f.Line()
-	emitClientAddress(f, m)
 	f.Comment("gone reports whether a lookup found no usable account: deleted or disabled")
 	f.Comment("since its token was issued.")
 	f.Func().Id("gone").Params(jen.Id("u").Id("User"), jen.Err().Error()).Bool().Block(

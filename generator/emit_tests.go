@@ -42,7 +42,6 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestConcurrentRefresh(f, m)
 	emitTestCleanup(f, m)
 	render(f, m, feature.tests)
-	emitTestClientAddress(f, m)
 	emitTestAttacks(f, m)
 	emitBenchmark(f, m)
 	emitLoginBenchmark(f, m)

@@ -44,6 +44,7 @@ var features = []feature{
 	transportFeature{},
 	throttleFeature{},
 	duplicatesFeature{},
+	clientIPFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.

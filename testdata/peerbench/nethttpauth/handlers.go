@@ -403,6 +403,16 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// clientAddress is the address of the direct peer. Behind a proxy, set
+// client_ip_header in authgen.yaml to the header it sets.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
 // signAccess signs an access token for u in the session family, with the
 // claims that claimsFor (claims.go) gives u.
 func (s *Service) signAccess(ctx context.Context, u User, family string) (string, error) {
@@ -516,16 +526,6 @@ func clientMeta(r *http.Request) refresh.Meta {
 		ClientAddr: clientAddress(r),
 		UserAgent:  r.UserAgent(),
 	}
-}
-
-// clientAddress is the address of the direct peer. Behind a proxy, set
-// client_ip_header in authgen.yaml to the header it sets.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // gone reports whether a lookup found no usable account: deleted or disabled
