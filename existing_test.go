@@ -16,6 +16,7 @@ func TestInitExistingServices(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs sample services; skipped with -short")
 	}
+	t.Parallel()
 	samples := []struct {
 		name, framework, route, want string
 	}{
@@ -25,6 +26,7 @@ func TestInitExistingServices(t *testing.T) {
 	}
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
 			dir := filepath.Join(t.TempDir(), s.name)
 			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "services", s.name))); err != nil {
 				t.Fatal(err)

@@ -93,6 +93,7 @@ func sameTree(t *testing.T, step string, before, after map[string]string) {
 // the user's shell startup file. init used to exit 0 and write the command
 // into the startup file.
 func TestInitDoesNotWriteThroughALink(t *testing.T) {
+	t.Parallel()
 	for name, module := range map[string]string{"command in the module path": `"$(id>pwned)"`, "valid module path": "example.com/svc"} {
 		t.Run(name, func(t *testing.T) {
 			home := t.TempDir()
@@ -124,6 +125,7 @@ func TestInitDoesNotWriteThroughALink(t *testing.T) {
 // TestModulePathIsChecked: a module path that the go command would refuse
 // never reaches a generated file, in init, generate or check.
 func TestModulePathIsChecked(t *testing.T) {
+	t.Parallel()
 	for _, module := range []string{`"$(id>pwned)"`, "\"example.com/a`id`\"", `"example.com/svc\nservers: [{url: https://evil.example}]"`, `"example.com/a b"`} {
 		dir := t.TempDir()
 		writeFile(t, filepath.Join(dir, "go.mod"), "module "+module+"\n\ngo 1.26\n")
@@ -149,6 +151,7 @@ func TestHostileRepository(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a package; skipped with -short")
 	}
+	t.Parallel()
 	home, bashrc := victim(t)
 	dir := newModule(t, "example.com/svc")
 	if out := authgen(t, dir, append([]string{"init", "--yes", "--no-tidy", "--framework", "chi", "--storage", "memory"}, hostileArgs()...)...); out.code != 0 {
@@ -213,6 +216,7 @@ func TestHostileRepository(t *testing.T) {
 // TestFailedRunWritesNothing: every class of error is found before the
 // first byte is written, so that the tree is exactly as it was.
 func TestFailedRunWritesNothing(t *testing.T) {
+	t.Parallel()
 	cases := map[string]struct {
 		prepare func(t *testing.T, dir string)
 		args    []string
@@ -282,6 +286,7 @@ func hostileArgs() []string {
 // parses every file they reach with a real parser of its format: each value
 // reads back as itself and adds nothing (no key, no table cell, no server).
 func TestHostileValuesStayValues(t *testing.T) {
+	t.Parallel()
 	dir := newModule(t, "example.com/svc")
 	out := authgen(t, dir, append([]string{"init", "--yes", "--no-tidy", "--storage", "memory"}, hostileArgs()...)...)
 	if out.code != 0 {
@@ -400,6 +405,7 @@ func cellText(n ast.Node, src []byte) string {
 // init prints into a POSIX shell, with hostile values: it must run nothing
 // and give exactly the same options.
 func TestEquivalentCommandIsShellSafe(t *testing.T) {
+	t.Parallel()
 	first := newModule(t, "example.com/svc")
 	out := authgen(t, first, append([]string{"init", "--yes", "--no-tidy", "--storage", "memory", "--keys-dir", "my keys", "--alg", "ES256"}, hostileArgs()...)...)
 	if out.code != 0 {
@@ -433,6 +439,7 @@ func TestEquivalentCommandIsShellSafe(t *testing.T) {
 // TestConfigOfALinkIsRefused: generate and check read authgen.yaml and
 // go.mod only as regular files.
 func TestConfigOfALinkIsRefused(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{generator.ConfigFile, "go.mod"} {
 		dir := newModule(t, "example.com/svc")
 		writeFile(t, filepath.Join(dir, "authgen.yaml"), "version: 1\n")

@@ -17,6 +17,9 @@ import (
 // TestInteractiveInit drives one whole `authgen init` through a real
 // pseudo-terminal: every question, a wrong answer corrected, colour in the
 // summary, and the equivalent command at the end.
+//
+// The pseudo-terminal tests are not parallel: they wait on what survey
+// draws, with timeouts, and take a second or two alone.
 func TestInteractiveInit(t *testing.T) {
 	mod := newModule(t, "example.com/svc")
 

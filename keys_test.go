@@ -13,6 +13,7 @@ import (
 )
 
 func TestKeysCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for alg, check := range map[string]func(any) bool{
 		"RS256": func(k any) bool { r, ok := k.(*rsa.PrivateKey); return ok && r.N.BitLen() == 3072 },
@@ -57,6 +58,7 @@ func TestKeysCommand(t *testing.T) {
 }
 
 func TestKeysNeverOverwrite(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "k.key")
 	writeFile(t, path, "precious")
 	if err := writeNew(path, []byte("new"), 0o600); err == nil || !strings.Contains(err.Error(), "never overwrites") {
@@ -67,18 +69,10 @@ func TestKeysNeverOverwrite(t *testing.T) {
 	}
 }
 
-func mustRead(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestKeysOutIsOneLine: the printed env line is meant to be appended to an
 // env file, so --out cannot smuggle a second line into it.
 func TestKeysOutIsOneLine(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := authgen(t, dir, "keys", "--alg", "EdDSA", "--out", "x\nAUTH_JWT_SECRET=evil")
 	if r.code != 2 || strings.Contains(r.stdout, "AUTH_JWT_SECRET=evil") {

@@ -53,6 +53,9 @@ func TestLoadWithoutLoss(t *testing.T) {
 	if testing.Short() {
 		t.Skip("20,000 requests per store; skipped with -short")
 	}
+	// Not parallel, nor its subtests: it measures the memory and the hash
+	// rate of one service under a burst, so it runs alone, before the
+	// parallel tests start.
 	root := t.TempDir()
 	for _, storage := range []string{"sqlite", "postgres"} {
 		t.Run(storage, func(t *testing.T) {

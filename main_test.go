@@ -3,93 +3,26 @@ package main
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
 // The CLI is tested through this test binary re-executed as authgen, as
-// x/tools' stringer tests itself: no separate build, same coverage.
+// x/tools' stringer tests itself: no separate build, same coverage. The
+// harness the suites share (running the CLI, building and starting services,
+// their environment and databases) is in helpers_test.go.
 func TestMain(m *testing.M) {
 	if os.Getenv("AUTHGEN_TEST_AS_CLI") == "1" {
 		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
-}
-
-// outcome is what one authgen run did.
-type outcome struct {
-	code           int
-	stdout, stderr string
-}
-
-// authgen runs the CLI in dir with args and no terminal.
-func authgen(t *testing.T, dir string, args ...string) outcome {
-	t.Helper()
-	return authgenEnv(t, dir, nil, args...)
-}
-
-// authgenEnv is authgen with env added to the environment.
-func authgenEnv(t *testing.T, dir string, env []string, args ...string) outcome {
-	t.Helper()
-	cmd := exec.Command(authgenBinary(), args...)
-	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "AUTHGEN_TEST_AS_CLI=1"), env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return outcome{code, stdout.String(), stderr.String()}
-}
-
-// authgenBinary is this test binary, or AUTHGEN_BIN: a build of an earlier
-// release, to show that an attack test fails there.
-func authgenBinary() string {
-	if bin := os.Getenv("AUTHGEN_BIN"); bin != "" {
-		return bin
-	}
-	return os.Args[0]
-}
-
-// newModule makes an empty Go module in a temp dir.
-func newModule(t *testing.T, path string) string {
-	t.Helper()
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "go.mod"), "module "+path+"\n\ngo 1.26\n")
-	return dir
-}
-
-func writeFile(t *testing.T, path, data string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// listTree returns every file under dir, relative and sorted.
-func listTree(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			out = append(out, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	return out
+	code := m.Run()
+	removeBuilds()
+	os.Exit(code)
 }
 
 func TestBadInputIsAUsageErrorAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	mod := newModule(t, "example.com/svc")
 	notModule := t.TempDir()
 	empty := t.TempDir()
@@ -131,6 +64,7 @@ func TestBadInputIsAUsageErrorAndWritesNothing(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheLine(t *testing.T) {
+	t.Parallel()
 	mod := newModule(t, "example.com/svc")
 	writeFile(t, filepath.Join(mod, "authgen.yaml"), "version: 1\nframework: chi\nstorage: sqlite\nstorag: memory\n")
 	r := authgen(t, mod, "generate")
@@ -143,6 +77,7 @@ func TestConfigErrorsNameTheLine(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	r := authgen(t, ".", "version")
 	if r.code != 0 || !strings.Contains(r.stdout, "authgen (devel)") || !strings.Contains(r.stdout, "runtime github.com/authgen/authgen/runtime") || !strings.Contains(r.stdout, "go      go1.") {
 		t.Fatalf("version: %d %q %q", r.code, r.stdout, r.stderr)
@@ -150,6 +85,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestInitRefusesForeignPackage(t *testing.T) {
+	t.Parallel()
 	mod := newModule(t, "example.com/svc")
 	writeFile(t, filepath.Join(mod, "internal/auth/auth.go"), "package auth\n")
 	r := authgen(t, mod, "init", "--yes", "--no-tidy")
@@ -165,6 +101,7 @@ func TestInitRefusesForeignPackage(t *testing.T) {
 // no go command on the PATH (so no go mod tidy, no go/packages, no module
 // cache scan) they still rewrite a deleted file and report drift.
 func TestRegenerateRunsNoTool(t *testing.T) {
+	t.Parallel()
 	mod := newModule(t, "example.com/svc")
 	if r := authgen(t, mod, "init", "--yes", "--no-tidy", "--framework", "gin", "--storage", "sqlite"); r.code != 0 {
 		t.Fatalf("init: %d %s", r.code, r.stderr)
@@ -183,6 +120,7 @@ func TestRegenerateRunsNoTool(t *testing.T) {
 }
 
 func TestGenerateCheckAndEdits(t *testing.T) {
+	t.Parallel()
 	mod := newModule(t, "example.com/svc")
 	if r := authgen(t, mod, "init", "--yes", "--no-tidy", "--framework", "chi", "--storage", "memory"); r.code != 0 {
 		t.Fatalf("init: %d %s", r.code, r.stderr)

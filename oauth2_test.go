@@ -19,6 +19,7 @@ func TestOAuth2Client(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs a service; skipped with -short")
 	}
+	t.Parallel()
 	bin := buildService(t, t.TempDir(), combination{framework: "nethttp", storage: "memory"})
 	svc := start(t, bin, append(serviceEnv(t, "oauth2", "memory"), "AUTH_ACCESS_TTL=12s"))
 	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {

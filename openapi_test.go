@@ -13,6 +13,7 @@ import (
 // TestOpenAPIValidates loads the openapi.yaml of every golden scenario with
 // kin-openapi and validates it.
 func TestOpenAPIValidates(t *testing.T) {
+	t.Parallel()
 	archives, _ := filepath.Glob("golden/*.txtar")
 	if len(archives) == 0 {
 		t.Fatal("no golden scenarios")

@@ -1,60 +1,13 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
-
-// testDatabase creates an empty database for one test on the server at
-// AUTH_TEST_DATABASE_URL and returns its URL. Without that server the test
-// fails: make test starts one (.ci/postgres), and a PostgreSQL test that
-// quietly skips would prove nothing.
-func testDatabase(t *testing.T, name string) string {
-	t.Helper()
-	admin := os.Getenv("AUTH_TEST_DATABASE_URL")
-	if admin == "" {
-		t.Fatal("AUTH_TEST_DATABASE_URL is not set: run the tests with make test, which starts PostgreSQL (.ci/postgres)")
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", admin, err)
-	}
-	defer conn.Close(ctx)
-	db := pgx.Identifier{strings.ReplaceAll(name, "-", "_")}.Sanitize()
-	if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+db); err != nil {
-		t.Fatal(err)
-	}
-	u, _ := url.Parse(admin)
-	u.Path = "/" + strings.Trim(db, `"`)
-	return u.String()
-}
-
-// serviceEnv is the environment of a generated service under test: both
-// stores' settings, each store reading its own.
-func serviceEnv(t *testing.T, name, storage string) []string {
-	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_ISSUER=" + confIssuer, "AUTH_AUDIENCE=" + confAudience,
-		"AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db"),
-		// The suites register many accounts from one loopback address; the
-		// generated tests check the registration throttle itself.
-		"AUTH_REGISTER_FREE_ATTEMPTS=1000000"}
-	if storage == "postgres" {
-		env = append(env, "AUTH_DATABASE_URL="+testDatabase(t, name))
-	}
-	return env
-}
 
 // TestRestartKeepsState stops and restarts the built service between
 // requests: users and live refresh tokens survive on every durable store.
@@ -62,9 +15,11 @@ func TestRestartKeepsState(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and restarts services; skipped with -short")
 	}
+	t.Parallel()
 	root := t.TempDir()
 	for _, storage := range []string{"sqlite", "postgres"} {
 		t.Run(storage, func(t *testing.T) {
+			t.Parallel()
 			bin := buildService(t, root, combination{framework: "chi", storage: storage})
 			env := serviceEnv(t, "restart_"+storage, storage)
 			svc := start(t, bin, env)
@@ -94,6 +49,7 @@ func TestDatabaseOutage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and stops a PostgreSQL cluster; skipped with -short")
 	}
+	t.Parallel()
 	// Not under t.TempDir: the cluster runs as the postgres user, who cannot
 	// enter root's private temp directories.
 	port := freePort(t)
@@ -163,17 +119,9 @@ func TestDatabaseOutage(t *testing.T) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if svc.cmd.ProcessState != nil {
+	if svc.exited() {
 		t.Fatal("the service exited during the outage")
 	}
-}
-
-// jsonField returns the string field key of a JSON object body.
-func jsonField(body, key string) string {
-	var v map[string]any
-	json.Unmarshal([]byte(body), &v)
-	s, _ := v[key].(string)
-	return s
 }
 
 // TestInstancesStartTogether starts three instances of a PostgreSQL service
@@ -183,6 +131,7 @@ func TestInstancesStartTogether(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs services; skipped with -short")
 	}
+	t.Parallel()
 	bin := buildService(t, t.TempDir(), combination{framework: "chi", storage: "postgres"})
 	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_URL=" + testDatabase(t, "instances")}
 	var instances []*running
@@ -190,7 +139,7 @@ func TestInstancesStartTogether(t *testing.T) {
 		instances = append(instances, launch(t, bin, env))
 	}
 	for _, in := range instances {
-		waitReady(t, in.base)
+		waitReady(t, in)
 	}
 	if code, body := request(t, "POST", instances[0].base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
 		t.Fatalf("register on the first instance: %d %s", code, body)
@@ -211,6 +160,7 @@ func TestSecretRotationKeepsSessions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and restarts a service; skipped with -short")
 	}
+	t.Parallel()
 	bin := buildService(t, t.TempDir(), combination{framework: "nethttp", storage: "sqlite"})
 	db := "AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")
 	svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, db})
@@ -241,6 +191,7 @@ func TestKeyRotationKeepsSessions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and restarts a service; skipped with -short")
 	}
+	t.Parallel()
 	root := t.TempDir()
 	bin := buildService(t, root, combination{framework: "chi", storage: "sqlite", profile: profile{"ES256", "header"}})
 	newKey := func() string {

@@ -26,6 +26,7 @@ func TestRegenerationGolden(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go mod tidy and go/packages; skipped with -short")
 	}
+	t.Parallel()
 	checkout, _ := filepath.Abs(".")
 	scripts, _ := filepath.Glob("testdata/regen/*.txt")
 	if len(scripts) == 0 {
@@ -34,6 +35,7 @@ func TestRegenerationGolden(t *testing.T) {
 	for _, script := range scripts {
 		name := strings.TrimSuffix(filepath.Base(script), ".txt")
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			src, err := os.ReadFile(script)
 			if err != nil {
 				t.Fatal(err)
