@@ -73,42 +73,45 @@ const (
 	ConfigOwner
 )
 
-// The predicates of the options. Emitters and templates ask these, never
-// compare an option's value themselves.
+// The predicates of the options, on Options so that the option table's
+// rules and the Model (which embeds Options) share them. Emitters and
+// templates ask these, never compare an option's value themselves.
 
 // UsesBcrypt reports whether passwords are hashed with bcrypt.
-func (m *Model) UsesBcrypt() bool { return m.PasswordHash == HashBcrypt }
+func (o Options) UsesBcrypt() bool { return o.PasswordHash == HashBcrypt }
 
 // UsesEmail reports whether users log in with an email address.
-func (m *Model) UsesEmail() bool { return m.Identity == IdentityEmail }
+func (o Options) UsesEmail() bool { return o.Identity == IdentityEmail }
 
 // UsesCookies reports whether browsers get their tokens in cookies.
-func (m *Model) UsesCookies() bool { return m.Transport != TransportHeader }
+func (o Options) UsesCookies() bool { return o.Transport != TransportHeader }
 
 // UsesHeader reports whether the access token is read from the header.
-func (m *Model) UsesHeader() bool { return m.Transport != TransportCookie }
+func (o Options) UsesHeader() bool { return o.Transport != TransportCookie }
 
 // UsesBoth reports whether tokens travel both in the header and in cookies.
-func (m *Model) UsesBoth() bool { return m.Transport == TransportBoth }
+func (o Options) UsesBoth() bool { return o.Transport == TransportBoth }
 
 // CookieOnly and HeaderOnly report a transport of one kind.
-func (m *Model) CookieOnly() bool { return m.Transport == TransportCookie }
-func (m *Model) HeaderOnly() bool { return m.Transport == TransportHeader }
+func (o Options) CookieOnly() bool { return o.Transport == TransportCookie }
+func (o Options) HeaderOnly() bool { return o.Transport == TransportHeader }
 
 // StandardBearer reports whether clients send the usual
 // "Authorization: Bearer <token>".
-func (m *Model) StandardBearer() bool { return m.Header == "Authorization" && m.Schemes[0] == "Bearer" }
+func (o Options) StandardBearer() bool {
+	return o.Header == "Authorization" && o.Schemes[0] == "Bearer"
+}
 
 // Throttled reports whether the service throttles logins at all.
-func (m *Model) Throttled() bool { return m.LoginThrottle != ThrottleOff }
+func (o Options) Throttled() bool { return o.LoginThrottle != ThrottleOff }
 
 // ThrottleInStore reports whether the counts live in the Store, shared by
 // every instance, rather than in the process.
-func (m *Model) ThrottleInStore() bool { return m.LoginThrottle == ThrottleStore }
+func (o Options) ThrottleInStore() bool { return o.LoginThrottle == ThrottleStore }
 
 // HidesRegistration reports whether registration hides which identities
 // exist (duplicate_registration: accepted).
-func (m *Model) HidesRegistration() bool { return m.DuplicateRegistration == DuplicateAccepted }
+func (o Options) HidesRegistration() bool { return o.DuplicateRegistration == DuplicateAccepted }
 
 // maxPasswordBytes is the longest password accepted: bcrypt reads no more
 // than 72 bytes, and a megabyte of password only burns CPU in any hasher.

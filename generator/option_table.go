@@ -167,7 +167,7 @@ var optionTable = []Option{
 		Usage:  "Secure cookies with __Host-/__Secure- names; --cookie-secure=false only for plain-http development",
 		Values: "`true`; `false` only for plain-http development", Default: "`true`",
 		Question: "Secure cookies (HTTPS only)?", Help: "true in production; false only for plain-http local development",
-		AskIf: usesCookies,
+		AskIf: Options.UsesCookies,
 		get:   func(o Options) []string { return []string{strconv.FormatBool(o.CookieSecure)} },
 		set: func(o *Options, v []string) error {
 			b, err := strconv.ParseBool(one(v))
@@ -179,7 +179,7 @@ var optionTable = []Option{
 		},
 	},
 	choice("cookie_samesite", "cookie-samesite", "SameSite of the cookies", names(SameSites), func(o *Options) *SameSite { return &o.CookieSameSite }).
-		ask("Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)").askIf(usesCookies),
+		ask("Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)").askIf(Options.UsesCookies),
 	lifetime("access_ttl", "access-ttl", "access-token lifetime, e.g. 15m", func(o *Options) *Duration { return &o.AccessTTL }).
 		docs("Go duration, 1m–24h", "`15m`").
 		ask("Access-token lifetime:", "short: access tokens cannot be revoked before they expire (e.g. 15m)").always(),
@@ -199,7 +199,7 @@ var optionTable = []Option{
 	list("schemes", "scheme", "accepted authorization scheme, repeatable", func(o *Options) *[]string { return &o.Schemes }).
 		docs("authorization schemes", "`[Bearer]`").
 		ask("Authorization schemes (comma-separated):", "clients send '<header>: <scheme> <token>' (Authorization unless --header says otherwise), e.g. Bearer,Token").
-		askIf(func(o Options) bool { return o.Transport != TransportCookie }). // a cookie-only service reads no header
+		askIf(Options.UsesHeader). // a cookie-only service reads no header
 		checked(func(o Options) error {
 			if len(o.Schemes) == 0 {
 				return errors.New("no header scheme: give at least one, e.g. --scheme Bearer")
@@ -253,8 +253,6 @@ var optionTable = []Option{
 	choice("duplicate_registration", "duplicate-registration", "answer to registering an existing identity", names(DuplicateRegistrations), func(o *Options) *DuplicateRegistration { return &o.DuplicateRegistration }).
 		docs("`conflict` (409), `accepted` (202 for all)", "`conflict`"),
 }
-
-func usesCookies(o Options) bool { return o.Transport != TransportHeader }
 
 func choice[T ~string](key, flag, usage string, choices func() []string, at func(*Options) *T) Option {
 	return Option{
