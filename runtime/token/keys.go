@@ -5,7 +5,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -19,7 +18,7 @@ import (
 )
 
 // MinRSABits is the smallest RSA modulus accepted for RS256 (RFC 7518
-// section 3.3 asks for 2048 bits or more); GenerateKey writes 3072.
+// section 3.3 asks for 2048 bits or more); authgen keys writes 3072.
 const MinRSABits = 2048
 
 // IsAsymmetric reports whether alg signs with a private key and verifies
@@ -71,39 +70,6 @@ func keyKind(pub crypto.PublicKey) string {
 
 func keyAdvice(alg string) string {
 	return fmt.Sprintf("create one with: authgen keys --alg %s --out keys", alg)
-}
-
-// GenerateKey returns a new private key for alg: RSA 3072 bits for RS256,
-// P-256 for ES256, Ed25519 for EdDSA.
-func GenerateKey(alg string) (crypto.Signer, error) {
-	switch alg {
-	case "RS256":
-		return rsa.GenerateKey(rand.Reader, 3072)
-	case "ES256":
-		return ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	case "EdDSA":
-		_, key, err := ed25519.GenerateKey(rand.Reader)
-		return key, err
-	}
-	return nil, fmt.Errorf("token: %q has no key pair (use RS256, ES256 or EdDSA)", alg)
-}
-
-// EncodePrivateKey writes key as a PKCS #8 "PRIVATE KEY" PEM block.
-func EncodePrivateKey(key crypto.Signer) ([]byte, error) {
-	der, err := x509.MarshalPKCS8PrivateKey(key)
-	if err != nil {
-		return nil, fmt.Errorf("token: encode private key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
-}
-
-// EncodePublicKey writes pub as a PKIX "PUBLIC KEY" PEM block.
-func EncodePublicKey(pub crypto.PublicKey) ([]byte, error) {
-	der, err := x509.MarshalPKIXPublicKey(pub)
-	if err != nil {
-		return nil, fmt.Errorf("token: encode public key: %w", err)
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
 }
 
 // ParsePrivateKey reads the first PEM block of data: PKCS #8 "PRIVATE KEY",

@@ -7,8 +7,10 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"math/big"
 	"os"
@@ -48,15 +50,47 @@ var (
 func keyFor(t testing.TB, alg string) crypto.Signer {
 	keysOnce.Do(func() {
 		testKeys = map[string]crypto.Signer{}
-		for _, a := range []string{"RS256", "ES256", "EdDSA"} {
-			k, err := token.GenerateKey(a)
-			if err != nil {
-				panic(err)
-			}
-			testKeys[a] = k
+		rsaKey, err := rsa.GenerateKey(rand.Reader, token.MinRSABits)
+		if err != nil {
+			panic(err)
 		}
+		testKeys["RS256"], testKeys["ES256"], testKeys["EdDSA"] = rsaKey, newECKey(), newEdKey()
 	})
 	return testKeys[alg]
+}
+
+func newECKey() crypto.Signer {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return key
+}
+
+func newEdKey() crypto.Signer {
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	return key
+}
+
+// privatePEM and publicPEM are key as authgen keys writes it: PKCS #8 and
+// PKIX in PEM.
+func privatePEM(key crypto.Signer) []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		panic(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+func publicPEM(key crypto.Signer) []byte {
+	der, err := x509.MarshalPKIXPublicKey(key.Public())
+	if err != nil {
+		panic(err)
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
 }
 
 func asymmetric(alg string, key crypto.Signer, previous ...crypto.PublicKey) func(*token.Config) {
@@ -112,7 +146,7 @@ func TestAsymmetricRoundTripAndJWKS(t *testing.T) {
 func TestRotationKeepsSessions(t *testing.T) {
 	c := &clock{time.Unix(1_800_000_000, 0)}
 	oldKey := keyFor(t, "ES256")
-	newKey, _ := token.GenerateKey("ES256")
+	newKey := newECKey()
 	old := newTokens(t, c, asymmetric("ES256", oldKey))
 	rotated := newTokens(t, c, asymmetric("ES256", newKey, oldKey.Public()))
 	dropped := newTokens(t, c, asymmetric("ES256", newKey))
@@ -146,7 +180,7 @@ func TestCrossAlgorithmTokensAreRejected(t *testing.T) {
 	rsaKey := keyFor(t, "RS256")
 	service := newTokens(t, c, asymmetric("RS256", rsaKey))
 	kid, _ := token.KeyID(rsaKey.Public())
-	pubPEM, _ := token.EncodePublicKey(rsaKey.Public())
+	pubPEM := publicPEM(rsaKey)
 	claims := func() jwt.MapClaims {
 		return jwt.MapClaims{"iss": "https://issuer.test", "aud": "api", "sub": "attacker",
 			"exp": c.t.Add(time.Minute).Unix(), "iat": c.t.Unix(), "nbf": c.t.Unix()}
@@ -223,10 +257,8 @@ func TestKeysFromEnv(t *testing.T) {
 		return p
 	}
 	key := keyFor(t, "EdDSA")
-	priv, _ := token.EncodePrivateKey(key)
-	pub, _ := token.EncodePublicKey(key.Public())
-	other, _ := token.GenerateKey("EdDSA")
-	otherPub, _ := token.EncodePublicKey(other.Public())
+	other := newEdKey()
+	priv, pub, otherPub := privatePEM(key), publicPEM(key), publicPEM(other)
 	privFile, pubFile, otherFile := write("k.pem", priv), write("k.pub", pub), write("o.pub", otherPub)
 
 	t.Setenv("KEY", privFile)
