@@ -44,6 +44,15 @@ type Idiom interface {
 	Handle(router, method, path string, handler, guard jen.Code) jen.Code
 	// Guard is the middleware recv.name(args...) as a router takes it.
 	Guard(recv, name string, args ...jen.Code) jen.Code
+	// GuardAll is how a service puts guard in front of its whole router:
+	// the statements after the router is made (with the router's own path
+	// cleaning, where it has one), the handler to serve, and the doc lines
+	// that say so.
+	GuardAll(router string, guard jen.Code) (doc []string, stmts []jen.Code, handler jen.Code)
+	// Group is the statements that make a group at prefix of router, held
+	// in group and with guard as its middleware, and register inside in it;
+	// nil for a router without groups.
+	Group(router, group, prefix string, guard jen.Code, inside []jen.Code) (doc []string, stmts []jen.Code)
 }
 
 // routerPurpose says what a router is made for: its mode and middleware.
@@ -117,6 +126,56 @@ func emitTestRouter(f *jen.File, m *Model) {
 	f.Func().Id("newTestRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(body...)
 	f.Line()
 	m.Framework.Whoami(f, m)
+}
+
+// emitGuardedRouter renders, into the generated tests,
+//
+//	func newGuardedRouter(s *Service) http.Handler
+//
+// a router that guards everything, as some services do: Require in front of
+// the whole router, behind the router's own path cleaning where it has one,
+// with the auth routes, GET /open/ping and GET /admin/users (whoami).
+func emitGuardedRouter(f *jen.File, m *Model) {
+	id := m.Framework
+	r, body := id.NewRouter(m, forTests)
+	doc, guard, handler := id.GuardAll(r, id.Guard("s", "Require"))
+	body = append(append(body, guard...),
+		jen.Id("s").Dot("Mount").Call(jen.Id(r)),
+		id.Handle(r, "GET", testOpenPath, jen.Id("whoami"), nil),
+		id.Handle(r, "GET", testGuardedPath, jen.Id("whoami"), nil),
+		jen.Return(handler),
+	)
+	for _, l := range doc {
+		f.Comment(l)
+	}
+	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(body...)
+	f.Line()
+}
+
+// emitGroupedRouter renders, into the generated tests,
+//
+//	func newGroupedRouter(s *Service) http.Handler
+//
+// a router with a group at /api that has Require in its middleware and the
+// auth routes mounted in it, plus GET /api/users (whoami). It renders
+// nothing and returns false for a router without groups.
+func emitGroupedRouter(f *jen.File, m *Model) bool {
+	id := m.Framework
+	r, body := id.NewRouter(m, forTests)
+	doc, group := id.Group(r, "api", "/api", id.Guard("s", "Require"), []jen.Code{
+		jen.Id("s").Dot("Mount").Call(jen.Id("api")),
+		id.Handle("api", "GET", "/users", jen.Id("whoami"), nil),
+	})
+	if group == nil {
+		return false
+	}
+	for _, l := range doc {
+		f.Comment(l)
+	}
+	body = append(append(body, group...), jen.Return(jen.Id(r)))
+	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(body...)
+	f.Line()
+	return true
 }
 
 // mainRouter is the statements of a new service's main that build handler

@@ -53,7 +53,7 @@ func emitTests(f *jen.File, m *Model) {
 	f.Comment("behind Require and GET /optional behind Authenticate.")
 	emitTestRouter(f, m)
 	f.Line()
-	m.Framework.GuardedRouter(f, m)
+	emitGuardedRouter(f, m)
 }
 
 // t.Helper(), t.Fatal(...) and friends.

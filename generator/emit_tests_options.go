@@ -153,7 +153,7 @@ func emitTestExcludedPaths(f *jen.File, m *Model) {
 }
 
 func emitTestMountUnderGroup(f *jen.File, m *Model) {
-	if !m.Framework.GroupedRouter(f, m) {
+	if !emitGroupedRouter(f, m) {
 		return
 	}
 	const base = "/api"

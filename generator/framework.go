@@ -42,18 +42,6 @@ type Framework interface {
 	// are always where their patterns say. recorded says that Mount
 	// learns it from the router and keeps it in the Service's base field.
 	RouteBase(m *Model) (base jen.Code, recorded bool)
-	// GroupedRouter renders, into the generated tests,
-	//	func newGroupedRouter(s *Service) http.Handler
-	// a router with a group at /api that has Require in its middleware and
-	// the auth routes mounted in it, plus GET /api/users (whoami); it returns
-	// false, rendering nothing, for a router without groups.
-	GroupedRouter(f *jen.File, m *Model) bool
-	// GuardedRouter renders, into the generated tests,
-	//	func newGuardedRouter(s *Service) http.Handler
-	// a router that guards everything, as some services do: Require mounted
-	// on the whole router, behind the router's own path cleaning where it has
-	// one, with the auth routes, GET /open/ping and GET /admin/users (whoami).
-	GuardedRouter(f *jen.File, m *Model)
 	// Hello renders the new service's example handler
 	//	hello: "hello, <subject>"
 	// in the router's handler idiom, reading the claims the router's way.

@@ -69,34 +69,24 @@ func (chiRouter) RouteBase(m *Model) (jen.Code, bool) {
 	return jen.Id("chiBase").Call(jen.Id("r")), false
 }
 
-func (chiRouter) GroupedRouter(f *jen.File, m *Model) bool {
-	f.Comment("newGroupedRouter mounts the auth routes in a route group at /api that has")
-	f.Comment("Require in its middleware, as chi's Route invites.")
-	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
-		jen.Id("r").Dot("Route").Call(jen.Lit("/api"), jen.Func().Params(jen.Id("api").Qual(pkgChi, "Router")).Block(
-			jen.Id("api").Dot("Use").Call(jen.Id("s").Dot("Require")),
-			jen.Id("s").Dot("Mount").Call(jen.Id("api")),
-			jen.Id("api").Dot("Get").Call(jen.Lit("/users"), jen.Id("whoami")),
-		)),
-		jen.Return(jen.Id("r")),
-	)
-	f.Line()
-	return true
+// GuardAll: chi middleware runs before routing, behind CleanPath.
+func (chiRouter) GuardAll(router string, guard jen.Code) ([]string, []jen.Code, jen.Code) {
+	return []string{
+			"newGuardedRouter mounts Require on the whole router, behind chi's CleanPath,",
+			"as a service that guards everything would.",
+		},
+		[]jen.Code{jen.Id(router).Dot("Use").Call(jen.Qual(pkgChiMiddleware, "CleanPath"), guard)},
+		jen.Id(router)
 }
 
-func (chiRouter) GuardedRouter(f *jen.File, m *Model) {
-	f.Comment("newGuardedRouter mounts Require on the whole router, behind chi's CleanPath,")
-	f.Comment("as a service that guards everything would.")
-	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("r").Op(":=").Qual(pkgChi, "NewRouter").Call(),
-		jen.Id("r").Dot("Use").Call(jen.Qual(pkgChiMiddleware, "CleanPath"), jen.Id("s").Dot("Require")),
-		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
-		jen.Id("r").Dot("Get").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
-		jen.Id("r").Dot("Get").Call(jen.Lit(testGuardedPath), jen.Id("whoami")),
-		jen.Return(jen.Id("r")),
-	)
-	f.Line()
+// Group is chi's Route, with guard in the sub-router's middleware.
+func (chiRouter) Group(router, group, prefix string, guard jen.Code, inside []jen.Code) ([]string, []jen.Code) {
+	body := append([]jen.Code{jen.Id(group).Dot("Use").Call(guard)}, inside...)
+	return []string{
+			"newGroupedRouter mounts the auth routes in a route group at " + prefix + " that has",
+			"Require in its middleware, as chi's Route invites.",
+		},
+		[]jen.Code{jen.Id(router).Dot("Route").Call(jen.Lit(prefix), jen.Func().Params(jen.Id(group).Qual(pkgChi, "Router")).Block(body...))}
 }
 
 func (chiRouter) RouterTypes(Target) []string {

@@ -184,35 +184,27 @@ func (echoRouter) Whoami(f *jen.File, m *Model) {
 	)
 }
 
-func (echoRouter) GuardedRouter(f *jen.File, m *Model) {
-	f.Comment("newGuardedRouter mounts Require on the whole router with Use, as a service")
-	f.Comment("that guards everything would. Echo cleans no paths; its router decides.")
-	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
-		jen.Id("e").Dot("Use").Call(jen.Id("s").Dot("Require")),
-		jen.Id("s").Dot("Mount").Call(jen.Id("e")),
-		jen.Id("e").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
-		jen.Id("e").Dot("GET").Call(jen.Lit(testGuardedPath), jen.Id("whoami")),
-		jen.Return(jen.Id("e")),
-	)
-	f.Line()
+// GuardAll is Use on the whole router: echo cleans no paths, its router
+// decides.
+func (echoRouter) GuardAll(router string, guard jen.Code) ([]string, []jen.Code, jen.Code) {
+	return []string{
+			"newGuardedRouter mounts Require on the whole router with Use, as a service",
+			"that guards everything would. Echo cleans no paths; its router decides.",
+		},
+		[]jen.Code{jen.Id(router).Dot("Use").Call(guard)},
+		jen.Id(router)
 }
 
 // RouteBase: Mount learns it from the full path of a route it registers.
 func (echoRouter) RouteBase(m *Model) (jen.Code, bool) { return jen.Id("s").Dot("base"), true }
 
-func (echoRouter) GroupedRouter(f *jen.File, m *Model) bool {
-	f.Comment("newGroupedRouter mounts the auth routes in a group at /api that has Require")
-	f.Comment("in its middleware, as Router's doc invites.")
-	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("e").Op(":=").Qual(echoPkg(m.Target), "New").Call(),
-		jen.Id("api").Op(":=").Id("e").Dot("Group").Call(jen.Lit("/api"), jen.Id("s").Dot("Require")),
-		jen.Id("s").Dot("Mount").Call(jen.Id("api")),
-		jen.Id("api").Dot("GET").Call(jen.Lit("/users"), jen.Id("whoami")),
-		jen.Return(jen.Id("e")),
-	)
-	f.Line()
-	return true
+// Group is e.Group(prefix, guard).
+func (echoRouter) Group(router, group, prefix string, guard jen.Code, inside []jen.Code) ([]string, []jen.Code) {
+	return []string{
+			"newGroupedRouter mounts the auth routes in a group at " + prefix + " that has Require",
+			"in its middleware, as Router's doc invites.",
+		},
+		append([]jen.Code{jen.Id(group).Op(":=").Id(router).Dot("Group").Call(jen.Lit(prefix), guard)}, inside...)
 }
 
 func (echoRouter) Hello(f *jen.File, m *Model) {

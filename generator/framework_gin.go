@@ -142,38 +142,29 @@ func (ginRouter) Whoami(f *jen.File, m *Model) {
 	)
 }
 
-func (ginRouter) GuardedRouter(f *jen.File, m *Model) {
-	f.Comment("newGuardedRouter mounts Require on the whole router with Use, with gin's")
-	f.Comment("RemoveExtraSlash on, as a service that guards everything would.")
-	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "TestMode")),
-		jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
-		jen.Id("r").Dot("RemoveExtraSlash").Op("=").True(),
-		jen.Id("r").Dot("Use").Call(jen.Id("s").Dot("Require").Call()),
-		jen.Id("s").Dot("Mount").Call(jen.Id("r")),
-		jen.Id("r").Dot("GET").Call(jen.Lit(testOpenPath), jen.Id("whoami")),
-		jen.Id("r").Dot("GET").Call(jen.Lit(testGuardedPath), jen.Id("whoami")),
-		jen.Return(jen.Id("r")),
-	)
-	f.Line()
+// GuardAll is Use on the whole router, with gin's RemoveExtraSlash on.
+func (ginRouter) GuardAll(router string, guard jen.Code) ([]string, []jen.Code, jen.Code) {
+	return []string{
+			"newGuardedRouter mounts Require on the whole router with Use, with gin's",
+			"RemoveExtraSlash on, as a service that guards everything would.",
+		},
+		[]jen.Code{
+			jen.Id(router).Dot("RemoveExtraSlash").Op("=").True(),
+			jen.Id(router).Dot("Use").Call(guard),
+		},
+		jen.Id(router)
 }
 
 // RouteBase: Mount learns it from the group's BasePath.
 func (ginRouter) RouteBase(m *Model) (jen.Code, bool) { return jen.Id("s").Dot("base"), true }
 
-func (ginRouter) GroupedRouter(f *jen.File, m *Model) bool {
-	f.Comment("newGroupedRouter mounts the auth routes in a group at /api that has Require")
-	f.Comment("in its middleware.")
-	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Qual(pkgGin, "SetMode").Call(jen.Qual(pkgGin, "TestMode")),
-		jen.Id("r").Op(":=").Qual(pkgGin, "New").Call(),
-		jen.Id("api").Op(":=").Id("r").Dot("Group").Call(jen.Lit("/api"), jen.Id("s").Dot("Require").Call()),
-		jen.Id("s").Dot("Mount").Call(jen.Id("api")),
-		jen.Id("api").Dot("GET").Call(jen.Lit("/users"), jen.Id("whoami")),
-		jen.Return(jen.Id("r")),
-	)
-	f.Line()
-	return true
+// Group is r.Group(prefix, guard).
+func (ginRouter) Group(router, group, prefix string, guard jen.Code, inside []jen.Code) ([]string, []jen.Code) {
+	return []string{
+			"newGroupedRouter mounts the auth routes in a group at " + prefix + " that has Require",
+			"in its middleware.",
+		},
+		append([]jen.Code{jen.Id(group).Op(":=").Id(router).Dot("Group").Call(jen.Lit(prefix), guard)}, inside...)
 }
 
 func (ginRouter) Hello(f *jen.File, m *Model) {

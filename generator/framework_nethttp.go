@@ -41,20 +41,18 @@ func (netHTTP) Routes(f *jen.File, m *Model) {
 // where their patterns say: no base.
 func (netHTTP) RouteBase(m *Model) (jen.Code, bool) { return nil, false }
 
-// GroupedRouter: a ServeMux has no groups.
-func (netHTTP) GroupedRouter(*jen.File, *Model) bool { return false }
+// GuardAll wraps the whole ServeMux in guard; the mux cleans paths (by
+// redirecting) after it.
+func (netHTTP) GuardAll(router string, guard jen.Code) ([]string, []jen.Code, jen.Code) {
+	return []string{
+		"newGuardedRouter wraps the whole ServeMux in Require, as a service that",
+		"guards everything would; the mux cleans paths (by redirecting) after it.",
+	}, nil, jen.Add(guard).Call(jen.Id(router))
+}
 
-func (netHTTP) GuardedRouter(f *jen.File, m *Model) {
-	f.Comment("newGuardedRouter wraps the whole ServeMux in Require, as a service that")
-	f.Comment("guards everything would; the mux cleans paths (by redirecting) after it.")
-	f.Func().Id("newGuardedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(
-		jen.Id("mux").Op(":=").Qual(pkgHTTP, "NewServeMux").Call(),
-		jen.Id("s").Dot("Mount").Call(jen.Id("mux")),
-		jen.Id("mux").Dot("HandleFunc").Call(jen.Lit("GET "+testOpenPath), jen.Id("whoami")),
-		jen.Id("mux").Dot("HandleFunc").Call(jen.Lit("GET "+testGuardedPath), jen.Id("whoami")),
-		jen.Return(jen.Id("s").Dot("Require").Call(jen.Id("mux"))),
-	)
-	f.Line()
+// Group: a ServeMux has no groups.
+func (netHTTP) Group(string, string, string, jen.Code, []jen.Code) ([]string, []jen.Code) {
+	return nil, nil
 }
 
 func (netHTTP) RouterTypes(Target) []string { return []string{"*net/http.ServeMux"} }
