@@ -9,6 +9,9 @@ import "github.com/dave/jennifer/jen"
 // the core. Every method returns nothing when the option is off for m; embed
 // noFeature and implement only the seams the feature uses.
 type feature interface {
+	// name is the feature's name in templates/features: its fragments of the
+	// shared documents are templates/features/<name>.tmpl.
+	name() string
 	// configFields are Config's fields, with their doc comments.
 	configFields(m *Model) []jen.Code
 	// fromEnv are the statements of ConfigFromEnv that read those fields into
@@ -78,6 +81,15 @@ func collect[T any](m *Model, seam func(feature, *Model) []T) []T {
 		out = append(out, seam(ft, m)...)
 	}
 	return out
+}
+
+// FeatureNames lists the features in order, for the documents' seams.
+func (m *Model) FeatureNames() []string {
+	names := make([]string, len(features))
+	for i, ft := range features {
+		names[i] = ft.name()
+	}
+	return names
 }
 
 // render lets every feature render into f at one seam, in feature order.

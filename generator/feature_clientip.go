@@ -10,6 +10,8 @@ import "github.com/dave/jennifer/jen"
 // clientIPFeature is client_ip_header.
 type clientIPFeature struct{ noFeature }
 
+func (clientIPFeature) name() string { return "clientip" }
+
 // handlers renders clientAddress: the direct peer, or the address the
 // configured trusted proxy header carries.
 func (clientIPFeature) handlers(f *jen.File, m *Model) {

@@ -18,6 +18,8 @@ func (m *Model) registeredStatus() string {
 // duplicatesFeature is duplicate_registration.
 type duplicatesFeature struct{ noFeature }
 
+func (duplicatesFeature) name() string { return "duplicates" }
+
 // configFields is the hook.
 func (duplicatesFeature) configFields(m *Model) []jen.Code {
 	return when(m.HidesRegistration(),

@@ -40,6 +40,8 @@ func IsAsymmetric(alg Algorithm) bool { return alg == "RS256" || alg == "ES256" 
 // one kind of key or the other.
 type keysFeature struct{ noFeature }
 
+func (keysFeature) name() string { return "keys" }
+
 // configFields are the Config fields that hold the keys.
 func (keysFeature) configFields(m *Model) []jen.Code {
 	if !m.Asymmetric() {

@@ -12,6 +12,8 @@ const pkgThrottle = RuntimeModule + "/throttle"
 // throttleFeature is login throttling.
 type throttleFeature struct{ noFeature }
 
+func (throttleFeature) name() string { return "throttle" }
+
 // configFields are the Config fields of the policies.
 func (throttleFeature) configFields(m *Model) []jen.Code {
 	return when(m.Throttled(),

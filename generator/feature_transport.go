@@ -50,6 +50,8 @@ func clearCookies(m *Model) jen.Code {
 // transportFeature is where tokens travel.
 type transportFeature struct{ noFeature }
 
+func (transportFeature) name() string { return "transport" }
+
 // serviceFields are the Service fields that read tokens: the header's
 // extractor, the cookies and their cross-origin check.
 func (transportFeature) serviceFields(m *Model) []jen.Code {

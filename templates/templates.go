@@ -1,14 +1,21 @@
 // Package templates holds the text/template files for everything authgen
 // generates that is not Go code: documentation, configuration, environment
-// examples and SQL migrations. Go code is never templated; it is built with
-// jennifer in package generator.
+// examples, SQL migrations, and the fixed Go of the generated test helpers.
+// Other Go code is built with jennifer in package generator.
+//
+// The shared documents open seams ({{seam "auth.env" .}}) where each option
+// feature adds its own text: features/<feature>.tmpl defines the fragment
+// "<feature>:<seam>" for every seam it fills, so that a feature's words live
+// beside each other and not inside the shared files.
 package templates
 
 import (
 	"bytes"
 	"embed"
 	"io/fs"
+	"maps"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 	"unicode"
@@ -16,7 +23,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed *.tmpl migrations
+//go:embed *.tmpl migrations features
 var files embed.FS
 
 // funcs escape every value for the format it lands in: options are
@@ -104,20 +111,44 @@ func envValue(s string) string {
 	return `"` + r.Replace(s) + `"`
 }
 
+// featureDir holds the option features' fragments of the shared documents:
+// features/<feature>.tmpl defines "<feature>:<seam>" for each seam it fills.
+const featureDir = "features"
+
+// Features are the data of a document with seams: the option features, in
+// the order their fragments follow each other at every seam.
+type Features interface{ FeatureNames() []string }
+
+// seamCall is how the shared templates open a seam: {{seam "name" .}}.
+var seamCall = regexp.MustCompile(`\{\{-? ?seam "([^"]+)"`)
+
 // byPath holds each template under its path in this directory, so that
 // files of the same name in different folders (each store's migrations)
-// stay apart.
+// stay apart. Each holds every feature's fragments, for its seams.
 var byPath = func() map[string]*template.Template {
+	fragments, err := fs.Glob(files, featureDir+"/*.tmpl")
+	if err != nil {
+		panic(err)
+	}
 	out := map[string]*template.Template{}
-	err := fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tmpl") {
+	err = fs.WalkDir(files, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".tmpl") || strings.HasPrefix(path, featureDir+"/") {
 			return err
 		}
-		src, err := files.ReadFile(path)
-		if err != nil {
-			return err
+		t := template.New(path)
+		t.Funcs(funcs).Funcs(template.FuncMap{"seam": seam(t)})
+		for _, name := range append([]string{path}, fragments...) {
+			src, err := files.ReadFile(name)
+			if err != nil {
+				return err
+			}
+			into := t
+			if name != path {
+				into = t.New(name)
+			}
+			template.Must(into.Parse(string(src)))
 		}
-		out[path] = template.Must(template.New(path).Funcs(funcs).Parse(string(src)))
+		out[path] = t
 		return nil
 	})
 	if err != nil {
@@ -125,6 +156,46 @@ var byPath = func() map[string]*template.Template {
 	}
 	return out
 }()
+
+// seam renders, for the template set t, every feature's fragment for the
+// named seam, in feature order; a feature without one adds nothing.
+func seam(t *template.Template) func(string, Features) (string, error) {
+	return func(name string, data Features) (string, error) {
+		var buf bytes.Buffer
+		for _, feature := range data.FeatureNames() {
+			if fragment := t.Lookup(feature + ":" + name); fragment != nil {
+				if err := fragment.Execute(&buf, data); err != nil {
+					return "", err
+				}
+			}
+		}
+		return buf.String(), nil
+	}
+}
+
+// Fragments lists the "<feature>:<seam>" fragments that the feature
+// templates define, and Seams the seams that the shared templates open;
+// a test checks that every fragment has its seam.
+func Fragments() []string {
+	var out []string
+	for _, t := range byPath["AUTH.md.tmpl"].Templates() {
+		if strings.Contains(t.Name(), ":") {
+			out = append(out, t.Name())
+		}
+	}
+	return out
+}
+
+func Seams() []string {
+	seen := map[string]bool{}
+	for path := range byPath {
+		src, _ := files.ReadFile(path)
+		for _, m := range seamCall.FindAllStringSubmatch(string(src), -1) {
+			seen[m[1]] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
+}
 
 // Render executes the template at path (e.g. "AUTH.md.tmpl") with data.
 func Render(path string, data any) ([]byte, error) {
