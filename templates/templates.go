@@ -174,7 +174,8 @@ func seam(t *template.Template) func(string, Features) (string, error) {
 }
 
 // Fragments lists the "<feature>:<seam>" fragments that the feature
-// templates define, and Seams the seams that the shared templates open;
+// templates define, and Seams the seams that the templates open (the
+// shared ones, or one feature's fragment that holds another's words);
 // a test checks that every fragment has its seam.
 func Fragments() []string {
 	var out []string
@@ -188,7 +189,8 @@ func Fragments() []string {
 
 func Seams() []string {
 	seen := map[string]bool{}
-	for path := range byPath {
+	fragments, _ := fs.Glob(files, featureDir+"/*.tmpl")
+	for _, path := range append(slices.Collect(maps.Keys(byPath)), fragments...) {
 		src, _ := files.ReadFile(path)
 		for _, m := range seamCall.FindAllStringSubmatch(string(src), -1) {
 			seen[m[1]] = true
