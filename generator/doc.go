@@ -12,7 +12,10 @@
 // nothing else in the package names a router or a database. Options that
 // add to the package (keys, transport, throttling, duplicate registration)
 // are features (feature.go): one feature_<name>.go each, which the core
-// emitters range over at every seam.
+// emitters range over at every seam, and one templates/features/<name>.tmpl
+// with the feature's fragments of the documents. Routers supply idiom, not
+// files: the middleware and the example routers are written once, in
+// emit_routes.go, over the Framework's Idiom.
 //
 // Generate is pure: options and a target in, file contents out. The CLI,
 // check, and every test go through it; only Write touches the disk.
