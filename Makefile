@@ -9,26 +9,51 @@ BIN := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
 
-.PHONY: all build test lint bench fuzz fuzz-postgres vulncheck demo golden clean
+.PHONY: all build test suites unit staticcheck lint bench fuzz fuzz-postgres vulncheck demo golden clean
 
 all: test
 
 build:
 	$(GO) build -o $(BIN)/authgen .
 
-# Everything CI runs: formatting, vet, the runtime's and the generator's unit
-# and golden tests, then the CLI, pseudo-terminal, end-to-end (every scenario
-# generated, vetted and tested with -race) and conformance suites, verbose so
-# that their summaries show.
+# Everything CI runs, in two lanes that share the cores. The root package's
+# suites (CLI, pseudo-terminal, end-to-end: every scenario generated, vetted
+# and tested with -race; conformance) spend much of their time waiting on
+# running services and on single-threaded compiles, so they run in the
+# background while the other lane runs formatting, vet and staticcheck, the
+# runtime's and the generator's unit and golden tests, the peer benchmark and
+# the PostgreSQL fuzzing. The suites' verbose output is printed whole once
+# both lanes are done, and either lane failing fails the target.
 # PostgreSQL: .ci/postgres starts a throwaway loopback cluster (installing the
 # server from Debian's packages if needed) unless AUTH_TEST_DATABASE_URL names one.
-test: lint
+test: staticcheck
 	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
+	log=$$(mktemp)
+	trap 'rm -f "$$log"' EXIT
+	start=$$(date +%s)
+	lane() { local s=$$(date +%s) rc=0; $(MAKE) --no-print-directory "$$@" || rc=$$?; echo "== make $$*: exit $$rc after $$(( $$(date +%s) - s ))s"; return $$rc; }
+	lane suites >"$$log" 2>&1 & suites=$$!
+	status=0
+	lane lint unit fuzz-postgres || status=1
+	wait $$suites || status=1
+	cat "$$log"
+	echo "== make test: exit $$status after $$(( $$(date +%s) - start ))s"
+	exit $$status
+
+# The root package's suites, verbose so that their summaries show.
+suites:
+	$(GO) test -race -count=1 -timeout 30m -parallel $(SUITE_PARALLEL) -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+
+# Parallel tests of the root suites at once: most of them wait on a service
+# or a build, so more of them than cores keeps the cores busy.
+SUITE_PARALLEL ?= 4
+
+# The runtime's and the generator's unit and golden tests, and the peer
+# benchmark run once (its figures are make bench's).
+unit:
 	(cd runtime && $(GO) test -race -count=1 ./...)
 	$(GO) test -race -count=1 ./generator/... ./templates/...
 	(cd testdata/peerbench && $(GO) test -run '^$$' -bench . -benchtime 1x .)
-	$(MAKE) --no-print-directory fuzz-postgres
-	$(GO) test -race -count=1 -timeout 30m -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 # Fuzz the handlers of a generated chi + PostgreSQL service for FUZZPG each:
 # bytes that PostgreSQL refuses (NUL, invalid UTF-8) must never reach it as
@@ -43,14 +68,18 @@ fuzz-postgres: build
 	(cd "$$dir/svc" && $(GO) test -run '^$$' -fuzz '^FuzzHandlers$$' -fuzztime $(FUZZPG) ./internal/auth) 2>&1 | grep -v '^fuzz: elapsed'
 	echo "FuzzHandlers: no failure in $(FUZZPG)"
 
-lint:
+lint: staticcheck
 	test -z "$$(gofmt -l $$(git ls-files '*.go' | grep -v '^testdata/services/'))" || { gofmt -l .; echo 'gofmt needed'; exit 1; }
 	$(GO) vet ./...
 	(cd runtime && $(GO) vet ./...)
-	staticcheck -version 2>/dev/null | grep -q '($(STATICCHECK_VERSION:v%=%))' || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	staticcheck ./...
 	(cd runtime && staticcheck ./...)
 	(cd testdata/peerbench && $(GO) vet ./... && staticcheck ./...)
+
+# staticcheck at the pinned version, installed into GOPATH/bin if missing:
+# make lint runs it, and the end-to-end suite runs it on every scenario.
+staticcheck:
+	staticcheck -version 2>/dev/null | grep -q '($(STATICCHECK_VERSION:v%=%))' || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 # Rewrite golden/*.txtar after an intended change; read the diff before committing.
 golden:
