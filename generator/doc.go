@@ -4,7 +4,7 @@
 //	options.go   Options: defaults, validation, authgen.yaml (config.go)
 //	detect.go    Target:  what the target module already is
 //	plan.go      Plan:    every file to write, its owner and its renderer
-//	emit_*.go    Render:  jennifer for Go, templates/ for everything else
+//	emit_*.go    Render:  jennifer for Go that varies, templates/ for the rest
 //	write.go     Write:   atomic, change-only writes, the manifest and check
 //
 // Routers and stores vary behind the Framework and Storage interfaces: each

@@ -128,7 +128,7 @@ func emitTestRegistrationThrottled(f *jen.File, m *Model) {
 		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("svc"))),
 		tcall("Cleanup", jen.Id("srv").Dot("Close")),
 		jen.For(jen.Id("i").Op(":=").Range().Lit(3)).Block(
-			jen.If(jen.Id("r").Op(":=").Add(register(jen.Id("i"))), jen.Id("r").Dot("status").Op("!=").Add(status(m.registeredStatus()))).Block(
+			jen.If(jen.Id("r").Op(":=").Add(register(jen.Id("i"))), jen.Id("r").Dot("status").Op("!=").Add(status(m.RegisteredStatus()))).Block(
 				tcall("Fatalf", lit("registration %d: %d %s"), jen.Id("i"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body")),
 			),
 		),
@@ -155,7 +155,7 @@ func emitTestHashingSaturation(f *jen.File, m *Model) {
 		jen.Op("<-").Id("held"),
 		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Index().Id("result").Values(
 			post(m.Route("/login"), credsJSON(m, lit(m.SampleIdentity()), jen.Id("testPassword"))),
-			post(m.Route("/register"), credsJSON(m, lit(m.sampleOther()), jen.Id("testPassword"))),
+			post(m.Route("/register"), credsJSON(m, lit(m.SampleOther()), jen.Id("testPassword"))),
 		)).Block(
 			wantProblem(jen.Id("r"), "StatusServiceUnavailable", "unavailable"),
 			jen.If(jen.Id("r").Dot("header").Dot("Get").Call(lit("Retry-After")).Op("==").Lit("")).Block(
@@ -240,7 +240,7 @@ func emitTestBadBytes(f *jen.File, m *Model) {
 			jen.Return(jen.Id("w")),
 		),
 		jen.For(jen.List(jen.Id("_"), jen.Id("identity")).Op(":=").Range().Index().String().Values(
-			lit("\x00"), lit(m.SampleIdentity()+"\x00"), lit("\xff\xfe"), lit("ada\n"+m.sampleOther()), jen.Qual("strings", "Repeat").Call(lit("é"), jen.Lit(300)),
+			lit("\x00"), lit(m.SampleIdentity()+"\x00"), lit("\xff\xfe"), lit("ada\n"+m.SampleOther()), jen.Qual("strings", "Repeat").Call(lit("é"), jen.Lit(300)),
 		)).Block(
 			formRequest(jen.Dict{lit("grant_type"): jen.Values(lit("password")), lit("username"): jen.Values(jen.Id("identity")), lit("password"): jen.Values(jen.Id("testPassword"))}),
 			jen.If(jen.Id("w").Op(":=").Id("serve").Call(jen.Id("req")), jen.Id("w").Dot("Code").Op("!=").Add(status("StatusBadRequest")).Op("||").Op("!").Qual("strings", "Contains").Call(jen.Id("w").Dot("Body").Dot("String").Call(), lit(`"invalid_grant"`))).Block(
@@ -256,7 +256,7 @@ func emitTestBadBytes(f *jen.File, m *Model) {
 		jen.List(jen.Id("body"), jen.Id("_")).Op(":=").Qual("encoding/json", "Marshal").Call(credsJSON(m, lit(m.SampleIdentity()), jen.Id("testPassword"))),
 		jen.Id("req").Op(":=").Qual("net/http/httptest", "NewRequest").Call(lit("POST"), lit(m.Route("/register")), jen.Qual("bytes", "NewReader").Call(jen.Id("body"))),
 		jen.Id("req").Dot("Header").Dot("Set").Call(lit("Content-Type"), lit("application/json")),
-		jen.If(jen.Id("w").Op(":=").Id("serve").Call(jen.Id("req")), jen.Id("w").Dot("Code").Op("!=").Add(status(m.registeredStatus()))).Block(
+		jen.If(jen.Id("w").Op(":=").Id("serve").Call(jen.Id("req")), jen.Id("w").Dot("Code").Op("!=").Add(status(m.RegisteredStatus()))).Block(
 			tcall("Fatalf", lit("register: %d %s"), jen.Id("w").Dot("Code"), jen.Id("w").Dot("Body")),
 		),
 		jen.Id("agent").Op(":=").Lit("curl/8\x00\xff\xfe ").Op("+").Qual("strings", "Repeat").Call(lit("é"), jen.Lit(300)),

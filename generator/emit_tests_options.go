@@ -162,7 +162,7 @@ func emitTestMountUnderGroup(f *jen.File, m *Model) {
 	body := []jen.Code{
 		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newGroupedRouter").Call(jen.Id("newTestService").Call(jen.Id("t")))),
 		tcall("Cleanup", jen.Id("srv").Dot("Close")),
-		wantStatus("register", post(route("/register"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), m.registeredStatus()),
+		wantStatus("register", post(route("/register"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))), m.RegisteredStatus()),
 		jen.Id("login").Op(":=").Add(post(route("/login"), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
 		jen.Id("tk").Op(":=").Id("wantTokens").Call(jen.Id("t"), jen.Id("login")),
 		wantProblem(get(base+"/users"), "StatusUnauthorized", "missing_token"),

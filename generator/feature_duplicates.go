@@ -7,8 +7,8 @@ import "github.com/dave/jennifer/jen"
 // 202 to every valid registration, new or not, and hands the duplicate to a
 // hook that can tell the owner out of band.
 
-// registeredStatus is the status of a successful registration.
-func (m *Model) registeredStatus() string {
+// RegisteredStatus is the status of a successful registration.
+func (m *Model) RegisteredStatus() string {
 	if m.HidesRegistration() {
 		return "StatusAccepted"
 	}

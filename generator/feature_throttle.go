@@ -305,7 +305,7 @@ func (throttleFeature) tests(f *jen.File, m *Model) {
 		jen.For(jen.Id("i").Op(":=").Range().Qual(pkgThrottle, "DefaultAddress").Dot("Free").Op("+").Lit(1)).Block(
 			wantProblem(login(jen.Qual("fmt", "Sprintf").Call(jen.Lit(sampleNumbered(m)), jen.Id("i")), wrong), "StatusUnauthorized", "invalid_credentials"),
 		),
-		wantProblem(login(jen.Lit(m.sampleOther()), wrong), "StatusTooManyRequests", "rate_limited"),
+		wantProblem(login(jen.Lit(m.SampleOther()), wrong), "StatusTooManyRequests", "rate_limited"),
 	)
 }
 
@@ -315,14 +315,4 @@ func sampleNumbered(m *Model) string {
 		return "user%d@example.com"
 	}
 	return "user%d"
-}
-
-// throttleOffForBenchmark lifts the limits of a benchmark that fails logins
-// on purpose, so that it measures the failure and not the 429.
-func throttleOffForBenchmark(m *Model) jen.Code {
-	if !m.Throttled() {
-		return jen.Null()
-	}
-	unlimited := jen.Qual(pkgThrottle, "Policy").Values(jen.Dict{jen.Id("Free"): jen.Qual("math", "MaxInt"), jen.Id("Forget"): jen.Qual(pkgTime, "Hour")})
-	return jen.List(jen.Id("svc").Dot("throttle").Dot("Identity"), jen.Id("svc").Dot("throttle").Dot("Address")).Op("=").List(unlimited, unlimited.Clone())
 }

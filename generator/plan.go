@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"go/format"
+	"go/parser"
+	"go/token"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
+	"golang.org/x/tools/go/ast/astutil"
 	"golang.org/x/tools/imports"
 
 	"github.com/authgen/authgen/templates"
@@ -42,6 +46,7 @@ func plan(m *Model, req Request) []step {
 		{path: pkg("routes.go"), owner: Generated, render: goFile(emitRoutes)},
 		{path: pkg("auth_test.go"), owner: Generated, render: goFile(emitTests)},
 		{path: pkg("helpers_test.go"), owner: Generated, render: goTemplateFile("helpers_test.go.tmpl")},
+		{path: pkg("endpoints_test.go"), owner: Generated, render: goTemplateFile("endpoints_test.go.tmpl")},
 		{path: pkg("generate.go"), owner: Generated, render: goFile(emitGenerate)},
 		{path: pkg("AUTH.md"), owner: Generated, render: templateFile("AUTH.md.tmpl")},
 		{path: pkg("openapi.yaml"), owner: Generated, render: templateFile("openapi.yaml.tmpl")},
@@ -129,16 +134,41 @@ func renderGo(f *jen.File) ([]byte, error) {
 	return imports.Process("generated.go", buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
 }
 
-// goTemplateFile renders a Go file that is the same, but for its package
-// name, under every option: plain Go in templates/, formatted.
+// goTemplateFile renders a Go file written as plain Go in templates/, with
+// the options' differences as template actions: it imports every package
+// any option needs, and the imports this model's file does not use are
+// dropped before it is formatted.
 func goTemplateFile(name string) func(*Model) ([]byte, error) {
 	return func(m *Model) ([]byte, error) {
 		data, err := templateFile(name)(m)
 		if err != nil {
 			return nil, err
 		}
-		return format.Source(data)
+		return pruneImports(name, data)
 	}
+}
+
+// pruneImports drops the imports that src does not use, and formats it.
+func pruneImports(name string, src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	var unused []string
+	for _, spec := range f.Imports {
+		if path, _ := strconv.Unquote(spec.Path.Value); !astutil.UsesImport(f, path) {
+			unused = append(unused, path)
+		}
+	}
+	for _, path := range unused {
+		astutil.DeleteImport(fset, f, path)
+	}
+	var buf bytes.Buffer
+	if err := format.Node(&buf, fset, f); err != nil {
+		return nil, err
+	}
+	return format.Source(buf.Bytes())
 }
 
 func templateFile(name string) func(*Model) ([]byte, error) {

@@ -1,7 +1,10 @@
 // Package templates holds the text/template files for everything authgen
 // generates that is not Go code: documentation, configuration, environment
-// examples, SQL migrations, and the fixed Go of the generated test helpers.
-// Other Go code is built with jennifer in package generator.
+// examples, SQL migrations, and the fixed Go of the generated tests: the test
+// helpers and the endpoint tests that read the same on every router and store
+// (endpoints_test.go.tmpl). Go that varies with the router, the store or the
+// algorithm is built with jennifer in package generator; generator runs every
+// Go template through gofmt and drops the imports a combination leaves unused.
 //
 // The shared documents open seams ({{seam "auth.env" .}}) where each option
 // feature adds its own text: features/<feature>.tmpl defines the fragment
@@ -16,9 +19,11 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -34,6 +39,27 @@ var funcs = template.FuncMap{
 	"yamlQuoted": yamlQuoted,
 	"mdCode":     mdCode,
 	"env":        envValue,
+	"lit":        goString,
+	"capitalize": capitalize,
+	"upper":      strings.ToUpper,
+	"trimPrefix": strings.TrimPrefix,
+	"repeat":     strings.Repeat,
+}
+
+// goString renders s as a Go string literal: raw when it holds quotes or
+// backslashes (JSON bodies read best that way) and a raw literal can hold
+// it, interpreted otherwise.
+func goString(s string) string {
+	if strings.ContainsAny(s, `"\`) && strconv.CanBackquote(s) {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // yamlValue renders v as one line of YAML that reads back as v: a string
