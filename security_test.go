@@ -11,7 +11,7 @@ import (
 // TestSecurityTraceability keeps docs/SECURITY.md honest: every item of the
 // security checklist in ../shared/DESIGN.md has a section there that names at
 // least one test, and every test it names exists, in the package it says or,
-// for "generated", in the auth_test.go authgen writes (golden/*.txtar).
+// for "generated", in the tests authgen writes (golden/*.txtar).
 // DESIGN.md is outside this repository, so -short checks only the names.
 func TestSecurityTraceability(t *testing.T) {
 	t.Parallel()

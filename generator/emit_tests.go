@@ -42,7 +42,6 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestOAuth2(f, m)
 	emitTestCookies(f, m)
 	render(f, m, feature.tests)
-	emitTestAttacks(f, m)
 	f.Comment("newTestStore returns a fresh, empty " + m.Storage.Name() + " store that the test cleans up.")
 	m.Storage.TestStore(f, m)
 	f.Line()

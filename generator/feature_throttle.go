@@ -303,14 +303,14 @@ func (throttleFeature) tests(f *jen.File, m *Model) {
 	testFunc(f, "TestLoginThrottlePerAddress", "TestLoginThrottlePerAddress: failures spread over many identities from one\n// address make that address wait, even for an identity it never tried.",
 		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
 		jen.For(jen.Id("i").Op(":=").Range().Qual(pkgThrottle, "DefaultAddress").Dot("Free").Op("+").Lit(1)).Block(
-			wantProblem(login(jen.Qual("fmt", "Sprintf").Call(jen.Lit(sampleNumbered(m)), jen.Id("i")), wrong), "StatusUnauthorized", "invalid_credentials"),
+			wantProblem(login(jen.Qual("fmt", "Sprintf").Call(jen.Lit(m.SampleNumbered()), jen.Id("i")), wrong), "StatusUnauthorized", "invalid_credentials"),
 		),
 		wantProblem(login(jen.Lit(m.SampleOther()), wrong), "StatusTooManyRequests", "rate_limited"),
 	)
 }
 
-// sampleNumbered is a Sprintf format of distinct sample identities.
-func sampleNumbered(m *Model) string {
+// SampleNumbered is a Sprintf format of distinct sample identities.
+func (m *Model) SampleNumbered() string {
 	if m.UsesEmail() {
 		return "user%d@example.com"
 	}

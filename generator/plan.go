@@ -47,6 +47,7 @@ func plan(m *Model, req Request) []step {
 		{path: pkg("auth_test.go"), owner: Generated, render: goFile(emitTests)},
 		{path: pkg("helpers_test.go"), owner: Generated, render: goTemplateFile("helpers_test.go.tmpl")},
 		{path: pkg("endpoints_test.go"), owner: Generated, render: goTemplateFile("endpoints_test.go.tmpl")},
+		{path: pkg("attacks_test.go"), owner: Generated, render: goTemplateFile("attacks_test.go.tmpl")},
 		{path: pkg("generate.go"), owner: Generated, render: goFile(emitGenerate)},
 		{path: pkg("AUTH.md"), owner: Generated, render: templateFile("AUTH.md.tmpl")},
 		{path: pkg("openapi.yaml"), owner: Generated, render: templateFile("openapi.yaml.tmpl")},
@@ -114,7 +115,7 @@ func goFileWith(header string, emit func(*jen.File, *Model)) func(*Model) ([]byt
 func newGoFile(m *Model, path, name string) *jen.File {
 	f := jen.NewFilePathName(path, name)
 	f.ImportNames(map[string]string{
-		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth", pkgThrottle: "throttle", pkgRefreshTest: "refreshtest",
+		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth", pkgThrottle: "throttle",
 		m.PkgPath: m.PkgName,
 	})
 	f.ImportNames(m.Framework.ImportNames())
