@@ -153,9 +153,15 @@ const (
 	testGuardedPath = "/admin/users"
 )
 
-// isExcluded reports whether exclude_paths lets path through, as the
+// TestAdminPath, TestOpenPath and TestGuardedPath are the test routers'
+// probes, for the templates of the tests that call them.
+func (*Model) TestAdminPath() string   { return testAdminPath }
+func (*Model) TestOpenPath() string    { return testOpenPath }
+func (*Model) TestGuardedPath() string { return testGuardedPath }
+
+// IsExcluded reports whether exclude_paths lets path through, as the
 // generated excluded does.
-func (m *Model) isExcluded(path string) bool {
+func (m *Model) IsExcluded(path string) bool {
 	for _, p := range m.ExcludePaths {
 		if prefix, ok := strings.CutSuffix(p, "*"); path == p || ok && strings.HasPrefix(path, prefix) {
 			return true

@@ -158,8 +158,8 @@ func emitGuardedRouter(f *jen.File, m *Model) {
 //
 // a router with a group at /api that has Require in its middleware and the
 // auth routes mounted in it, plus GET /api/users (whoami). It renders
-// nothing and returns false for a router without groups.
-func emitGroupedRouter(f *jen.File, m *Model) bool {
+// nothing for a router without groups.
+func emitGroupedRouter(f *jen.File, m *Model) {
 	id := m.Framework
 	r, body := id.NewRouter(m, forTests)
 	doc, group := id.Group(r, "api", "/api", id.Guard("s", "Require"), []jen.Code{
@@ -167,7 +167,7 @@ func emitGroupedRouter(f *jen.File, m *Model) bool {
 		id.Handle("api", "GET", "/users", jen.Id("whoami"), nil),
 	})
 	if group == nil {
-		return false
+		return
 	}
 	for _, l := range doc {
 		f.Comment(l)
@@ -175,7 +175,13 @@ func emitGroupedRouter(f *jen.File, m *Model) bool {
 	body = append(append(body, group...), jen.Return(jen.Id(r)))
 	f.Func().Id("newGroupedRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(body...)
 	f.Line()
-	return true
+}
+
+// HasGroups reports whether the router has route groups, and so whether
+// the tests mount the auth routes in one (newGroupedRouter).
+func (m *Model) HasGroups() bool {
+	_, group := m.Framework.Group("r", "api", "/api", jen.Null(), nil)
+	return group != nil
 }
 
 // mainRouter is the statements of a new service's main that build handler

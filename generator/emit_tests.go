@@ -36,11 +36,6 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestHelpers(f, m)
 	emitTestTokenChecks(f, m)
 	emitTestConfig(f, m)
-	emitTestRequireRole(f, m)
-	emitTestExcludedPaths(f, m)
-	emitTestMountUnderGroup(f, m)
-	emitTestOAuth2(f, m)
-	emitTestCookies(f, m)
 	render(f, m, feature.tests)
 	f.Comment("newTestStore returns a fresh, empty " + m.Storage.Name() + " store that the test cleans up.")
 	m.Storage.TestStore(f, m)
@@ -50,6 +45,7 @@ func emitTests(f *jen.File, m *Model) {
 	emitTestRouter(f, m)
 	f.Line()
 	emitGuardedRouter(f, m)
+	emitGroupedRouter(f, m)
 }
 
 // t.Helper(), t.Fatal(...) and friends.
@@ -113,7 +109,7 @@ func emitTestHelpers(f *jen.File, m *Model) {
 	presents := jen.Index().String().Values(jen.Lit(m.Header), jen.Lit(m.Schemes[0]+" ").Op("+").Id("token"))
 	if !m.UsesHeader() {
 		f.Comment("bearer is the header pair that presents an access token: its cookie.")
-		presents = jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(accessCookie(m)+"=").Op("+").Id("token"))
+		presents = jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(m.AccessCookie()+"=").Op("+").Id("token"))
 	} else {
 		f.Comment("bearer is the header pair that presents an access token.")
 	}
@@ -125,13 +121,6 @@ func emitTestHelpers(f *jen.File, m *Model) {
 // problem+json answer.
 func wantProblem(r jen.Code, status, code string) *jen.Statement {
 	return jen.Id("wantProblem").Call(jen.Id("t"), r, jen.Qual(pkgHTTP, status), jen.Lit(code))
-}
-
-// wantStatus is "if r.status != want { t.Fatalf(...) }" for a named step.
-func wantStatus(step string, r jen.Code, status string) *jen.Statement {
-	return jen.If(jen.Id("r").Op(":=").Add(r), jen.Id("r").Dot("status").Op("!=").Qual(pkgHTTP, status)).Block(
-		tcall("Fatalf", jen.Lit(step+": got %d %s, want %d"), jen.Id("r").Dot("status"), jen.Id("r").Dot("body"), jen.Qual(pkgHTTP, status)),
-	)
 }
 
 func post(path string, body jen.Code, header ...jen.Code) *jen.Statement {
@@ -197,10 +186,6 @@ func emitTestConfig(f *jen.File, m *Model) {
 	)...)
 }
 
-func refreshWith(token jen.Code) *jen.Statement {
-	return jen.Id("refreshBody").Call(token)
-}
-
 // cheapTestHasher gives the tests a cheap hasher of the service's scheme:
 // argon2id at 64 KiB and bcrypt at cost 4, since the real parameters cost
 // 260 ms (argon2id) to seconds (bcrypt) a hash under the race detector. The
@@ -224,7 +209,7 @@ func cheapTestHasher(m *Model) jen.Code {
 // of a token: in the header, or for a cookie-only service in its cookie.
 func presentationCases(m *Model, auth func(jen.Code) jen.Code) []jen.Code {
 	if !m.UsesHeader() {
-		name := accessCookie(m)
+		name := m.AccessCookie()
 		return []jen.Code{
 			jen.Values(jen.Lit("empty cookie"), jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(name+"=")), jen.Lit("invalid_token")),
 			jen.Values(jen.Lit("cookie twice"), jen.Index().String().Values(jen.Lit("Cookie"), jen.Lit(name+"=a; "+name+"=b")), jen.Lit("invalid_token")),

@@ -113,7 +113,7 @@ func (transportFeature) serviceValues(m *Model) []any {
 		out = append(out, "credentials", jen.Qual(pkgHTTPAuth, "Extractor").Values(fields("Header", jen.Lit(m.Header), "Schemes", stringsLit(m.Schemes))))
 	}
 	if m.UsesCookies() {
-		sameSite := sameSiteMode(m)
+		sameSite := m.SameSiteMode()
 		out = append(out,
 			"cookies", jen.Qual(pkgHTTPAuth, "Cookies").Values(fields(
 				"Secure", jen.Lit(m.CookieSecure),
@@ -274,7 +274,7 @@ func (m *Model) SecurityRequirements() string {
 	return "{bearerAuth: []}"
 }
 
-// sameSiteMode is the net/http constant of cookie_samesite.
-func sameSiteMode(m *Model) string {
+// SameSiteMode is the net/http constant of cookie_samesite.
+func (m *Model) SameSiteMode() string {
 	return map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[string(m.CookieSameSite)]
 }

@@ -48,6 +48,7 @@ func plan(m *Model, req Request) []step {
 		{path: pkg("helpers_test.go"), owner: Generated, render: goTemplateFile("helpers_test.go.tmpl")},
 		{path: pkg("endpoints_test.go"), owner: Generated, render: goTemplateFile("endpoints_test.go.tmpl")},
 		{path: pkg("attacks_test.go"), owner: Generated, render: goTemplateFile("attacks_test.go.tmpl")},
+		{path: pkg("options_test.go"), owner: Generated, render: goTemplateFile("options_test.go.tmpl")},
 		{path: pkg("generate.go"), owner: Generated, render: goFile(emitGenerate)},
 		{path: pkg("AUTH.md"), owner: Generated, render: templateFile("AUTH.md.tmpl")},
 		{path: pkg("openapi.yaml"), owner: Generated, render: templateFile("openapi.yaml.tmpl")},

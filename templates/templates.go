@@ -17,6 +17,7 @@ import (
 	"embed"
 	"io/fs"
 	"maps"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -34,16 +35,17 @@ var files embed.FS
 // funcs escape every value for the format it lands in: options are
 // validated, but the file formats must hold whatever gets through.
 var funcs = template.FuncMap{
-	"join":       strings.Join,
-	"yaml":       yamlValue,
-	"yamlQuoted": yamlQuoted,
-	"mdCode":     mdCode,
-	"env":        envValue,
-	"lit":        goString,
-	"capitalize": capitalize,
-	"upper":      strings.ToUpper,
-	"trimPrefix": strings.TrimPrefix,
-	"repeat":     strings.Repeat,
+	"join":        strings.Join,
+	"yaml":        yamlValue,
+	"yamlQuoted":  yamlQuoted,
+	"mdCode":      mdCode,
+	"env":         envValue,
+	"lit":         goString,
+	"capitalize":  capitalize,
+	"upper":       strings.ToUpper,
+	"trimPrefix":  strings.TrimPrefix,
+	"repeat":      strings.Repeat,
+	"queryEscape": url.QueryEscape,
 }
 
 // goString renders s as a Go string literal: raw when it holds quotes or
