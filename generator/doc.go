@@ -13,7 +13,7 @@
 // add to the package (keys, transport, throttling, duplicate registration)
 // are features (feature.go): one feature_<name>.go each, which the core
 // emitters range over at every seam, and one templates/features/<name>.tmpl
-// with the feature's fragments of the documents. Routers supply idiom, not
+// with the feature's fragments of the documents and its tests. Routers supply idiom, not
 // files: the middleware and the example routers are written once, in
 // emit_routes.go, over the Framework's Idiom.
 //

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -51,6 +52,9 @@ func writeProblemReturn(p jen.Code) []jen.Code {
 func problem(status, code, detail string) *jen.Statement {
 	return jen.Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, status), jen.Qual(pkgHTTPAuth, code), jen.Lit(detail))
 }
+
+// GoDuration is durationCode as Go source, for the templates.
+func (*Model) GoDuration(d Duration) string { return fmt.Sprintf("%#v", durationCode(d)) }
 
 // durationCode writes d the way a person would: 15 * time.Minute.
 func durationCode(d Duration) *jen.Statement {

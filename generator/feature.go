@@ -35,10 +35,11 @@ type feature interface {
 	wellKnown(m *Model) []Endpoint
 	// handlers renders the feature's handlers and helpers into handlers.go.
 	handlers(f *jen.File, m *Model)
-	// files are the feature's own files in the plan.
+	// files are the feature's own files in the plan. The feature's tests,
+	// like its words in the documents, are fragments of its template
+	// (templates/features/<name>.tmpl: "<name>:tests" and the imports they
+	// need, "<name>:tests.imports"), which options_test.go gathers.
 	files(m *Model) []step
-	// tests renders the feature's tests into auth_test.go.
-	tests(f *jen.File, m *Model)
 }
 
 // features lists every option feature, in the order of their seams' output.
@@ -64,7 +65,6 @@ func (noFeature) endpoints(*Model) []Endpoint     { return nil }
 func (noFeature) wellKnown(*Model) []Endpoint     { return nil }
 func (noFeature) handlers(*jen.File, *Model)      {}
 func (noFeature) files(*Model) []step             { return nil }
-func (noFeature) tests(*jen.File, *Model)         {}
 
 // when is code if the option is on, else nothing: the usual body of a seam.
 func when(on bool, code ...jen.Code) []jen.Code {

@@ -43,26 +43,3 @@ func (clientIPFeature) handlers(f *jen.File, m *Model) {
 	f.Func().Id("clientAddress").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).String().Block(append(body, peer...)...)
 	f.Line()
 }
-
-// tests renders the test of a configured proxy header.
-func (clientIPFeature) tests(f *jen.File, m *Model) {
-	if m.ClientIPHeader == "" {
-		return
-	}
-	testFunc(f, "TestClientAddress", "TestClientAddress takes the rightmost address of "+m.ClientIPHeader+", and the peer\n// when the header has no valid one.",
-		jen.For(jen.List(jen.Id("header"), jen.Id("want")).Op(":=").Range().Map(jen.String()).String().Values(jen.Dict{
-			jen.Lit("203.0.113.7"):                 jen.Lit("203.0.113.7"),
-			jen.Lit("198.51.100.1, 203.0.113.7"):   jen.Lit("203.0.113.7"),
-			jen.Lit("203.0.113.7, 2001:db8::1"):    jen.Lit("2001:db8::1"),
-			jen.Lit("203.0.113.7, not-an-address"): jen.Lit("192.0.2.1"),
-			jen.Lit(""):                            jen.Lit("192.0.2.1"),
-		})).Block(
-			jen.Id("r").Op(":=").Qual("net/http/httptest", "NewRequest").Call(jen.Lit("POST"), jen.Lit(m.Route("/login")), jen.Nil()),
-			jen.Id("r").Dot("RemoteAddr").Op("=").Lit("192.0.2.1:4711"),
-			jen.If(jen.Id("header").Op("!=").Lit("")).Block(jen.Id("r").Dot("Header").Dot("Set").Call(jen.Lit(m.ClientIPHeader), jen.Id("header"))),
-			jen.If(jen.Id("got").Op(":=").Id("clientAddress").Call(jen.Id("r")), jen.Id("got").Op("!=").Id("want")).Block(
-				tcall("Errorf", jen.Lit(m.ClientIPHeader+": %q gives %q, want %q"), jen.Id("header"), jen.Id("got"), jen.Id("want")),
-			),
-		),
-	)
-}

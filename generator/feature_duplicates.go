@@ -82,31 +82,3 @@ func (duplicatesFeature) handlers(f *jen.File, m *Model) {
 	)
 	f.Line()
 }
-
-// tests renders the accepted mode's test.
-func (duplicatesFeature) tests(f *jen.File, m *Model) {
-	if !m.HidesRegistration() {
-		return
-	}
-	other := jen.Qual("strings", "ToUpper").Call(jen.Lit(m.SampleIdentity()))
-	testFunc(f, "TestRegistrationRevealsNothing", "TestRegistrationRevealsNothing: registering an existing "+m.IdentityJSON()+" answers\\n// exactly what a new one does, and the hook hears of it.",
-		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
-		jen.Id("heard").Op(":=").Make(jen.Chan().String(), jen.Lit(1)),
-		jen.Id("svc").Dot("onDuplicate").Op("=").Func().Params(jen.Id("_").Qual("context", "Context"), jen.Id("identity").String()).Block(jen.Id("heard").Op("<-").Id("identity")),
-		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("svc"))),
-		jen.Id("t").Dot("Cleanup").Call(jen.Id("srv").Dot("Close")),
-		jen.Id("first").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/register")), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))),
-		jen.Id("again").Op(":=").Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/register")), credsJSON(m, other, jen.Lit("another long passphrase"))),
-		jen.If(jen.Id("first").Dot("status").Op("!=").Qual(pkgHTTP, "StatusAccepted").Op("||").Op("!").Qual("bytes", "Equal").Call(jen.Id("first").Dot("body"), jen.Id("again").Dot("body")).Op("||").Id("again").Dot("status").Op("!=").Id("first").Dot("status")).Block(
-			tcall("Fatalf", jen.Lit("new: %d %s; existing: %d %s; want the same 202"), jen.Id("first").Dot("status"), jen.Id("first").Dot("body"), jen.Id("again").Dot("status"), jen.Id("again").Dot("body")),
-		),
-		jen.Select().Block(
-			jen.Case(jen.Id("got").Op(":=").Op("<-").Id("heard")).Block(
-				jen.If(jen.Id("got").Op("!=").Lit(m.SampleIdentity())).Block(tcall("Errorf", jen.Lit("hook heard %q, want %q"), jen.Id("got"), jen.Lit(m.SampleIdentity()))),
-			),
-			jen.Case(jen.Op("<-").Qual(pkgTime, "After").Call(jen.Lit(5).Op("*").Qual(pkgTime, "Second"))).Block(tcall("Fatal", jen.Lit("the duplicate registration never reached the hook"))),
-		),
-		jen.Id("wantTokens").Call(jen.Id("t"), jen.Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Id("testPassword")))),
-		wantProblem(jen.Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, jen.Lit(m.SampleIdentity()), jen.Lit("another long passphrase"))), "StatusUnauthorized", "invalid_credentials"),
-	)
-}

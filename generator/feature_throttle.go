@@ -264,51 +264,6 @@ func (throttleFeature) files(m *Model) []step {
 	return []step{{path: m.Package + "/throttle.go", owner: Generated, render: goFile(emitThrottle)}}
 }
 
-// tests renders the generated tests of throttling: per identity
-// with a test clock, and per address across identities.
-func (throttleFeature) tests(f *jen.File, m *Model) {
-	if !m.Throttled() {
-		return
-	}
-	login := func(identity, password jen.Code) *jen.Statement {
-		return jen.Id("postJSON").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.Route("/login")), credsJSON(m, identity, password))
-	}
-	wrong := jen.Lit("not the password")
-	testFunc(f, "TestLoginThrottlePerIdentity", "TestLoginThrottlePerIdentity: past its free failures an identity must wait, told how\n// long by 429 and Retry-After whatever the password; after the wait the right\n// password logs in and starts the count over.",
-		jen.Id("svc").Op(":=").Id("newTestService").Call(jen.Id("t")),
-		jen.Var().Id("mu").Qual("sync", "Mutex"),
-		jen.Id("now").Op(":=").Qual(pkgTime, "Now").Call(),
-		jen.Id("svc").Dot("throttle").Dot("Now").Op("=").Func().Params().Qual(pkgTime, "Time").Block(
-			jen.Id("mu").Dot("Lock").Call(),
-			jen.Defer().Id("mu").Dot("Unlock").Call(),
-			jen.Return(jen.Id("now")),
-		),
-		jen.Id("srv").Op(":=").Qual("net/http/httptest", "NewServer").Call(jen.Id("newTestRouter").Call(jen.Id("svc"))),
-		jen.Id("t").Dot("Cleanup").Call(jen.Id("srv").Dot("Close")),
-		jen.Id("signup").Call(jen.Id("t"), jen.Id("srv"), jen.Lit(m.SampleIdentity())),
-		jen.For(jen.Range().Qual(pkgThrottle, "DefaultIdentity").Dot("Free").Op("+").Lit(1)).Block(
-			wantProblem(login(jen.Lit(m.SampleIdentity()), wrong), "StatusUnauthorized", "invalid_credentials"),
-		),
-		jen.Id("r").Op(":=").Add(login(jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))),
-		wantProblem(jen.Id("r"), "StatusTooManyRequests", "rate_limited"),
-		jen.If(jen.Id("got").Op(":=").Id("r").Dot("header").Dot("Get").Call(jen.Lit("Retry-After")), jen.Id("got").Op("!=").Lit("1")).Block(
-			tcall("Errorf", jen.Lit("Retry-After = %q, want 1 (the first paid failure waits a second)"), jen.Id("got")),
-		),
-		jen.Id("mu").Dot("Lock").Call(),
-		jen.Id("now").Op("=").Id("now").Dot("Add").Call(jen.Qual(pkgTime, "Second")),
-		jen.Id("mu").Dot("Unlock").Call(),
-		jen.Id("wantTokens").Call(jen.Id("t"), login(jen.Lit(m.SampleIdentity()), jen.Id("testPassword"))),
-		wantProblem(login(jen.Lit(m.SampleIdentity()), wrong), "StatusUnauthorized", "invalid_credentials"),
-	)
-	testFunc(f, "TestLoginThrottlePerAddress", "TestLoginThrottlePerAddress: failures spread over many identities from one\n// address make that address wait, even for an identity it never tried.",
-		jen.Id("srv").Op(":=").Id("newTestServer").Call(jen.Id("t")),
-		jen.For(jen.Id("i").Op(":=").Range().Qual(pkgThrottle, "DefaultAddress").Dot("Free").Op("+").Lit(1)).Block(
-			wantProblem(login(jen.Qual("fmt", "Sprintf").Call(jen.Lit(m.SampleNumbered()), jen.Id("i")), wrong), "StatusUnauthorized", "invalid_credentials"),
-		),
-		wantProblem(login(jen.Lit(m.SampleOther()), wrong), "StatusTooManyRequests", "rate_limited"),
-	)
-}
-
 // SampleNumbered is a Sprintf format of distinct sample identities.
 func (m *Model) SampleNumbered() string {
 	if m.UsesEmail() {

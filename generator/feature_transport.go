@@ -278,3 +278,18 @@ func (m *Model) SecurityRequirements() string {
 func (m *Model) SameSiteMode() string {
 	return map[string]string{"strict": "SameSiteStrictMode", "lax": "SameSiteLaxMode", "none": "SameSiteNoneMode"}[string(m.CookieSameSite)]
 }
+
+// AccessCookie and RefreshCookie are the cookie names of httpauth.Cookies.
+func (m *Model) AccessCookie() string {
+	if m.CookieSecure {
+		return "__Host-access_token"
+	}
+	return "access_token"
+}
+
+func (m *Model) RefreshCookie() string {
+	if m.CookieSecure {
+		return "__Host-refresh_token"
+	}
+	return "refresh_token"
+}

@@ -3,10 +3,13 @@ package generator
 import (
 	"bytes"
 	"fmt"
+	"go/ast"
 	"go/format"
 	"go/parser"
 	"go/token"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/go/ast/astutil"
@@ -146,31 +149,69 @@ func goTemplateFile(name string) func(*Model) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		return pruneImports(name, data)
+		return tidyImports(name, data)
 	}
 }
 
-// pruneImports drops the imports that src does not use, and formats it.
-func pruneImports(name string, src []byte) ([]byte, error) {
+// tidyImports writes the import block of a Go template's output as
+// goimports would: each import once, only those the file uses, the standard
+// library first and the rest in a group of their own. Templates list every
+// import a combination may need, and option features add theirs at the
+// "tests.imports" seam, so duplicates and unused imports are expected here.
+func tidyImports(name string, src []byte) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, name, src, parser.ParseComments)
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
-	var unused []string
+	var std, other []string
+	seen := map[string]bool{}
 	for _, spec := range f.Imports {
-		if path, _ := strconv.Unquote(spec.Path.Value); !astutil.UsesImport(f, path) {
-			unused = append(unused, path)
+		path, _ := strconv.Unquote(spec.Path.Value)
+		line := spec.Path.Value
+		if spec.Name != nil {
+			line = spec.Name.Name + " " + line
+		}
+		if seen[line] || !astutil.UsesImport(f, path) {
+			continue
+		}
+		seen[line] = true
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
 		}
 	}
-	for _, path := range unused {
-		astutil.DeleteImport(fset, f, path)
+	decls := f.Decls[:0]
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); !ok || g.Tok != token.IMPORT {
+			decls = append(decls, d)
+		}
 	}
-	var buf bytes.Buffer
-	if err := format.Node(&buf, fset, f); err != nil {
+	f.Decls, f.Imports = decls, nil
+	var body bytes.Buffer
+	if err := format.Node(&body, fset, f); err != nil {
 		return nil, err
 	}
-	return format.Source(buf.Bytes())
+	// The package clause follows the file's leading comments, if any.
+	head, rest, _ := bytes.Cut(append([]byte("\n"), body.Bytes()...), []byte("\npackage "+f.Name.Name+"\n"))
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "%s\npackage %s\n", bytes.TrimPrefix(head, []byte("\n")), f.Name.Name)
+	if groups := slices.DeleteFunc([][]string{std, other}, func(g []string) bool { return len(g) == 0 }); len(groups) > 0 {
+		out.WriteString("\nimport (\n")
+		for i, g := range groups {
+			if i > 0 {
+				out.WriteString("\n")
+			}
+			slices.Sort(g)
+			for _, line := range g {
+				fmt.Fprintf(&out, "\t%s\n", line)
+			}
+		}
+		out.WriteString(")\n")
+	}
+	out.Write(rest)
+	return format.Source(out.Bytes())
 }
 
 func templateFile(name string) func(*Model) ([]byte, error) {

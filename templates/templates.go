@@ -1,14 +1,15 @@
 // Package templates holds the text/template files for everything authgen
 // generates that is not Go code: documentation, configuration, environment
-// examples, SQL migrations, and the fixed Go of the generated tests: the test
-// helpers and the endpoint tests that read the same on every router and store
-// (endpoints_test.go.tmpl). Go that varies with the router, the store or the
-// algorithm is built with jennifer in package generator; generator runs every
-// Go template through gofmt and drops the imports a combination leaves unused.
+// examples, SQL migrations, and the generated tests (*_test.go.tmpl): their
+// helpers and every test, which read the same on every router and store. Go
+// that the router or the store shapes (the service itself, and the tests'
+// store and routers) is built with jennifer in package generator, which runs
+// every Go template through gofmt and writes its imports as goimports would.
 //
-// The shared documents open seams ({{seam "auth.env" .}}) where each option
-// feature adds its own text: features/<feature>.tmpl defines the fragment
-// "<feature>:<seam>" for every seam it fills, so that a feature's words live
+// The shared files open seams ({{seam "auth.env" .}}) where each option
+// feature adds its own part: features/<feature>.tmpl defines the fragment
+// "<feature>:<seam>" for every seam it fills (its words in the documents, its
+// tests and their imports in options_test.go), so that a feature's parts live
 // beside each other and not inside the shared files.
 package templates
 
@@ -43,6 +44,7 @@ var funcs = template.FuncMap{
 	"lit":         goString,
 	"capitalize":  capitalize,
 	"upper":       strings.ToUpper,
+	"lower":       strings.ToLower,
 	"trimPrefix":  strings.TrimPrefix,
 	"repeat":      strings.Repeat,
 	"queryEscape": url.QueryEscape,
