@@ -82,7 +82,7 @@ middleware.
 Examples:
    authgen init
    authgen init --dir ./api --pkg internal/login --wire --yes`,
-				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag, keysDirFlag,
+				Flags: append(optionFlags(), dirFlag, yesFlag, noTidyFlag, forceFlag, allowDropFlag, keysDirFlag,
 					&cli.BoolFlag{Name: "wire", Usage: "insert the lines that mount the routes into --wire-file"},
 					&cli.StringFlag{Name: "wire-file", Value: "main.go", Usage: "file, relative to --dir, whose router --wire mounts the routes on"},
 				),
@@ -102,7 +102,7 @@ Examples:
 				Flags: []cli.Flag{dirFlag,
 					&cli.BoolFlag{Name: "dry-run", Usage: "list what would change, write nothing"},
 					&cli.BoolFlag{Name: "diff", Usage: "print the diff of what would change, write nothing"},
-					forceFlag, noTidyFlag,
+					forceFlag, allowDropFlag, noTidyFlag,
 				},
 				Action: a.generateCmd,
 			},
@@ -158,6 +158,9 @@ var (
 	yesFlag    = &cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "never prompt; take defaults for what flags do not give"}
 	noTidyFlag = &cli.BoolFlag{Name: "no-tidy", Usage: "do not run `go mod tidy` after changing go.mod"}
 	forceFlag  = &cli.BoolFlag{Name: "force", Usage: "overwrite generated files that were edited by hand"}
+	// allowDropFlag consents to a migration that drops what an option no
+	// longer needs.
+	allowDropFlag = &cli.BoolFlag{Name: "allow-drop", Usage: "let an option change drop tables or columns, and their data, in a new migration"}
 	// keysDirFlag writes a key pair for RS256, ES256 or EdDSA, as authgen keys does.
 	keysDirFlag = &cli.StringFlag{Name: "keys-dir", Usage: "write a new key pair for RS256, ES256 or EdDSA into this directory of the module"}
 )
@@ -305,7 +308,10 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 			return failure(err)
 		}
 	}
-	req := a.request(target, opts, newModule)
+	req, err := a.request(c, target, opts, newModule)
+	if err != nil {
+		return err
+	}
 	req.Config = true
 	files, err := generator.Generate(req)
 	if err != nil {
@@ -337,7 +343,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 		}
 	}
 	if !newModule {
-		if err := a.wire(c, a.request(target, opts, false)); err != nil {
+		if err := a.wire(c, req); err != nil {
 			return err
 		}
 	}
@@ -430,10 +436,17 @@ func (a *app) resolveOptions(c *cli.Context, target generator.Target) (generator
 	return opts, nil
 }
 
-// request is the generator's input for target and opts.
-func (a *app) request(target generator.Target, opts generator.Options, newModule bool) generator.Request {
+// request is the generator's input for target and opts, with the schema
+// history that the target's authgen.sum records.
+func (a *app) request(c *cli.Context, target generator.Target, opts generator.Options, newModule bool) (generator.Request, error) {
 	v, src := version()
-	return generator.Request{Options: opts, Target: target, Version: v, Source: src, NewModule: newModule}
+	req := generator.Request{Options: opts, Target: target, Version: v, Source: src, NewModule: newModule, AllowDrop: c.Bool("allow-drop")}
+	history, err := generator.ReadHistory(target.Root, opts)
+	if err != nil {
+		return req, failure(err)
+	}
+	req.History = history
+	return req, nil
 }
 
 // wire mounts the routes in an existing service (--wire), or prints the
@@ -569,7 +582,11 @@ func (a *app) generateCmd(c *cli.Context) error {
 	}
 	before := target.GoMod
 	wo := generator.WriteOptions{DryRun: c.Bool("dry-run") || c.Bool("diff"), Force: c.Bool("force")}
-	if err := a.generate(c, a.request(target, opts, false), wo); err != nil {
+	req, err := a.request(c, target, opts, false)
+	if err != nil {
+		return err
+	}
+	if err := a.generate(c, req, wo); err != nil {
 		return err
 	}
 	if wo.DryRun || c.Bool("no-tidy") {
@@ -587,7 +604,15 @@ func (a *app) checkCmd(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	files, err := generator.Generate(a.request(target, opts, false))
+	req, err := a.request(c, target, opts, false)
+	if err != nil {
+		return err
+	}
+	files, err := generator.Generate(req)
+	var drop *generator.DropError
+	if errors.As(err, &drop) { // the options are fine; the files are behind them
+		return cli.Exit(printable(drop.Error()), exitFailure)
+	}
 	if err != nil {
 		return usageErr("%v", err)
 	}

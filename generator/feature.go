@@ -40,6 +40,9 @@ type feature interface {
 	// (templates/features/<name>.tmpl: "<name>:tests" and the imports they
 	// need, "<name>:tests.imports"), which options_test.go gathers.
 	files(m *Model) []step
+	// schema are the tables and columns the feature needs in a SQL store;
+	// the store's migrations follow them (see schema.go).
+	schema(m *Model) []schemaObject
 }
 
 // features lists every option feature, in the order of their seams' output.
@@ -65,6 +68,7 @@ func (noFeature) endpoints(*Model) []Endpoint     { return nil }
 func (noFeature) wellKnown(*Model) []Endpoint     { return nil }
 func (noFeature) handlers(*jen.File, *Model)      {}
 func (noFeature) files(*Model) []step             { return nil }
+func (noFeature) schema(*Model) []schemaObject    { return nil }
 
 // when is code if the option is on, else nothing: the usual body of a seam.
 func when(on bool, code ...jen.Code) []jen.Code {

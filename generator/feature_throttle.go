@@ -264,6 +264,14 @@ func (throttleFeature) files(m *Model) []step {
 	return []step{{path: m.Package + "/throttle.go", owner: Generated, render: goFile(emitThrottle)}}
 }
 
+// schema adds the failure counts' table when they live in the store.
+func (throttleFeature) schema(m *Model) []schemaObject {
+	if !m.ThrottleInStore() {
+		return nil
+	}
+	return []schemaObject{{key: "table:login_failures"}}
+}
+
 // SampleNumbered is a Sprintf format of distinct sample identities.
 func (m *Model) SampleNumbered() string {
 	if m.UsesEmail() {

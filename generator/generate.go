@@ -22,6 +22,13 @@ type Request struct {
 	// Config also renders authgen.yaml from Options, for new and init: it is
 	// written with the rest or not at all.
 	Config bool
+	// History is the schema history that the module's authgen.sum records
+	// for the store, with its files' bytes (see ReadHistory); empty for a
+	// new service.
+	History []Migration
+	// AllowDrop lets an option change drop tables or columns: it adds the
+	// migration that drops them instead of failing with a *DropError.
+	AllowDrop bool
 }
 
 // DevelVersion is the version Go reports for a binary built from a checkout.
@@ -41,10 +48,13 @@ func Generate(req Request) ([]File, error) {
 		return nil, fmt.Errorf("authgen runs from a checkout but cannot find it: set AUTHGEN_SOURCE to the checkout directory")
 	}
 	m := newModel(req.Options, req.Target)
+	if err := m.planSchema(req.History, req.AllowDrop); err != nil {
+		return nil, err
+	}
 	var files []File
 	for _, s := range plan(m, req) {
 		if s.ofFiles != nil {
-			files = append(files, File{Path: s.path, Owner: s.owner, Data: s.ofFiles(files)})
+			files = append(files, File{Path: s.path, Owner: s.owner, Data: s.ofFiles(m, files)})
 			continue
 		}
 		data, err := s.render(m)
@@ -59,8 +69,9 @@ func Generate(req Request) ([]File, error) {
 	return files, nil
 }
 
-// manifest records the digest of every generated file.
-func manifest(files []File) []byte {
+// manifest records the digest of every generated file, then the store's
+// schema history.
+func manifest(m *Model, files []File) []byte {
 	var b strings.Builder
 	b.WriteString("# Generated files and their SHA-256, kept by authgen. DO NOT EDIT.\n")
 	var lines []string
@@ -71,6 +82,7 @@ func manifest(files []File) []byte {
 	}
 	slices.SortFunc(lines, func(a, b string) int { return strings.Compare(a[66:], b[66:]) })
 	b.WriteString(strings.Join(lines, ""))
+	b.WriteString(historyLines(m))
 	return []byte(b.String())
 }
 

@@ -14,6 +14,9 @@ type Model struct {
 	PkgName   string
 	Framework Framework
 	Storage   Storage
+	// migrations are the store's schema history (see schema.go): what
+	// authgen.sum recorded, and the migration this run adds, if any.
+	migrations []Migration
 }
 
 // RuntimeModule is the module path of the shared runtime.

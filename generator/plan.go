@@ -7,6 +7,7 @@ import (
 	"go/format"
 	"go/parser"
 	"go/token"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,7 +30,7 @@ type step struct {
 	render func(*Model) ([]byte, error)
 	// ofFiles, instead of render, makes the file from the files before it:
 	// the manifest.
-	ofFiles func([]File) []byte
+	ofFiles func(*Model, []File) []byte
 }
 
 // plan lists every file that req writes, in order: the package for m, its
@@ -59,7 +60,7 @@ func plan(m *Model, req Request) []step {
 		{path: ".env.example", owner: Scaffold, render: templateFile("env.example.tmpl")},
 	}
 	steps = append(steps, collect(m, feature.files)...)
-	steps = append(steps, m.Storage.Migrations(m)...)
+	steps = append(steps, migrationSteps(m)...)
 	steps = append(steps, step{path: "go.mod", owner: ModuleFile, render: func(m *Model) ([]byte, error) { return editGoMod(m, req) }})
 	if req.Config {
 		steps = append(steps, step{path: ConfigFile, owner: ConfigOwner, render: func(*Model) ([]byte, error) { return RenderConfig(req.Options) }})
@@ -76,7 +77,8 @@ func plan(m *Model, req Request) []step {
 // OwnedPaths reports whether authgen generates path, for package pkg, under
 // any options: the paths a previous run may have written that this one may
 // remove or call extra when the options changed (a store swapped, throttling
-// turned off). Whatever else the manifest lists, authgen leaves alone.
+// turned off), and the migrations of every store's history. Whatever else
+// the manifest lists, authgen leaves alone.
 func OwnedPaths(pkg string) func(path string) bool {
 	owned := map[string]bool{ManifestFile: true}
 	for _, storage := range StorageNames() {
@@ -90,7 +92,8 @@ func OwnedPaths(pkg string) func(path string) bool {
 			}
 		}
 	}
-	return func(path string) bool { return owned[path] }
+	migration := regexp.MustCompile(`^` + regexp.QuoteMeta(pkg) + `/migrations/[a-z]+/[0-9]{4}_[a-z0-9_]+\.(up|down)\.sql$`)
+	return func(path string) bool { return owned[path] || migration.MatchString(path) }
 }
 
 // goFile renders a file of the generated package with the generated header.

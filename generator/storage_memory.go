@@ -16,7 +16,7 @@ func (memoryStorage) Describe() string {
 
 func (memoryStorage) Requires() []Module { return nil }
 
-func (memoryStorage) Migrations(*Model) []step { return nil }
+func (memoryStorage) Dialect() string { return "" }
 
 func (memoryStorage) Env() []EnvVar { return nil }
 

@@ -30,7 +30,7 @@ func (postgresStorage) Env() []EnvVar {
 	return []EnvVar{{"AUTH_DATABASE_URL", "", "PostgreSQL connection URL, e.g. postgres://user:pass@localhost:5432/app (required)"}}
 }
 
-func (postgresStorage) Migrations(m *Model) []step { return migrationSteps(m, "postgres") }
+func (postgresStorage) Dialect() string { return "postgres" }
 
 func (postgresStorage) Store(f *jen.File, m *Model) {
 	s := postgresQueries(m)
@@ -77,6 +77,9 @@ func (postgresStorage) Store(f *jen.File, m *Model) {
 			jen.Lit("CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.List(jen.Id("names"), jen.Err()).Op(":=").Qual("io/fs", "Glob").Call(jen.Id("postgresMigrations"), jen.Lit("migrations/postgres/*.up.sql")),
 		ifErrReturn(jen.Err()),
+		jen.Var().Id("recorded").String(),
+		jen.If(jen.Err().Op(":=").Id("conn").Dot("QueryRow").Call(jen.Id("ctx"), jen.Lit("SELECT coalesce(string_agg(version, ' '), '') FROM schema_migrations")).Dot("Scan").Call(jen.Op("&").Id("recorded")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		refuseNewerCall(),
 		jen.For(jen.List(jen.Id("_"), jen.Id("name")).Op(":=").Range().Id("names")).Block(
 			jen.If(jen.Err().Op(":=").Id("migrate").Call(jen.Id("ctx"), jen.Id("conn").Dot("Conn").Call(), jen.Id("name")), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("migrate %s: %w"), jen.Id("name"), jen.Err())),
@@ -100,6 +103,7 @@ func (postgresStorage) Store(f *jen.File, m *Model) {
 		jen.Return(jen.Id("tx").Dot("Commit").Call(jen.Id("ctx"))),
 	)
 	f.Line()
+	emitRefuseNewer(f)
 	s.emitQueries(f)
 }
 

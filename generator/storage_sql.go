@@ -323,3 +323,32 @@ func (s sqlStore) emitPasswordSteps(method func(doc, name string, params []jen.C
 	method("StartSession implements Store in one transaction on the user's row.", "StartSession",
 		[]jen.Code{ctxParam(), jen.Id("r").Add(rec()), jen.Id("passwordHash").String()}, jen.Error(), start...)
 }
+
+// refuseNewerCall is the statement of Migrate that stops at a database
+// ahead of the code, given the recorded versions (space-separated) and the
+// names of the embedded up files.
+func refuseNewerCall() jen.Code {
+	return jen.If(jen.Err().Op(":=").Id("refuseNewer").Call(jen.Qual("strings", "Fields").Call(jen.Id("recorded")), jen.Id("names")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err()))
+}
+
+// emitRefuseNewer renders refuseNewer, which Migrate calls before it applies
+// anything.
+func emitRefuseNewer(f *jen.File) {
+	f.Comment("refuseNewer fails when the database has recorded a migration that this")
+	f.Comment("build does not embed: a newer build of the service migrated it, and this")
+	f.Comment("one would run against a schema it does not know. Migrations only move")
+	f.Comment("forward; to go back, run the newer build's down files first.")
+	f.Func().Id("refuseNewer").Params(jen.List(jen.Id("recorded"), jen.Id("names")).Index().String()).Error().Block(
+		jen.Id("known").Op(":=").Make(jen.Map(jen.String()).Bool(), jen.Len(jen.Id("names"))),
+		jen.For(jen.List(jen.Id("_"), jen.Id("name")).Op(":=").Range().Id("names")).Block(
+			jen.Id("known").Index(jen.Qual("strings", "TrimSuffix").Call(jen.Qual("path", "Base").Call(jen.Id("name")), jen.Lit(".up.sql"))).Op("=").True(),
+		),
+		jen.For(jen.List(jen.Id("_"), jen.Id("version")).Op(":=").Range().Id("recorded")).Block(
+			jen.If(jen.Op("!").Id("known").Index(jen.Id("version"))).Block(
+				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("the database has migration %s, which this build does not have: a newer build of the service migrated it; deploy that build, or run its down migrations first"), jen.Id("version"))),
+			),
+		),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+}

@@ -34,7 +34,7 @@ func (sqliteStorage) Env() []EnvVar {
 	return []EnvVar{{"AUTH_DATABASE_PATH", "auth.db", "path of the SQLite database file, created if missing"}}
 }
 
-func (sqliteStorage) Migrations(m *Model) []step { return migrationSteps(m, "sqlite") }
+func (sqliteStorage) Dialect() string { return "sqlite" }
 
 func (sqliteStorage) Store(f *jen.File, m *Model) {
 	recv := sqliteQueries(m).recv()
@@ -72,6 +72,9 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 		ifErrReturn(jen.Err()),
 		jen.List(jen.Id("names"), jen.Err()).Op(":=").Qual("io/fs", "Glob").Call(jen.Id("sqliteMigrations"), jen.Lit("migrations/sqlite/*.up.sql")),
 		ifErrReturn(jen.Err()),
+		jen.Var().Id("recorded").String(),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("db").Dot("QueryRowContext").Call(jen.Id("ctx"), jen.Lit("SELECT coalesce(group_concat(version, ' '), '') FROM schema_migrations")).Dot("Scan").Call(jen.Op("&").Id("recorded")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		refuseNewerCall(),
 		jen.For(jen.List(jen.Id("_"), jen.Id("name")).Op(":=").Range().Id("names")).Block(
 			jen.If(jen.Err().Op(":=").Id("s").Dot("migrate").Call(jen.Id("ctx"), jen.Id("name")), jen.Err().Op("!=").Nil()).Block(
 				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("migrate %s: %w"), jen.Id("name"), jen.Err())),
@@ -104,6 +107,7 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 		jen.Return(jen.Op("&").Id("t")),
 	)
 	f.Line()
+	emitRefuseNewer(f)
 	sqliteQueries(m).emitQueries(f)
 }
 

@@ -17,7 +17,7 @@ func files(pairs ...string) []File {
 	for i := 0; i+1 < len(pairs); i += 2 {
 		out = append(out, File{Path: pairs[i], Owner: Generated, Data: []byte(pairs[i+1])})
 	}
-	out = append(out, File{Path: ManifestFile, Owner: Generated, Data: manifest(out)})
+	out = append(out, File{Path: ManifestFile, Owner: Generated, Data: manifest(&Model{}, out)})
 	return out
 }
 

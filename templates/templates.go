@@ -19,6 +19,7 @@ import (
 	"io/fs"
 	"maps"
 	"net/url"
+	pathpkg "path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -167,7 +168,11 @@ var byPath = func() map[string]*template.Template {
 		}
 		t := template.New(path)
 		t.Funcs(funcs).Funcs(template.FuncMap{"seam": seam(t)})
-		for _, name := range append([]string{path}, fragments...) {
+		shared := fragments
+		if defs := pathpkg.Join(pathpkg.Dir(path), DefsFile); defs != path && exists(defs) {
+			shared = append([]string{defs}, fragments...)
+		}
+		for _, name := range append([]string{path}, shared...) {
 			src, err := files.ReadFile(name)
 			if err != nil {
 				return err
@@ -240,6 +245,31 @@ func Render(path string, data any) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// DefsFile, in a folder, holds named templates that every other template
+// of the folder may call, and that RenderDefine renders one by one: each
+// store's schema changes, in migrations/<dialect>/.
+const DefsFile = "defs.tmpl"
+
+func exists(path string) bool {
+	_, err := fs.Stat(files, path)
+	return err == nil
+}
+
+// RenderDefine executes the template named name that the template at path
+// defines (or holds from its folder's DefsFile). ok is false when there is
+// no such template.
+func RenderDefine(path, name string, data any) (out []byte, ok bool, err error) {
+	t := byPath[path]
+	if t == nil || t.Lookup(name) == nil {
+		return nil, false, nil
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		return nil, true, err
+	}
+	return buf.Bytes(), true, nil
 }
 
 // Glob lists the template paths matching pattern, sorted.

@@ -1,0 +1,408 @@
+package generator
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/authgen/authgen/templates"
+)
+
+// The schema of a SQL store moves only forward. The options say which
+// tables and columns the service needs (schemaObjects); authgen.sum records
+// every migration written so far and what it changed (the history). Each run
+// compares the two and, when they differ, appends the next numbered
+// migration with the difference; a migration once written is emitted from
+// its bytes on disk and never rendered again, so that a database it ran on
+// never meets a different file of the same name.
+
+// schemaObject is one table or column the options need. def is what a
+// migration must follow about it beyond its existence: the users table's
+// identity column.
+type schemaObject struct{ key, def string }
+
+// schemaObjects are the objects that m's options need, in creation order:
+// the core's, then every feature's.
+func (m *Model) schemaObjects() []schemaObject {
+	core := []schemaObject{
+		{"table:users", m.IdentityJSON()},
+		{"table:refresh_tokens", ""},
+		{"column:refresh_tokens.session_expires_at", ""},
+	}
+	return append(core, collect(m, feature.schema)...)
+}
+
+// alteredInPlace lists the objects whose def a migration changes without
+// dropping them (the identity column is renamed); any other changed def is
+// a drop and a create.
+var alteredInPlace = map[string]bool{"table:users": true}
+
+// Migration is one step of a store's schema history, as authgen.sum records
+// it: its name, e.g. "0004_login_failures", and its changes, each an
+// operation on an object: "+table:login_failures" creates it,
+// "-table:login_failures" drops it, "~table:users=username" changes it in
+// place, and a def follows "=". Up and Down are the bytes of its files once
+// they are written.
+type Migration struct {
+	Name     string
+	Changes  []string
+	Up, Down []byte
+	// baseline renders the files from their templates, for a service that
+	// has no history yet.
+	baseline bool
+}
+
+// baseline is the history every service started with: the first release's
+// migrations, each taken when the options need its objects.
+var baseline = []struct {
+	name string
+	keys []string
+}{
+	{"0001_init", []string{"table:users", "table:refresh_tokens"}},
+	{"0002_login_failures", []string{"table:login_failures"}},
+	{"0003_session_lifetime", []string{"column:refresh_tokens.session_expires_at"}},
+}
+
+// DropError is an option change that would drop objects holding data.
+type DropError struct {
+	Dialect string
+	Objects []string
+}
+
+func (e *DropError) Error() string {
+	return fmt.Sprintf("authgen.yaml no longer needs %s of the %s store, which may hold data, and authgen never drops data silently: "+
+		"restore the option, or run `authgen generate --allow-drop` to add the migration that drops it", strings.Join(e.Objects, " and "), e.Dialect)
+}
+
+// planSchema sets m.migrations: the recorded history, plus the migration
+// that brings it to what the options need when they differ. Without
+// allowDrop a difference that drops an object is a *DropError.
+func (m *Model) planSchema(recorded []Migration, allowDrop bool) error {
+	if m.Storage.Dialect() == "" {
+		return nil
+	}
+	want := m.schemaObjects()
+	if len(recorded) == 0 {
+		m.migrations = baselineFor(want)
+		return nil
+	}
+	changes := diffSchema(foldHistory(recorded), want)
+	var drops []string
+	for _, c := range changes {
+		if op, key, _ := parseChange(c); op == '-' {
+			drops = append(drops, strings.Replace(key, ":", " ", 1))
+		}
+	}
+	if len(drops) > 0 && !allowDrop {
+		return &DropError{Dialect: m.Storage.Dialect(), Objects: drops}
+	}
+	m.migrations = recorded
+	if len(changes) > 0 {
+		m.migrations = append(slices.Clip(recorded), Migration{Name: nextMigrationName(recorded, changes), Changes: changes})
+	}
+	return nil
+}
+
+// baselineFor is the history of a service without one: the baseline
+// migrations whose objects want holds.
+func baselineFor(want []schemaObject) []Migration {
+	defs := map[string]string{}
+	for _, o := range want {
+		defs[o.key] = o.def
+	}
+	var out []Migration
+	for _, b := range baseline {
+		mig := Migration{Name: b.name, baseline: true}
+		for _, key := range b.keys {
+			def, ok := defs[key]
+			if !ok {
+				mig.Changes = nil
+				break
+			}
+			mig.Changes = append(mig.Changes, formatChange('+', key, def))
+		}
+		if mig.Changes != nil {
+			out = append(out, mig)
+		}
+	}
+	return out
+}
+
+// foldHistory is the schema that history leaves, in creation order.
+func foldHistory(history []Migration) []schemaObject {
+	var state []schemaObject
+	for _, mig := range history {
+		for _, c := range mig.Changes {
+			state = applyChange(state, c)
+		}
+	}
+	return state
+}
+
+func applyChange(state []schemaObject, change string) []schemaObject {
+	op, key, def := parseChange(change)
+	i := slices.IndexFunc(state, func(o schemaObject) bool { return o.key == key })
+	switch {
+	case op == '+' && i < 0:
+		return append(state, schemaObject{key, def})
+	case op == '-' && i >= 0:
+		return slices.Delete(state, i, i+1)
+	case op == '~' && i >= 0:
+		state[i].def = def
+	}
+	return state
+}
+
+// diffSchema lists the changes from have to want: creations and changes in
+// want's order, then drops in have's.
+func diffSchema(have, want []schemaObject) []string {
+	var changes, drops []string
+	for _, w := range want {
+		i := slices.IndexFunc(have, func(o schemaObject) bool { return o.key == w.key })
+		switch {
+		case i < 0:
+			changes = append(changes, formatChange('+', w.key, w.def))
+		case have[i].def == w.def:
+		case alteredInPlace[w.key]:
+			changes = append(changes, formatChange('~', w.key, w.def))
+		default:
+			drops = append(drops, formatChange('-', w.key, have[i].def))
+			changes = append(changes, formatChange('+', w.key, w.def))
+		}
+	}
+	for _, h := range have {
+		if !slices.ContainsFunc(want, func(o schemaObject) bool { return o.key == h.key }) {
+			drops = append(drops, formatChange('-', h.key, h.def))
+		}
+	}
+	return append(drops, changes...)
+}
+
+func formatChange(op byte, key, def string) string {
+	if def == "" {
+		return string(op) + key
+	}
+	return string(op) + key + "=" + def
+}
+
+func parseChange(c string) (op byte, key, def string) {
+	if c == "" {
+		return 0, "", ""
+	}
+	key, def, _ = strings.Cut(c[1:], "=")
+	return c[0], key, def
+}
+
+// nextMigrationName numbers the migration after history and names it by
+// its changes: "0004_login_failures", "0005_drop_login_failures".
+func nextMigrationName(history []Migration, changes []string) string {
+	last := 0
+	for _, mig := range history {
+		var n int
+		fmt.Sscanf(mig.Name, "%04d_", &n)
+		last = max(last, n)
+	}
+	var words []string
+	for _, c := range changes {
+		op, key, def := parseChange(c)
+		_, name, _ := strings.Cut(key, ":")
+		name = strings.ReplaceAll(name, ".", "_")
+		switch op {
+		case '-':
+			name = "drop_" + name
+		case '~':
+			name += "_" + def
+		}
+		words = append(words, name)
+	}
+	slug := strings.Join(words, "_")
+	if len(slug) > 48 {
+		slug = strings.TrimRight(slug[:48], "_")
+	}
+	return fmt.Sprintf("%04d_%s", last+1, slug)
+}
+
+// migrationSteps are the files of m's history: the up and down file of each
+// migration in migrations/<dialect>/, the layout golang-migrate reads and
+// goose can adopt.
+func migrationSteps(m *Model) []step {
+	dialect := m.Storage.Dialect()
+	var steps []step
+	for i, mig := range m.migrations {
+		for _, dir := range []string{"up", "down"} {
+			name := "migrations/" + dialect + "/" + mig.Name + "." + dir + ".sql"
+			steps = append(steps, step{path: m.Package + "/" + name, owner: Generated, render: func(m *Model) ([]byte, error) {
+				return m.migrationFile(m.migrations[:i], mig, dir)
+			}})
+		}
+	}
+	return steps
+}
+
+// changeData is what a change's template reads: the model, and the def the
+// object had (From) and has (To).
+type changeData struct {
+	*Model
+	From, To string
+}
+
+// migrationFile is the up or down file of mig, which follows before: its
+// recorded bytes, its baseline template, or its changes rendered from the
+// store's templates/migrations/<dialect>/defs.tmpl.
+func (m *Model) migrationFile(before []Migration, mig Migration, dir string) ([]byte, error) {
+	if recorded := map[string][]byte{"up": mig.Up, "down": mig.Down}[dir]; recorded != nil {
+		return recorded, nil
+	}
+	folder := "migrations/" + m.Storage.Dialect() + "/"
+	if mig.baseline {
+		return templates.Render(folder+mig.Name+"."+dir+".sql.tmpl", m)
+	}
+	state := foldHistory(before)
+	type step struct{ change, from string }
+	var steps []step
+	for _, c := range mig.Changes {
+		_, key, _ := parseChange(c)
+		from := ""
+		if i := slices.IndexFunc(state, func(o schemaObject) bool { return o.key == key }); i >= 0 {
+			from = state[i].def
+		}
+		steps = append(steps, step{c, from})
+		state = applyChange(state, c)
+	}
+	if dir == "down" { // the inverse changes, in reverse order
+		slices.Reverse(steps)
+		for i, s := range steps {
+			op, key, def := parseChange(s.change)
+			inverse := map[byte]byte{'+': '-', '-': '+', '~': '~'}[op]
+			steps[i] = step{formatChange(inverse, key, s.from), def}
+		}
+	}
+	var b bytes.Buffer
+	b.WriteString("-- " + generatedHeader + "\n")
+	for i, s := range steps {
+		op, key, def := parseChange(s.change)
+		out, ok, err := templates.RenderDefine(folder+templates.DefsFile, string(op)+key, changeData{m, s.from, def})
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("no %s SQL for the schema change %q", m.Storage.Dialect(), s.change)
+		}
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.Write(out)
+		b.WriteString("\n")
+	}
+	return b.Bytes(), nil
+}
+
+// historyLines are authgen.sum's record of m's history.
+func historyLines(m *Model) string {
+	if len(m.migrations) == 0 {
+		return ""
+	}
+	dialect := m.Storage.Dialect()
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Migrations of the %s store, in order, and what each changed; authgen adds the next and never rewrites one.\n", dialect)
+	for _, mig := range m.migrations {
+		fmt.Fprintf(&b, "migration %s %s %s\n", dialect, mig.Name, strings.Join(mig.Changes, " "))
+	}
+	return b.String()
+}
+
+// parseHistory reads the migrations of dialect that a manifest records.
+func parseHistory(manifest []byte, dialect string) []Migration {
+	var out []Migration
+	for _, line := range strings.Split(string(manifest), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 3 && f[0] == "migration" && f[1] == dialect {
+			out = append(out, Migration{Name: f[2], Changes: f[3:]})
+		}
+	}
+	return out
+}
+
+// ReadHistory reads, for the store of o, the schema history that the
+// manifest at root records and the bytes of its migration files, which
+// must be on disk as authgen wrote them. A manifest from before authgen
+// recorded histories yields the baseline migrations it lists.
+func ReadHistory(root string, o Options) ([]Migration, error) {
+	dialect := storages[o.Storage].Dialect()
+	if dialect == "" {
+		return nil, nil
+	}
+	if _, err := os.Stat(root); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // authgen new's directory, made by Write
+	}
+	t, err := openTree(root)
+	if err != nil {
+		return nil, err
+	}
+	defer t.Close()
+	data, err := t.read(ManifestFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	sums := parseManifest(data)
+	history := parseHistory(data, dialect)
+	if len(history) == 0 {
+		history = listedBaseline(sums, newModel(o, Target{}).schemaObjects(), dialect)
+	}
+	for i, mig := range history {
+		for _, dir := range []string{"up", "down"} {
+			p := recordedPath(sums, dialect, mig.Name+"."+dir+".sql")
+			if p == "" {
+				return nil, fmt.Errorf("%s records migration %s of the %s store, but not its %s file: restore %s from version control", ManifestFile, mig.Name, dialect, dir, ManifestFile)
+			}
+			cur, err := t.read(p)
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("%s is missing: a migration, once written, belongs to every database it ran on; restore it (git checkout -- %s)", p, p)
+			}
+			if err != nil {
+				return nil, err
+			}
+			if digest(cur) != sums[p] {
+				return nil, fmt.Errorf("%s was changed since authgen wrote it: a migration that may have run must not change; restore it (git checkout -- %s) and make schema changes of your own in migrations of your own", p, p)
+			}
+			if dir == "up" {
+				history[i].Up = cur
+			} else {
+				history[i].Down = cur
+			}
+		}
+	}
+	return history, nil
+}
+
+// recordedPath is the path under which sums lists a migration file of
+// dialect, wherever the package was.
+func recordedPath(sums map[string]string, dialect, file string) string {
+	for _, p := range sortedKeys(sums) {
+		if strings.HasSuffix(p, "/migrations/"+dialect+"/"+file) {
+			return p
+		}
+	}
+	return ""
+}
+
+// listedBaseline is the history of a service generated before authgen
+// recorded histories: the baseline migrations its manifest lists, with the
+// defs the options give now.
+func listedBaseline(sums map[string]string, want []schemaObject, dialect string) []Migration {
+	var out []Migration
+	for _, mig := range baselineFor(append(want, schemaObject{key: "table:login_failures"})) {
+		if recordedPath(sums, dialect, mig.Name+".up.sql") != "" {
+			mig.baseline = false
+			out = append(out, mig)
+		}
+	}
+	return out
+}

@@ -1,0 +1,223 @@
+package generator
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// regenerate is one `authgen generate` of opts in dir, as the CLI runs it:
+// the history from dir's authgen.sum, the pure generator, and Write. It
+// returns the paths Write created.
+func regenerate(t *testing.T, dir string, opts Options, allowDrop bool) ([]string, error) {
+	t.Helper()
+	history, err := ReadHistory(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	files, err := Generate(Request{Options: opts, Target: NewTarget(dir, "example.com/svc", "1.26"), Version: DevelVersion, Source: goldenSource, History: history, AllowDrop: allowDrop})
+	if err != nil {
+		return nil, err
+	}
+	changes, err := Write(dir, files, WriteOptions{Owned: OwnedPaths(opts.Package)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created []string
+	for _, c := range changes {
+		if c.Action == Created && strings.Contains(c.Path, "/migrations/") {
+			created = append(created, strings.TrimPrefix(c.Path, opts.Package+"/migrations/"))
+		}
+	}
+	return created, nil
+}
+
+func migrationsOf(t *testing.T, dir, dialect string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	paths, _ := filepath.Glob(filepath.Join(dir, "internal/auth/migrations", dialect, "*.sql"))
+	for _, p := range paths {
+		out[filepath.Base(p)] = string(mustReadFile(t, p))
+	}
+	return out
+}
+
+func testOptions() Options {
+	o := Defaults()
+	o.Issuer = "example.com/svc"
+	return o
+}
+
+func mustReadFile(t *testing.T, p string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// TestSchemaMovesForward walks one service through option changes that
+// need schema, on each SQL store: every change adds the next migration and
+// leaves the written ones byte for byte; a change that drops a table is
+// refused until --allow-drop, which writes the dropping migration.
+func TestSchemaMovesForward(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+			opts := testOptions()
+			opts.Storage = dialect
+			created, err := regenerate(t, dir, opts, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			base := []string{dialect + "/0001_init.down.sql", dialect + "/0001_init.up.sql", dialect + "/0003_session_lifetime.down.sql", dialect + "/0003_session_lifetime.up.sql"}
+			if !slices.Equal(created, base) {
+				t.Fatalf("a new service's migrations: %v, want %v", created, base)
+			}
+			sum := string(mustReadFile(t, filepath.Join(dir, ManifestFile)))
+			if !strings.Contains(sum, "migration "+dialect+" 0001_init +table:users=email +table:refresh_tokens\n") ||
+				!strings.Contains(sum, "migration "+dialect+" 0003_session_lifetime +column:refresh_tokens.session_expires_at\n") {
+				t.Fatalf("authgen.sum does not record the history:\n%s", sum)
+			}
+			written := migrationsOf(t, dir, dialect)
+
+			// A second run with the same options adds nothing.
+			if created, err := regenerate(t, dir, opts, false); err != nil || created != nil {
+				t.Fatalf("an unchanged run: created %v, %v", created, err)
+			}
+
+			// login_throttle: store needs a table: migration 0004, not 0002.
+			opts.LoginThrottle = ThrottleStore
+			created, err = regenerate(t, dir, opts, false)
+			if want := []string{dialect + "/0004_login_failures.down.sql", dialect + "/0004_login_failures.up.sql"}; err != nil || !slices.Equal(created, want) {
+				t.Fatalf("login_throttle: store created %v, %v; want %v", created, err, want)
+			}
+			now := migrationsOf(t, dir, dialect)
+			for name, data := range written {
+				if now[name] != data {
+					t.Errorf("%s changed:\n%s\nwas:\n%s", name, now[name], data)
+				}
+			}
+			if up := now["0004_login_failures.up.sql"]; !strings.Contains(up, "CREATE TABLE login_failures") || !strings.HasPrefix(up, "-- "+generatedHeader+"\n") {
+				t.Errorf("0004 up:\n%s", up)
+			}
+			if down := now["0004_login_failures.down.sql"]; !strings.Contains(down, "DROP TABLE login_failures;") {
+				t.Errorf("0004 down:\n%s", down)
+			}
+
+			// Turning it off would drop the table: refused, and nothing written.
+			opts.LoginThrottle = ThrottleInstance
+			before := string(mustReadFile(t, filepath.Join(dir, ManifestFile)))
+			_, err = regenerate(t, dir, opts, false)
+			var drop *DropError
+			if !errors.As(err, &drop) || !strings.Contains(err.Error(), "table login_failures") || !strings.Contains(err.Error(), "--allow-drop") {
+				t.Fatalf("dropping login_failures without --allow-drop: %v", err)
+			}
+			if after := string(mustReadFile(t, filepath.Join(dir, ManifestFile))); after != before {
+				t.Error("a refused run changed authgen.sum")
+			}
+			created, err = regenerate(t, dir, opts, true)
+			if want := []string{dialect + "/0005_drop_login_failures.down.sql", dialect + "/0005_drop_login_failures.up.sql"}; err != nil || !slices.Equal(created, want) {
+				t.Fatalf("--allow-drop created %v, %v; want %v", created, err, want)
+			}
+			now = migrationsOf(t, dir, dialect)
+			if up, down := now["0005_drop_login_failures.up.sql"], now["0005_drop_login_failures.down.sql"]; !strings.Contains(up, "DROP TABLE login_failures;") || !strings.Contains(down, "CREATE TABLE login_failures") {
+				t.Errorf("0005 up:\n%s\ndown:\n%s", up, down)
+			}
+
+			// Users who sign in with a username: the column is renamed, its
+			// values kept, and the down file renames it back.
+			opts.Identity = "username"
+			created, err = regenerate(t, dir, opts, false)
+			if want := []string{dialect + "/0006_users_username.down.sql", dialect + "/0006_users_username.up.sql"}; err != nil || !slices.Equal(created, want) {
+				t.Fatalf("identity: username created %v, %v; want %v", created, err, want)
+			}
+			now = migrationsOf(t, dir, dialect)
+			if up, down := now["0006_users_username.up.sql"], now["0006_users_username.down.sql"]; !strings.Contains(up, "RENAME COLUMN email TO username;") || !strings.Contains(down, "RENAME COLUMN username TO email;") {
+				t.Errorf("0006 up:\n%s\ndown:\n%s", up, down)
+			}
+			for name, data := range written {
+				if now[name] != data {
+					t.Errorf("%s changed after three migrations", name)
+				}
+			}
+		})
+	}
+}
+
+// TestRecordedMigrationsAreNeverRendered: a recorded migration is emitted
+// from its bytes, so that authgen changing its templates cannot change a
+// file that ran; one that is missing or edited stops the run.
+func TestRecordedMigrationsAreNeverRendered(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+	opts := testOptions()
+	opts.Storage = "sqlite"
+	if _, err := regenerate(t, dir, opts, false); err != nil {
+		t.Fatal(err)
+	}
+	history, err := ReadHistory(dir, opts)
+	if err != nil || len(history) != 2 {
+		t.Fatalf("history %v, %v", history, err)
+	}
+	history[0].Up = []byte("-- as a release long ago wrote it\n")
+	files, err := Generate(Request{Options: opts, Target: NewTarget(dir, "example.com/svc", "1.26"), Version: DevelVersion, Source: goldenSource, History: history})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(files, func(f File) bool { return f.Path == "internal/auth/migrations/sqlite/0001_init.up.sql" })
+	if i < 0 || string(files[i].Data) != "-- as a release long ago wrote it\n" {
+		t.Errorf("0001_init.up.sql was not emitted from its recorded bytes")
+	}
+
+	up := filepath.Join(dir, "internal/auth/migrations/sqlite/0001_init.up.sql")
+	orig := mustReadFile(t, up)
+	os.WriteFile(up, append(orig, "-- an edit\n"...), 0o644)
+	if _, err := ReadHistory(dir, opts); err == nil || !strings.Contains(err.Error(), "0001_init.up.sql was changed since authgen wrote it") {
+		t.Errorf("an edited migration: %v", err)
+	}
+	os.Remove(up)
+	if _, err := ReadHistory(dir, opts); err == nil || !strings.Contains(err.Error(), "0001_init.up.sql is missing") {
+		t.Errorf("a missing migration: %v", err)
+	}
+}
+
+// TestHistoryOfAnOlderManifest: a service generated before authgen.sum
+// recorded histories gets, as its history, the migrations its manifest
+// lists, and moves forward from there.
+func TestHistoryOfAnOlderManifest(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+	opts := testOptions()
+	opts.Storage = "postgres"
+	opts.LoginThrottle = ThrottleStore
+	if _, err := regenerate(t, dir, opts, false); err != nil {
+		t.Fatal(err)
+	}
+	sum := filepath.Join(dir, ManifestFile)
+	data := string(mustReadFile(t, sum))
+	old := data[:strings.Index(data, "# Migrations of")]
+	os.WriteFile(sum, []byte(old), 0o644)
+	history, err := ReadHistory(dir, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, mig := range history {
+		names = append(names, mig.Name)
+	}
+	if want := []string{"0001_init", "0002_login_failures", "0003_session_lifetime"}; !slices.Equal(names, want) {
+		t.Fatalf("history of an older manifest: %v, want %v", names, want)
+	}
+	if created, err := regenerate(t, dir, opts, false); err != nil || created != nil {
+		t.Fatalf("regenerating an older service: created %v, %v", created, err)
+	}
+	if now := string(mustReadFile(t, sum)); now != data {
+		t.Errorf("authgen.sum after the upgrade:\n%s\nwant:\n%s", now, data)
+	}
+}
