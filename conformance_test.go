@@ -45,16 +45,28 @@ type combination struct {
 	profile
 }
 
-// profile is the token options of a service: services of one profile must
-// answer every check identically, whatever their router and store.
+// profile is the token options of a service, and whether it has the user
+// fields of fieldFlags: services of one profile must answer every check
+// identically, whatever their router and store.
 type profile struct {
 	alg, transport string
+	fields         bool
 }
 
 // hs256Header is the default profile.
-var hs256Header = profile{"HS256", "header"}
+var hs256Header = profile{alg: "HS256", transport: "header"}
 
-func (p profile) String() string { return strings.ToLower(p.alg) + "+" + p.transport }
+// fieldFlags are the user fields of the profiles with fields: a unique
+// required string and an optional time.
+var fieldFlags = []string{"--user-field", "display_name:string:required:max_length=64:unique", "--user-field", "birthday:time"}
+
+func (p profile) String() string {
+	s := strings.ToLower(p.alg) + "+" + p.transport
+	if p.fields {
+		s += "+fields"
+	}
+	return s
+}
 
 func (c combination) name() string {
 	n := c.framework
@@ -62,8 +74,11 @@ func (c combination) name() string {
 		n += "-v4"
 	}
 	n += "-" + c.storage
-	if c.profile != hs256Header && c.profile != (profile{}) {
+	switch {
+	case c.alg != "" && (c.alg != hs256Header.alg || c.transport != hs256Header.transport):
 		n += "-" + strings.ToLower(c.alg) + "-" + c.transport
+	case c.alg == "" && c.fields:
+		n += "-fields"
 	}
 	return n
 }
@@ -88,9 +103,9 @@ func combinations() []combination {
 		profile
 		storage string
 	}{
-		{profile{"RS256", "header"}, "postgres"},
-		{profile{"ES256", "cookie"}, "sqlite"},
-		{profile{"EdDSA", "both"}, "memory"},
+		{profile{"RS256", "header", true}, "postgres"},
+		{profile{"ES256", "cookie", true}, "sqlite"},
+		{profile{"EdDSA", "both", true}, "memory"},
 	} {
 		for _, fw := range generator.FrameworkNames() {
 			out = append(out, combination{framework: fw, storage: p.storage, profile: p.profile})
@@ -240,14 +255,16 @@ type suite struct {
 	profile
 	// method, key and kid sign tokens as the service does: the secret, or
 	// the private key the suite made for it with authgen keys.
-	method     jwt.SigningMethod
-	key        any
-	kid        string
-	publicPEM  []byte
-	forged     []forgery
-	transcript []string // one normalised line per check, compared across routers
-	names      []string
-	observed   map[string]bool // "METHOD path status", for the OpenAPI drift check
+	method    jwt.SigningMethod
+	key       any
+	kid       string
+	publicPEM []byte
+	forged    []forgery
+	// registrations counts the bodies of creds, which number display names.
+	registrations int
+	transcript    []string // one normalised line per check, compared across routers
+	names         []string
+	observed      map[string]bool // "METHOD path status", for the OpenAPI drift check
 }
 
 // reply is a response with its body read.
@@ -350,8 +367,23 @@ func (s *suite) expect(name string, r reply, status int, code string) reply {
 	return r
 }
 
-func creds(identity, password string) map[string]string {
-	return map[string]string{"email": identity, "password": password}
+// creds is the JSON body of a registration or a login; for a profile with
+// user fields, with values of them (login ignores them): a display name no
+// other registration of the suite has, and a birthday.
+func (s *suite) creds(identity, password string) map[string]any {
+	body := map[string]any{"email": identity, "password": password}
+	if s.fields {
+		s.registrations++
+		body["display_name"] = fmt.Sprintf("Member %d", s.registrations)
+		body["birthday"] = "1990-06-15T08:30:00Z"
+	}
+	return body
+}
+
+// credsJSON is creds as JSON text.
+func (s *suite) credsJSON(identity, password string) string {
+	b, _ := json.Marshal(s.creds(identity, password))
+	return string(b)
 }
 
 type pair struct{ access, refresh string }
@@ -509,15 +541,19 @@ func (s *suite) run() {
 	)
 
 	// Success paths.
-	r := s.expect("register: 201 with the user", s.postJSON(reg, creds("Ada@Example.com", confPassword)), 201, "")
+	sent := s.creds("Ada@Example.com", confPassword)
+	r := s.expect("register: 201 with the user", s.postJSON(reg, sent), 201, "")
 	user := r.json()
 	if user["email"] != ada || user["id"] == nil || r.header.Get("Content-Type") != "application/json" || bytes.Contains(r.body, []byte("argon2")) || bytes.Contains(r.body, []byte(confPassword)) {
 		s.t.Errorf("register answered %s %s", r.header.Get("Content-Type"), r.body)
 	}
-	p1 := s.tokens("login: 200 token pair", s.postJSON(login, creds(ada, confPassword)))
+	p1 := s.tokens("login: 200 token pair", s.postJSON(login, s.creds(ada, confPassword)))
 	r = s.expect("me: 200 the current user", s.send("GET", me, "", nil, s.auth(p1.access)...), 200, "")
 	if r.json()["id"] != user["id"] {
 		s.t.Errorf("me answered another user: %s", r.body)
+	}
+	if s.fields {
+		s.userFields(sent, user, r.json())
 	}
 	s.publishedKeys(p1.access)
 	p2 := s.tokens("refresh: 200 a new pair", s.postJSON(refresh, map[string]string{"refresh_token": p1.refresh}))
@@ -548,7 +584,7 @@ func (s *suite) run() {
 		{"register: unicode identity", reg, "application/json", `{"email":"ädä@exämple.com","password":"long enough pw"}`, 422, "validation_failed"},
 		{"register: SQL-looking identity", reg, "application/json", `{"email":"x@example.com'; DROP TABLE users;--","password":"long enough pw"}`, 422, "validation_failed"},
 		{"register: SQL-looking identity without @", reg, "application/json", `{"email":"' OR '1'='1","password":"long enough pw"}`, 422, "validation_failed"},
-		{"register: duplicate in other letter case", reg, "application/json", `{"email":"ADA@example.COM","password":"long enough pw"}`, 409, "identity_taken"},
+		{"register: duplicate in other letter case", reg, "application/json", s.credsJSON("ADA@example.COM", "long enough pw"), 409, "identity_taken"},
 		{"login: malformed JSON", login, "application/json", `{`, 400, "malformed_body"},
 		{"login: text/plain", login, "text/plain", `{"email":"ada@example.com"}`, 415, "unsupported_media_type"},
 		{"login: 2 MiB body", login, "application/json", `{"email":"` + strings.Repeat("a", 2<<20) + `"}`, 413, "body_too_large"},
@@ -603,7 +639,7 @@ func (s *suite) run() {
 	// Nothing above changed any state: the session still rotates, and no
 	// hostile registration created an account.
 	p3 := s.tokens("refresh after the hostile inputs", s.postJSON(refresh, map[string]string{"refresh_token": p2.refresh}))
-	s.expect("login of a rejected registration", s.postJSON(login, creds("x@example.com", "long enough pw")), 401, "invalid_credentials")
+	s.expect("login of a rejected registration", s.postJSON(login, s.creds("x@example.com", "long enough pw")), 401, "invalid_credentials")
 
 	// Rotation and reuse detection.
 	s.expect("refresh: spent token is rejected", s.postJSON(refresh, map[string]string{"refresh_token": p1.refresh}), 401, "invalid_token")
@@ -611,21 +647,21 @@ func (s *suite) run() {
 	s.expect("me: access tokens live until they expire", s.send("GET", me, "", nil, s.auth(p3.access)...), 200, "")
 
 	// Logout, by refresh token and by access token.
-	p4 := s.tokens("login again", s.postJSON(login, creds(ada, confPassword)))
+	p4 := s.tokens("login again", s.postJSON(login, s.creds(ada, confPassword)))
 	s.expect("logout with the refresh token: 204", s.postJSON(logout, map[string]string{"refresh_token": p4.refresh}), 204, "")
 	s.expect("refresh after logout", s.postJSON(refresh, map[string]string{"refresh_token": p4.refresh}), 401, "invalid_token")
-	p5 := s.tokens("login once more", s.postJSON(login, creds(ada, confPassword)))
+	p5 := s.tokens("login once more", s.postJSON(login, s.creds(ada, confPassword)))
 	s.expect("logout with the access token: 204", s.send("POST", logout, "", nil, s.auth(p5.access)...), 204, "")
 	s.expect("refresh after access-token logout", s.postJSON(refresh, map[string]string{"refresh_token": p5.refresh}), 401, "invalid_token")
 
 	// Log out everywhere, and change the password: both end every session.
 	const logoutAll, password = "/auth/logout-all", "/auth/password"
-	phone := s.tokens("login on a phone", s.postJSON(login, creds(ada, confPassword)))
-	laptop := s.tokens("login on a laptop", s.postJSON(login, creds(ada, confPassword)))
+	phone := s.tokens("login on a phone", s.postJSON(login, s.creds(ada, confPassword)))
+	laptop := s.tokens("login on a laptop", s.postJSON(login, s.creds(ada, confPassword)))
 	s.expect("logout-all: no token", s.send("POST", logoutAll, "", nil), 401, "missing_token")
 	s.expect("logout-all: 204", s.send("POST", logoutAll, "", nil, s.auth(laptop.access)...), 204, "")
 	s.expect("refresh of another device after logout-all", s.postJSON(refresh, map[string]string{"refresh_token": phone.refresh}), 401, "invalid_token")
-	p6 := s.tokens("login after logout-all", s.postJSON(login, creds(ada, confPassword)))
+	p6 := s.tokens("login after logout-all", s.postJSON(login, s.creds(ada, confPassword)))
 	change := func(current, next string) reply {
 		return s.postJSON(password, map[string]string{"current_password": current, "new_password": next}, s.auth(p6.access)...)
 	}
@@ -637,8 +673,8 @@ func (s *suite) run() {
 	s.expect("password: 2 MiB body", s.send("POST", password, "application/json", []byte(`{"new_password":"`+strings.Repeat("a", 2<<20)+`"}`), s.auth(p6.access)...), 413, "body_too_large")
 	s.expect("password: 204", change(confPassword, "another long passphrase"), 204, "")
 	s.expect("refresh after a password change", s.postJSON(refresh, map[string]string{"refresh_token": p6.refresh}), 401, "invalid_token")
-	s.expect("login with the old password", s.postJSON(login, creds(ada, confPassword)), 401, "invalid_credentials")
-	s.tokens("login with the new password", s.postJSON(login, creds(ada, "another long passphrase")))
+	s.expect("login with the old password", s.postJSON(login, s.creds(ada, confPassword)), 401, "invalid_credentials")
+	s.tokens("login with the new password", s.postJSON(login, s.creds(ada, "another long passphrase")))
 
 	s.throttle()
 }
@@ -648,27 +684,27 @@ func (s *suite) run() {
 // failures per identity, twenty per address, then one second, doubling.
 func (s *suite) throttle() {
 	const reg, login, eve = "/auth/register", "/auth/login", "eve@example.com"
-	s.expect("throttle: register an account", s.postJSON(reg, creds(eve, confPassword)), 201, "")
-	device := cookieOf(s.postJSON(login, creds(eve, confPassword)), deviceCookie)
+	s.expect("throttle: register an account", s.postJSON(reg, s.creds(eve, confPassword)), 201, "")
+	device := cookieOf(s.postJSON(login, s.creds(eve, confPassword)), deviceCookie)
 	if device.Value == "" {
 		s.t.Errorf("throttle: a right password set no %s cookie", deviceCookie)
 	}
 	for i := range 6 {
-		s.expect(fmt.Sprintf("throttle: wrong password %d of 6", i+1), s.postJSON(login, creds(eve, "not the password")), 401, "invalid_credentials")
+		s.expect(fmt.Sprintf("throttle: wrong password %d of 6", i+1), s.postJSON(login, s.creds(eve, "not the password")), 401, "invalid_credentials")
 	}
-	r := s.expect("throttle: then even the right password waits", s.postJSON(login, creds(eve, confPassword)), 429, "rate_limited")
+	r := s.expect("throttle: then even the right password waits", s.postJSON(login, s.creds(eve, confPassword)), 429, "rate_limited")
 	if got := r.header.Get("Retry-After"); got != "1" {
 		s.t.Errorf("throttle: Retry-After %q, want 1", got)
 	}
-	s.tokens("throttle: the device it signed in from before still gets in", s.postJSON(login, creds(eve, confPassword), "Cookie", deviceCookie+"="+device.Value))
-	s.expect("throttle: a tampered device cookie is a stranger's", s.postJSON(login, creds(eve, confPassword), "Cookie", deviceCookie+"="+tamperDevice(device.Value)), 429, "rate_limited")
+	s.tokens("throttle: the device it signed in from before still gets in", s.postJSON(login, s.creds(eve, confPassword), "Cookie", deviceCookie+"="+device.Value))
+	s.expect("throttle: a tampered device cookie is a stranger's", s.postJSON(login, s.creds(eve, confPassword), "Cookie", deviceCookie+"="+tamperDevice(device.Value)), 429, "rate_limited")
 	for range 6 {
-		s.postJSON(login, creds("ghost@example.com", "x"))
+		s.postJSON(login, s.creds("ghost@example.com", "x"))
 	}
-	s.expect("throttle: an account that does not exist waits alike", s.postJSON(login, creds("ghost@example.com", confPassword)), 429, "rate_limited")
+	s.expect("throttle: an account that does not exist waits alike", s.postJSON(login, s.creds("ghost@example.com", confPassword)), 429, "rate_limited")
 	time.Sleep(1100 * time.Millisecond)
-	p := s.tokens("throttle: after Retry-After the right password logs in", s.postJSON(login, creds(eve, confPassword)))
-	s.expect("throttle: and the count starts over", s.postJSON(login, creds(eve, "not the password")), 401, "invalid_credentials")
+	p := s.tokens("throttle: after Retry-After the right password logs in", s.postJSON(login, s.creds(eve, confPassword)))
+	s.expect("throttle: and the count starts over", s.postJSON(login, s.creds(eve, "not the password")), 401, "invalid_credentials")
 	// The current password of a password change is guessed against the same
 	// allowances (the account's, with the failure above, and the address's,
 	// which the suite has spent most of): within six guesses one waits.
@@ -682,7 +718,7 @@ func (s *suite) throttle() {
 	s.expect("throttle: wrong current passwords wait like logins", guess, 429, "rate_limited")
 	var last reply
 	for i := range 21 {
-		if last = s.postJSON(login, creds(fmt.Sprintf("spray%d@example.com", i), "x")); last.status != 401 {
+		if last = s.postJSON(login, s.creds(fmt.Sprintf("spray%d@example.com", i), "x")); last.status != 401 {
 			break
 		}
 	}
@@ -691,7 +727,7 @@ func (s *suite) throttle() {
 		s.t.Errorf("throttle: Retry-After %q, want a positive number of seconds", r.header.Get("Retry-After"))
 	}
 	for i := range 21 {
-		if last = s.postJSON(reg, creds(fmt.Sprintf("flood%d@example.com", i), confPassword)); last.status != 201 {
+		if last = s.postJSON(reg, s.creds(fmt.Sprintf("flood%d@example.com", i), confPassword)); last.status != 201 {
 			break
 		}
 	}
@@ -722,8 +758,9 @@ func checkConformanceDoc(t *testing.T, profiles []profile, checks, services map[
 	b.WriteString("and code; every 401 must carry `WWW-Authenticate: Bearer` (with\n")
 	b.WriteString("`error=\"invalid_token\"` when a token was presented); every answer must carry\n")
 	b.WriteString("`Cache-Control: no-store`; no answer may be a 5xx. Then the answers of all\n")
-	b.WriteString("services of one profile (algorithm and transport) are compared: a difference\n")
-	b.WriteString("between routers or stores is a failure.\n\n")
+	b.WriteString("services of one profile (algorithm, transport, and the user fields `display_name`\n")
+	b.WriteString("and `birthday` where it says +fields) are compared: a difference between routers\n")
+	b.WriteString("or stores is a failure.\n\n")
 	b.WriteString("Regenerate this file with `go test -run TestConformance -update .`\n")
 	first := profiles[0]
 	for _, p := range profiles {

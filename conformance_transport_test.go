@@ -55,7 +55,7 @@ func (s *suite) presentations(access string) []struct {
 // cross-site requests they would authenticate, and deletes them at logout.
 func (s *suite) transportChecks(p pair) {
 	const login, refresh, logout, logoutAll, me = "/auth/login", "/auth/refresh", "/auth/logout", "/auth/logout-all", "/auth/me"
-	ada := creds("ada@example.com", confPassword)
+	ada := s.creds("ada@example.com", confPassword)
 	if s.transport == "header" {
 		// No token cookie is ever set (the device cookie of the login
 		// throttle authenticates nothing), and a cookie carrying a valid
@@ -149,9 +149,9 @@ func (s *suite) tokenRequests() {
 // the admin role.
 func (s *suite) roles() {
 	const reg, login = "/auth/register", "/auth/login"
-	user := s.tokens("roles: a user logs in", s.postJSON(login, creds("ada@example.com", confPassword)))
-	s.expect("roles: register an admin", s.postJSON(reg, creds("admin@example.com", confPassword)), 201, "")
-	admin := s.tokens("roles: the admin logs in", s.postJSON(login, creds("admin@example.com", confPassword)))
+	user := s.tokens("roles: a user logs in", s.postJSON(login, s.creds("ada@example.com", confPassword)))
+	s.expect("roles: register an admin", s.postJSON(reg, s.creds("admin@example.com", confPassword)), 201, "")
+	admin := s.tokens("roles: the admin logs in", s.postJSON(login, s.creds("admin@example.com", confPassword)))
 	s.expect("roles: RequireRole(admin) refuses a user", s.send("GET", "/hello/admin", "", nil, s.auth(user.access)...), 403, "forbidden")
 	s.expect("roles: RequireRole(admin) without a token", s.send("GET", "/hello/admin", "", nil), 401, "missing_token")
 	r := s.send("GET", "/hello/admin", "", nil, s.auth(admin.access)...)

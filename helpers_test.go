@@ -196,8 +196,11 @@ func buildService(t *testing.T, root string, c combination) string {
 		writeFile(t, filepath.Join(dir, "go.mod"), c.gomod)
 	}
 	args := []string{"new", dir, "--module", "example.com/svc", "--framework", c.framework, "--storage", c.storage, "--yes"}
-	if c.profile != (profile{}) {
+	if c.alg != "" {
 		args = append(args, "--alg", c.alg, "--transport", c.transport)
+	}
+	if c.fields {
+		args = append(args, fieldFlags...)
 	}
 	r := authgen(t, root, args...)
 	if r.code != 0 {

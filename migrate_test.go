@@ -8,13 +8,14 @@ import (
 	"time"
 )
 
-// TestMigrationsMoveForward runs a service on each SQL store through an
-// option change that needs schema, with rows in place: login_throttle:
-// store adds migration 0004 and nothing else, the rebuilt service applies
-// it to the existing database, and the existing user and session keep
-// working. The old binary then refuses the database it no longer knows;
-// turning the option off again is refused until --allow-drop, which adds
-// the dropping migration that the service applies in turn.
+// TestMigrationsMoveForward runs a service with two user fields on each SQL
+// store through option changes that need schema, with rows in place: a
+// third field adds migration 0005 and nothing else, login_throttle: store
+// adds 0006, and after each the rebuilt service applies it to the existing
+// database, where the existing user, its fields and its session keep
+// working. The build before 0006 then refuses the database it no longer
+// knows; turning the throttle off again is refused until --allow-drop, which
+// adds the dropping migration that the service applies in turn.
 func TestMigrationsMoveForward(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and migrates services; skipped with -short")
@@ -24,65 +25,82 @@ func TestMigrationsMoveForward(t *testing.T) {
 	for _, storage := range []string{"sqlite", "postgres"} {
 		t.Run(storage, func(t *testing.T) {
 			t.Parallel()
-			c := combination{framework: "chi", storage: storage}
+			c := combination{framework: "chi", storage: storage, profile: profile{fields: true}}
 			dir := filepath.Join(root, c.name())
-			oldBin := buildService(t, root, c)
+			bin := buildService(t, root, c)
 			env := serviceEnv(t, "forward_"+storage, storage)
-			svc := start(t, oldBin, env)
-			if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
+			svc := start(t, bin, env)
+			ada := `{"email":"ada@example.com","password":"` + confPassword + `","display_name":"Ada","birthday":"1815-12-10T00:00:00Z"}`
+			if code, body := request(t, "POST", svc.base+"/auth/register", ada, ""); code != 201 {
 				t.Fatalf("register: %d %s", code, body)
 			}
 			s := login(t, svc.base)
 			svc.stop()
-
 			migrations := filepath.Join(dir, "internal", "auth", "migrations", storage)
-			baseline := readDir(t, migrations)
-			setOption(t, dir, "login_throttle", "instance", "store")
-			r := authgen(t, dir, "generate", "--no-tidy")
-			if r.code != 0 {
-				t.Fatalf("generate with login_throttle: store: %d\n%s", r.code, r.stderr)
-			}
-			for _, name := range []string{"0004_login_failures.up.sql", "0004_login_failures.down.sql"} {
-				if !strings.Contains(r.stdout, "created   internal/auth/migrations/"+storage+"/"+name) {
-					t.Errorf("generate did not create %s:\n%s", name, r.stdout)
-				}
-			}
-			now := readDir(t, migrations)
-			if len(now) != len(baseline)+2 {
-				t.Errorf("migrations after the change: %d files, want %d", len(now), len(baseline)+2)
-			}
-			for name, data := range baseline {
-				if now[name] != data {
-					t.Errorf("%s changed", name)
-				}
-			}
-			if r := authgen(t, dir, "check"); r.code != 0 {
-				t.Fatalf("check after generate: %d\n%s%s", r.code, r.stdout, r.stderr)
-			}
 
-			newBin := buildBinary(t, dir)
-			svc = start(t, newBin, env)
-			login(t, svc.base)
-			if code, body := request(t, "POST", svc.base+"/auth/refresh", `{"refresh_token":"`+s.refresh+`"}`, ""); code != 200 {
-				t.Errorf("a refresh token of before the migration: %d %s", code, body)
+			// A third field: migration 0005 adds its column, and only that.
+			add := func(step, want string, args ...string) {
+				t.Helper()
+				before := readDir(t, migrations)
+				r := authgen(t, dir, append([]string{"generate", "--no-tidy"}, args...)...)
+				if r.code != 0 {
+					t.Fatalf("%s: generate: %d\n%s", step, r.code, r.stderr)
+				}
+				now := readDir(t, migrations)
+				for _, name := range []string{want + ".up.sql", want + ".down.sql"} {
+					if _, ok := now[name]; !ok || !strings.Contains(r.stdout, "created   internal/auth/migrations/"+storage+"/"+name) {
+						t.Errorf("%s: generate did not create %s:\n%s", step, name, r.stdout)
+					}
+				}
+				if len(now) != len(before)+2 {
+					t.Errorf("%s: %d migration files, want %d", step, len(now), len(before)+2)
+				}
+				for name, data := range before {
+					if now[name] != data {
+						t.Errorf("%s: %s changed", step, name)
+					}
+				}
+				if r := authgen(t, dir, "check"); r.code != 0 {
+					t.Fatalf("%s: check after generate: %d\n%s%s", step, r.code, r.stdout, r.stderr)
+				}
+			}
+			appendFile(t, filepath.Join(dir, "authgen.yaml"), "  - name: employee_id\n    type: int\n    unique: true\n")
+			add("a third field", "0005_users_employee_id")
+			fields := buildBinary(t, dir)
+			svc = start(t, fields, env)
+			s = refreshSession(t, svc.base, s)
+			code, me := request(t, "GET", svc.base+"/auth/me", "", s.access)
+			if code != 200 || jsonField(me, "display_name") != "Ada" || jsonField(me, "birthday") != "1815-12-10T00:00:00Z" || !strings.Contains(me, `"employee_id":null`) {
+				t.Errorf("/auth/me after the third field: %d %s", code, me)
+			}
+			grace := `{"email":"grace@example.com","password":"` + confPassword + `","display_name":"Grace","employee_id":7}`
+			if code, body := request(t, "POST", svc.base+"/auth/register", grace, ""); code != 201 || !strings.Contains(body, `"employee_id":7`) {
+				t.Errorf("register with the third field: %d %s", code, body)
 			}
 			svc.stop()
 
-			// The old build does not know migration 0004: it must not serve.
-			old := launch(t, oldBin, env)
+			setOption(t, dir, "login_throttle", "instance", "store")
+			add("login_throttle: store", "0006_login_failures")
+			svc = start(t, buildBinary(t, dir), env)
+			login(t, svc.base)
+			s = refreshSession(t, svc.base, s)
+			svc.stop()
+
+			// The build before 0006 does not know it: it must not serve.
+			old := launch(t, fields, env)
 			select {
 			case <-old.done:
 			case <-time.After(30 * time.Second):
-				t.Fatal("the old build is still running on a database migrated past it")
+				t.Fatal("the older build is still running on a database migrated past it")
 			}
-			if old.err == nil || !strings.Contains(old.logs.String(), "the database has migration 0004_login_failures, which this build does not have") {
-				t.Errorf("the old build on a newer database: %v\n%s", old.err, old.logs.String())
+			if old.err == nil || !strings.Contains(old.logs.String(), "the database has migration 0006_login_failures, which this build does not have") {
+				t.Errorf("the older build on a newer database: %v\n%s", old.err, old.logs.String())
 			}
 
 			// Back to instance: the table would go, with its rows.
 			setOption(t, dir, "login_throttle", "store", "instance")
 			before := treeDigest(t, dir)
-			r = authgen(t, dir, "generate", "--no-tidy")
+			r := authgen(t, dir, "generate", "--no-tidy")
 			if r.code != 2 || !strings.Contains(r.stderr, "table login_failures") || !strings.Contains(r.stderr, "--allow-drop") {
 				t.Fatalf("generate dropping a table: %d\n%s", r.code, r.stderr)
 			}
@@ -92,14 +110,22 @@ func TestMigrationsMoveForward(t *testing.T) {
 			if r := authgen(t, dir, "check"); r.code != 1 || !strings.Contains(r.stderr, "--allow-drop") {
 				t.Errorf("check with a pending drop: %d\n%s", r.code, r.stderr)
 			}
-			r = authgen(t, dir, "generate", "--no-tidy", "--allow-drop")
-			if r.code != 0 || !strings.Contains(r.stdout, "created   internal/auth/migrations/"+storage+"/0005_drop_login_failures.up.sql") {
-				t.Fatalf("generate --allow-drop: %d\n%s%s", r.code, r.stdout, r.stderr)
-			}
+			add("--allow-drop", "0007_drop_login_failures", "--allow-drop")
 			svc = start(t, buildBinary(t, dir), env)
 			login(t, svc.base)
+			refreshSession(t, svc.base, s)
 		})
 	}
+}
+
+// refreshSession spends s's refresh token and returns the new session.
+func refreshSession(t *testing.T, base string, s session) session {
+	t.Helper()
+	code, body := request(t, "POST", base+"/auth/refresh", `{"refresh_token":"`+s.refresh+`"}`, "")
+	if code != 200 {
+		t.Fatalf("refresh of a session from before the migration: %d %s", code, body)
+	}
+	return session{jsonField(body, "access_token"), jsonField(body, "refresh_token")}
 }
 
 // setOption changes key: from to key: to in dir's authgen.yaml.
@@ -112,6 +138,12 @@ func setOption(t *testing.T, dir, key, from, to string) {
 		t.Fatalf("authgen.yaml has no %q line:\n%s", key+": "+from, cfg)
 	}
 	writeFile(t, path, edited)
+}
+
+// appendFile adds text at the end of the file at path.
+func appendFile(t *testing.T, path, text string) {
+	t.Helper()
+	writeFile(t, path, string(mustRead(t, path))+text)
 }
 
 // readDir maps the names of the files in dir to their contents.

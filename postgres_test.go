@@ -193,7 +193,7 @@ func TestKeyRotationKeepsSessions(t *testing.T) {
 	}
 	t.Parallel()
 	root := t.TempDir()
-	bin := buildService(t, root, combination{framework: "chi", storage: "sqlite", profile: profile{"ES256", "header"}})
+	bin := buildService(t, root, combination{framework: "chi", storage: "sqlite", profile: profile{alg: "ES256", transport: "header"}})
 	newKey := func() string {
 		out := authgen(t, root, "keys", "--alg", "ES256", "--out", "keys")
 		line, _, _ := strings.Cut(out.stdout, "\n")

@@ -46,6 +46,9 @@ func ParseConfig(data []byte, base Options) (Options, error) {
 	if len(cfg.ExcludePaths) == 0 {
 		cfg.ExcludePaths = nil // "[]" and no key mean the same
 	}
+	if len(cfg.UserFields) == 0 {
+		cfg.UserFields = nil
+	}
 	return cfg.Options, nil
 }
 

@@ -123,14 +123,14 @@ func emitConfig(f *jen.File, m *Model) {
 // emitStore renders store.go: User, the store errors and the Store interface.
 func emitStore(f *jen.File, m *Model) {
 	f.Comment("User is a registered account. Its password hash never leaves the package.")
-	f.Type().Id("User").Struct(
+	f.Type().Id("User").Struct(append([]jen.Code{
 		jen.Id("ID").String().Tag(map[string]string{"json": "id"}),
 		jen.Id(m.IdentityField()).String().Tag(map[string]string{"json": m.IdentityJSON()}),
 		jen.Id("PasswordHash").String().Tag(map[string]string{"json": "-"}),
 		jen.Comment("Active is false for a disabled account, which cannot log in."),
 		jen.Id("Active").Bool().Tag(map[string]string{"json": "active"}),
 		jen.Id("CreatedAt").Qual(pkgTime, "Time").Tag(map[string]string{"json": "created_at"}),
-	)
+	}, m.userStructFields()...)...)
 	f.Line()
 	f.Comment("Errors returned by a Store.")
 	f.Var().Defs(
@@ -143,10 +143,11 @@ func emitStore(f *jen.File, m *Model) {
 		jen.Id("ErrPasswordChanged").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: the password changed meanwhile")),
 	)
 	f.Line()
+	emitFieldTaken(f, m)
 	f.Comment("Store persists users and refresh tokens. Identities are stored normalised")
 	f.Comment("(see normalizeIdentity), so that lookups and uniqueness ignore letter case.")
 	f.Type().Id("Store").Interface(append([]jen.Code{
-		jen.Comment("CreateUser stores u, or returns ErrDuplicate."),
+		createUserDoc(m),
 		jen.Id("CreateUser").Params(ctxParam(), jen.Id("u").Id("User")).Error(),
 		jen.Comment(m.userByIdentity() + " returns the user with the normalised " + m.IdentityJSON() + ", or ErrNotFound."),
 		jen.Id(m.userByIdentity()).Params(ctxParam(), jen.Id(m.IdentityJSON()).String()).Params(jen.Id("User"), jen.Error()),

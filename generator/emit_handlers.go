@@ -120,23 +120,24 @@ func emitRegister(f *jen.File, m *Model) {
 			"answer after the same work, and goes to OnDuplicateRegistration."}
 	}
 	handlerDoc(f, m, "Register", "POST "+m.Route("/register"), doc...)
-	body := append(crossOriginGuard(m), decodeInto("credentials", "DecodeJSON")...)
+	body := append(crossOriginGuard(m), decodeInto(m.registrationType(), "DecodeJSON")...)
 	body = append(body,
 		jen.Id("identity").Op(":=").Id("normalizeIdentity").Call(jen.Id("in").Dot(m.IdentityField())),
 		jen.If(jen.Id("p").Op(":=").Id("validateCredentials").Call(jen.Id("identity"), jen.Id("in").Dot("Password")), jen.Id("p").Op("!=").Nil()).Block(
 			writeProblemReturn(jen.Id("p"))...,
 		),
+		jen.Id("u").Op(":=").Id("User").Values(fields(
+			"ID", jen.Id("newID").Call(),
+			m.IdentityField(), jen.Id("identity"),
+			"Active", jen.True(),
+			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
+		)),
+		readUserFields(m),
 		storeContext(),
 		throttleRegistration(m),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("Password")),
 		ifErr(hashFailedReturn()...),
-		jen.Id("u").Op(":=").Id("User").Values(fields(
-			"ID", jen.Id("newID").Call(),
-			m.IdentityField(), jen.Id("identity"),
-			"PasswordHash", jen.Id("hash"),
-			"Active", jen.True(),
-			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
-		)),
+		jen.Id("u").Dot("PasswordHash").Op("=").Id("hash"),
 		jen.Err().Op("=").Id("s").Dot("store").Dot("CreateUser").Call(jen.Id("ctx"), jen.Id("u")),
 	)
 	body = append(body, registerOutcome(m)...)
@@ -352,7 +353,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 	body := requireClaims()
 	body = append(body, decodeInto("passwordChange", "DecodeJSON")...)
 	body = append(body,
-		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
+		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Lit("new_password"), jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 		storeContext(),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
 		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
@@ -534,16 +535,17 @@ func emitValidation(f *jen.File, m *Model) {
 	f.Comment("validateCredentials checks a registration and names the first problem.")
 	f.Func().Id("validateCredentials").Params(jen.List(jen.Id("identity"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.If(identityCheck).Block(
-			jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", identityRule)),
+			jen.Return(jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Lit(m.IdentityJSON()), jen.Lit(identityRule))),
 		),
-		jen.Return(jen.Id("validatePassword").Call(jen.Id("password"))),
+		jen.Return(jen.Id("validatePassword").Call(jen.Lit("password"), jen.Id("password"))),
 	)
 	f.Line()
-	f.Comment("validatePassword checks a new password's length: long passphrases are")
-	f.Comment("welcome, but a megabyte of password is a way to burn CPU in the hasher.")
-	f.Func().Id("validatePassword").Params(jen.Id("password").String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+	f.Comment("validatePassword checks the length of a new password, the member field of")
+	f.Comment("the request: long passphrases are welcome, but a megabyte of password is a")
+	f.Comment("way to burn CPU in the hasher.")
+	f.Func().Id("validatePassword").Params(jen.List(jen.Id("field"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(m.maxPasswordBytes())).Block(
-			jen.Return(problem("StatusUnprocessableEntity", "CodeValidation", m.passwordRule())),
+			jen.Return(jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("field"), jen.Lit(m.passwordRule()))),
 		),
 		jen.Return(jen.Nil()),
 	)

@@ -24,13 +24,20 @@ func (m *Model) AdminIdentity() string {
 func (m *Model) InvalidIdentity() string { return m.byIdentity("not-an-email", "no spaces allowed") }
 
 // CredsBody is the JSON body of a login or a registration of id, with the
-// tests' password unless another is given.
+// tests' password unless another is given, and a fixed value of each
+// required user field.
 func (m *Model) CredsBody(id string, password ...string) string {
 	pw := testPassword
 	if len(password) > 0 {
 		pw = password[0]
 	}
-	return `{"` + m.IdentityJSON() + `":"` + id + `","password":"` + pw + `"}`
+	body := `{"` + m.IdentityJSON() + `":"` + id + `","password":"` + pw + `"`
+	for _, f := range m.RegisterFields() {
+		if f.Required {
+			body += `,"` + f.Name + `":` + f.fixedSample()
+		}
+	}
+	return body + "}"
 }
 
 const (

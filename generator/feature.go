@@ -52,6 +52,7 @@ var features = []feature{
 	throttleFeature{},
 	duplicatesFeature{},
 	clientIPFeature{},
+	userFieldsFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.

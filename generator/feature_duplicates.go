@@ -53,8 +53,11 @@ func registerOutcome(m *Model) []jen.Code {
 		duplicate = []jen.Code{jen.Id("s").Dot("duplicateRegistration").Call(jen.Id("ctx"), jen.Id("identity"))}
 		success = jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusAccepted"), jen.Id("registrationAccepted"))
 	}
+	takenVar, takenCase := fieldTakenCase(m)
 	return []jen.Code{
+		takenVar,
 		jen.Switch(jen.Empty()).Block(
+			takenCase,
 			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(duplicate...),
 			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
 		),

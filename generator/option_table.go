@@ -252,6 +252,7 @@ var optionTable = []Option{
 		}),
 	choice("duplicate_registration", "duplicate-registration", "answer to registering an existing identity", names(DuplicateRegistrations), func(o *Options) *DuplicateRegistration { return &o.DuplicateRegistration }).
 		docs("`conflict` (409), `accepted` (202 for all)", "`conflict`"),
+	userFieldsOption(),
 }
 
 func choice[T ~string](key, flag, usage string, choices func() []string, at func(*Options) *T) Option {

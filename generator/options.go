@@ -53,6 +53,9 @@ type Options struct {
 	// untouched when mounted globally: exact paths, or prefixes ending in
 	// "/*". The public auth routes are always excluded.
 	ExcludePaths []string `yaml:"exclude_paths,flow"`
+	// UserFields are the fields of the User that the owner declares, beside
+	// the identity (see userfields.go).
+	UserFields UserFields `yaml:"user_fields"`
 }
 
 // Defaults returns the options of DESIGN.md's matrix. Issuer is left empty:

@@ -173,7 +173,7 @@ func TestOptionTableIsEveryOption(t *testing.T) {
 		if keys[key] != 1 {
 			t.Errorf("authgen.yaml key %s has %d rows in the option table, want 1", key, keys[key])
 		}
-		if n := strings.Count(string(tmpl), "\n"+key+": "); n != 1 {
+		if n := strings.Count(string(tmpl), "\n"+key+":"); n != 1 {
 			t.Errorf("authgen.yaml.tmpl writes %s %d times, want once", key, n)
 		}
 		delete(keys, key)

@@ -86,26 +86,31 @@ func (m *Model) planSchema(recorded []Migration, allowDrop bool) error {
 		return nil
 	}
 	want := m.schemaObjects()
-	if len(recorded) == 0 {
-		m.migrations = baselineFor(want)
-		return nil
+	history := recorded
+	if len(history) == 0 {
+		history = baselineFor(want)
 	}
-	changes := diffSchema(foldHistory(recorded), want)
+	changes := diffSchema(foldHistory(history), want)
 	var drops []string
 	for _, c := range changes {
-		if op, key, _ := parseChange(c); op == '-' {
+		if op, key, _ := parseChange(c); op == '-' && !derived(key) {
 			drops = append(drops, strings.Replace(key, ":", " ", 1))
 		}
 	}
 	if len(drops) > 0 && !allowDrop {
 		return &DropError{Dialect: m.Storage.Dialect(), Objects: drops}
 	}
-	m.migrations = recorded
+	m.migrations = history
 	if len(changes) > 0 {
-		m.migrations = append(slices.Clip(recorded), Migration{Name: nextMigrationName(recorded, changes), Changes: changes})
+		m.migrations = append(slices.Clip(history), Migration{Name: nextMigrationName(history, changes), Changes: changes})
 	}
 	return nil
 }
+
+// derived reports whether the object with key holds no data of its own, so
+// that dropping it loses nothing: a unique index (with, for a string, the
+// folded copy of the values it covers).
+func derived(key string) bool { return strings.HasPrefix(key, "unique:") }
 
 // baselineFor is the history of a service without one: the baseline
 // migrations whose objects want holds.
@@ -157,8 +162,9 @@ func applyChange(state []schemaObject, change string) []schemaObject {
 	return state
 }
 
-// diffSchema lists the changes from have to want: creations and changes in
-// want's order, then drops in have's.
+// diffSchema lists the changes from have to want: the drops first, in the
+// reverse of have's order (an index goes before its column), then the
+// creations and changes in want's.
 func diffSchema(have, want []schemaObject) []string {
 	var changes, drops []string
 	for _, w := range want {
@@ -179,6 +185,7 @@ func diffSchema(have, want []schemaObject) []string {
 			drops = append(drops, formatChange('-', h.key, h.def))
 		}
 	}
+	slices.Reverse(drops)
 	return append(drops, changes...)
 }
 
@@ -207,10 +214,23 @@ func nextMigrationName(history []Migration, changes []string) string {
 		last = max(last, n)
 	}
 	var words []string
+	table := ""
 	for _, c := range changes {
 		op, key, def := parseChange(c)
-		_, name, _ := strings.Cut(key, ":")
-		name = strings.ReplaceAll(name, ".", "_")
+		kind, name, _ := strings.Cut(key, ":")
+		if kind == "unique" && slices.ContainsFunc(changes, func(o string) bool { _, k, _ := parseChange(o); return k == "column:"+name }) {
+			continue // the column's word says it
+		}
+		// A run of changes to one table names the table once.
+		if t, column, ok := strings.Cut(name, "."); ok && t == table {
+			name = column
+		} else {
+			table = t
+			name = strings.ReplaceAll(name, ".", "_")
+		}
+		if kind == "unique" {
+			name += "_unique"
+		}
 		switch op {
 		case '-':
 			name = "drop_" + name
@@ -243,11 +263,12 @@ func migrationSteps(m *Model) []step {
 	return steps
 }
 
-// changeData is what a change's template reads: the model, and the def the
-// object had (From) and has (To).
+// changeData is what a change's template reads: the model, the def the
+// object had (From) and has (To), and for a column or an index its name
+// (Name: "display_name" of "column:users.display_name").
 type changeData struct {
 	*Model
-	From, To string
+	From, To, Name string
 }
 
 // migrationFile is the up or down file of mig, which follows before: its
@@ -285,12 +306,9 @@ func (m *Model) migrationFile(before []Migration, mig Migration, dir string) ([]
 	b.WriteString("-- " + generatedHeader + "\n")
 	for i, s := range steps {
 		op, key, def := parseChange(s.change)
-		out, ok, err := templates.RenderDefine(folder+templates.DefsFile, string(op)+key, changeData{m, s.from, def})
+		out, err := renderChange(folder+templates.DefsFile, op, key, changeData{Model: m, From: s.from, To: def})
 		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, fmt.Errorf("no %s SQL for the schema change %q", m.Storage.Dialect(), s.change)
+			return nil, fmt.Errorf("the %s SQL of the schema change %q: %w", m.Storage.Dialect(), s.change, err)
 		}
 		if i > 0 {
 			b.WriteString("\n")
@@ -299,6 +317,24 @@ func (m *Model) migrationFile(before []Migration, mig Migration, dir string) ([]
 		b.WriteString("\n")
 	}
 	return b.Bytes(), nil
+}
+
+// renderChange renders the template of one change: the one defined for
+// its key ("+table:login_failures"), or else the one for every object of
+// its kind on its table ("+column:users.*"), which reads the object's name.
+func renderChange(defs string, op byte, key string, data changeData) ([]byte, error) {
+	out, ok, err := templates.RenderDefine(defs, string(op)+key, data)
+	if ok || err != nil {
+		return out, err
+	}
+	if table, name, found := strings.Cut(key, "."); found {
+		data.Name = name
+		out, ok, err = templates.RenderDefine(defs, string(op)+table+".*", data)
+		if ok || err != nil {
+			return out, err
+		}
+	}
+	return nil, errors.New("no template defines it")
 }
 
 // historyLines are authgen.sum's record of m's history.

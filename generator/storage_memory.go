@@ -36,6 +36,11 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Id("ids"):    jen.Map(jen.String()).String().Values(),
 		jen.Id("tokens"): jen.Map(jen.String()).Qual(pkgRefresh, "Record").Values(),
 	}
+	unique := len(m.UniqueFields()) > 0
+	if unique {
+		fields = append(fields, jen.Id("taken").Map(jen.String()).String().Comment("user ID by unique field and value, see uniqueKeys"))
+		values[jen.Id("taken")] = jen.Map(jen.String()).String().Values()
+	}
 	if m.ThrottleInStore() {
 		fields = append(fields, jen.Line().Comment("Memory keeps the failed-login counts: in one process, the store's memory").Line().Comment("and the instance's are the same.").Line().Op("*").Qual(pkgThrottle, "Memory"))
 		values[jen.Id("Memory")] = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
@@ -55,10 +60,27 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	}
 	ctx := jen.Id("_").Qual(pkgContext, "Context")
 	userErr := []jen.Code{jen.Id("User"), jen.Error()}
-	method("CreateUser implements Store.", "CreateUser", []jen.Code{ctx, jen.Id("u").Id("User")}, []jen.Code{jen.Error()},
+	var checkTaken, markTaken jen.Code = jen.Null(), jen.Null()
+	if unique {
+		checkTaken = jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("uniqueKeys").Call(jen.Id("u"))).Block(
+			jen.If(jen.List(jen.Id("_"), jen.Id("taken")).Op(":=").Id("s").Dot("taken").Index(jen.Id("k").Dot("key")), jen.Id("taken")).Block(
+				jen.Return(jen.Op("&").Id("FieldTakenError").Values(jen.Dict{jen.Id("Field"): jen.Id("k").Dot("field")})),
+			),
+		)
+		markTaken = jen.For(jen.List(jen.Id("_"), jen.Id("k")).Op(":=").Range().Id("uniqueKeys").Call(jen.Id("u"))).Block(
+			jen.Id("s").Dot("taken").Index(jen.Id("k").Dot("key")).Op("=").Id("u").Dot("ID"),
+		)
+	}
+	createDoc := "CreateUser implements Store."
+	if unique {
+		createDoc = "CreateUser implements Store: the unique fields first, then the identity\n// (see Store)."
+	}
+	method(createDoc, "CreateUser", []jen.Code{ctx, jen.Id("u").Id("User")}, []jen.Code{jen.Error()},
+		checkTaken,
 		jen.If(jen.List(jen.Id("_"), jen.Id("taken")).Op(":=").Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField())), jen.Id("taken")).Block(jen.Return(jen.Id("ErrDuplicate"))),
 		jen.Id("s").Dot("users").Index(jen.Id("u").Dot("ID")).Op("=").Id("u"),
 		jen.Id("s").Dot("ids").Index(jen.Id("u").Dot(m.IdentityField())).Op("=").Id("u").Dot("ID"),
+		markTaken,
 		jen.Return(jen.Nil()),
 	)
 	method(m.userByIdentity()+" implements Store.", m.userByIdentity(), []jen.Code{ctx, jen.Id(m.IdentityJSON()).String()}, userErr,
@@ -137,6 +159,9 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(jen.Return(jen.Id("r").Dot("FamilyID").Op("==").Id("family")))),
 		jen.Return(jen.Nil()),
 	)
+	if unique {
+		emitUniqueKeys(f, m)
+	}
 	f.Comment("revoke marks revoked at now the live records that match; the caller holds s.mu.")
 	f.Func().Params(jen.Id("s").Op("*").Id("MemoryStore")).Id("revoke").Params(jen.Id("now").Qual(pkgTime, "Time"), jen.Id("match").Func().Params(jen.Qual(pkgRefresh, "Record")).Bool()).Block(
 		jen.For(jen.List(jen.Id("digest"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
@@ -146,6 +171,39 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 			),
 		),
 	)
+}
+
+// emitUniqueKeys renders uniqueKeys, the values of a user's unique fields
+// as MemoryStore indexes them.
+func emitUniqueKeys(f *jen.File, m *Model) {
+	f.Comment("uniqueKey is a value of a unique field, as MemoryStore indexes it.")
+	f.Type().Id("uniqueKey").Struct(jen.List(jen.Id("field"), jen.Id("key")).String())
+	f.Line()
+	f.Comment("uniqueKeys are u's values of its unique fields, each with its field's name;")
+	f.Comment("strings are folded (see foldKey), so that letter case makes no second value.")
+	body := []jen.Code{jen.Var().Id("keys").Index().Id("uniqueKey")}
+	for _, uf := range m.UniqueFields() {
+		v := jen.Id("u").Dot(uf.GoName())
+		if !uf.Required {
+			v = jen.Op("*").Add(v)
+		}
+		var text jen.Code
+		switch uf.Type {
+		case FieldString:
+			text = jen.Id("foldKey").Call(v)
+		case FieldInt:
+			text = jen.Qual("strconv", "FormatInt").Call(v, jen.Lit(10))
+		default:
+			text = jen.Add(v).Dot("UTC").Call().Dot("Format").Call(jen.Qual(pkgTime, "RFC3339Nano"))
+		}
+		add := jen.Id("keys").Op("=").Append(jen.Id("keys"), jen.Id("uniqueKey").Values(jen.Lit(uf.Name), jen.Lit(uf.Name+":").Op("+").Add(text)))
+		if !uf.Required {
+			add = jen.If(jen.Id("u").Dot(uf.GoName()).Op("!=").Nil()).Block(add)
+		}
+		body = append(body, add)
+	}
+	f.Func().Id("uniqueKeys").Params(jen.Id("u").Id("User")).Index().Id("uniqueKey").Block(append(body, jen.Return(jen.Id("keys")))...)
+	f.Line()
 }
 
 func (memoryStorage) Open(m *Model) ([]jen.Code, jen.Code) {

@@ -123,13 +123,26 @@ func postgresQueries(m *Model) sqlStore {
 		nullTimeType: func() *jen.Statement { return jen.Op("*").Qual(pkgTime, "Time") },
 		timeOf:       func(v *jen.Statement) *jen.Statement { return v.Clone().Dot("UTC").Call() },
 		nullTimeOf:   func(v *jen.Statement) *jen.Statement { return v },
-		uniqueViolation: func() []jen.Code {
+		uniqueViolation: func(then jen.Code) []jen.Code {
 			return []jen.Code{
 				jen.Var().Id("e").Op("*").Qual(pkgPgConn, "PgError"),
-				jen.If(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Code").Op("==").Lit("23505")).Block(
-					jen.Return(jen.Id("ErrDuplicate")),
-				),
+				jen.If(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Code").Op("==").Lit("23505")).Block(then),
 			}
+		},
+		fieldArg:  func(f UserField, v *jen.Statement) jen.Code { return v }, // pgx passes a nil pointer as NULL
+		fieldScan: func(f UserField) *jen.Statement { return jen.Op("*").Add(f.valueType()) },
+		fieldFrom: func(f UserField, v, dst *jen.Statement) jen.Code {
+			value := jen.Op("*").Add(v)
+			if f.Type == FieldTime {
+				value = v.Clone().Dot("UTC").Call()
+			}
+			if f.Required {
+				return jen.If(v.Clone().Op("!=").Nil()).Block(dst.Clone().Op("=").Add(value))
+			}
+			if f.Type == FieldTime {
+				return jen.If(v.Clone().Op("!=").Nil()).Block(jen.Id("t").Op(":=").Add(value), dst.Clone().Op("=").Op("&").Id("t"))
+			}
+			return dst.Clone().Op("=").Add(v)
 		},
 		rowsAffected: func() []jen.Code { return []jen.Code{jen.Return(jen.Id("res").Dot("RowsAffected").Call(), jen.Nil())} },
 	}

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,8 +32,15 @@ type sqlStore struct {
 	timeArg                func(v *jen.Statement) *jen.Statement
 	timeType, nullTimeType func() *jen.Statement
 	timeOf, nullTimeOf     func(v *jen.Statement) *jen.Statement
-	// uniqueViolation returns ErrDuplicate when err is one.
-	uniqueViolation func() []jen.Code
+	// uniqueViolation runs then, which returns, when err is a unique
+	// violation.
+	uniqueViolation func(then jen.Code) []jen.Code
+	// fieldArg passes v, a user field's value in User, as a query argument;
+	// fieldScan is the type a field's column scans into (NULL included), and
+	// fieldFrom the statement that sets dst, in User, from such a v.
+	fieldArg  func(f UserField, v *jen.Statement) jen.Code
+	fieldScan func(f UserField) *jen.Statement
+	fieldFrom func(f UserField, v, dst *jen.Statement) jen.Code
 	// rowsAffected turns Exec's first result (res) into (int64, error).
 	rowsAffected func() []jen.Code
 	// foldCase compares identities with lower(), to use the unique index on
@@ -82,7 +90,67 @@ func (s sqlStore) params(n int) string {
 }
 
 func (s sqlStore) userColumns() string {
-	return "id, " + s.m.IdentityJSON() + ", password_hash, active, created_at"
+	cols := "id, " + s.m.IdentityJSON() + ", password_hash, active, created_at"
+	for _, f := range s.m.UserFields {
+		cols += ", " + f.Name
+	}
+	return cols
+}
+
+// insertUser is the INSERT of CreateUser and its arguments: the columns of
+// userColumns, then the folded values of the unique strings.
+func (s sqlStore) insertUser() (string, []jen.Code) {
+	u := func(name string) *jen.Statement { return jen.Id("u").Dot(name) }
+	cols := s.userColumns()
+	args := []jen.Code{u("ID"), u(s.m.IdentityField()), u("PasswordHash"), u("Active"), s.timeArg(u("CreatedAt"))}
+	for _, f := range s.m.UserFields {
+		args = append(args, s.fieldArg(f, u(f.GoName())))
+	}
+	for _, f := range s.m.UserFields {
+		if !f.FoldsCase() {
+			continue
+		}
+		cols += ", " + f.FoldColumn()
+		fold := jen.Id("foldKey").Call(u(f.GoName()))
+		if !f.Required {
+			fold = jen.Id("optionalFoldKey").Call(u(f.GoName()))
+		}
+		args = append(args, fold)
+	}
+	return "INSERT INTO users (" + cols + ") VALUES (" + s.params(len(args)) + ")", args
+}
+
+// emitScanUser renders scanUser, which reads a user from a row of
+// userColumns for both lookups: the variables that the row scans into, then
+// what the fields' columns held moved into u.
+func (s sqlStore) emitScanUser(f *jen.File) {
+	m := s.m
+	decls := []jen.Code{jen.Id("u").Id("User"), jen.Id("created").Add(s.timeType())}
+	targets := []jen.Code{jen.Op("&").Id("u").Dot("ID"), jen.Op("&").Id("u").Dot(m.IdentityField()), jen.Op("&").Id("u").Dot("PasswordHash"), jen.Op("&").Id("u").Dot("Active"), jen.Op("&").Id("created")}
+	var after []jen.Code
+	for _, uf := range m.UserFields {
+		v := jen.Id(uf.localName())
+		decls = append(decls, jen.Add(v).Add(s.fieldScan(uf)))
+		targets = append(targets, jen.Op("&").Add(v.Clone()))
+		after = append(after, s.fieldFrom(uf, v.Clone(), jen.Id("u").Dot(uf.GoName())))
+	}
+	f.Comment("row is a query's single row: what both lookups hand scanUser.")
+	f.Type().Id("row").Interface(jen.Id("Scan").Params(jen.Id("dest").Op("...").Any()).Error())
+	f.Line()
+	f.Comment("scanUser reads a user from the row a lookup selected.")
+	body := []jen.Code{jen.Var().Defs(decls...)}
+	if len(decls) == 2 {
+		body = []jen.Code{jen.Var().Add(decls[0]), jen.Var().Add(decls[1])}
+	}
+	body = append(body,
+		jen.Err().Op(":=").Id("r").Dot("Scan").Call(targets...),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
+		ifErrReturn(jen.Id("User").Values(), jen.Err()),
+		jen.Id("u").Dot("CreatedAt").Op("=").Add(s.timeOf(jen.Id("created"))),
+	)
+	body = append(body, after...)
+	f.Func().Id("scanUser").Params(jen.Id("r").Id("row")).Params(jen.Id("User"), jen.Error()).Block(append(body, jen.Return(jen.Id("u"), jen.Nil()))...)
+	f.Line()
 }
 
 const refreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr, session_expires_at"
@@ -103,13 +171,23 @@ func (s sqlStore) emitQueries(f *jen.File) {
 		return s.db().Dot(s.exec).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(query)}, args...)...)
 	}
 
+	insert, insertArgs := s.insertUser()
 	createBody := []jen.Code{
-		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn("INSERT INTO users ("+s.userColumns()+") VALUES ("+s.params(5)+")",
-			jen.Id("u").Dot("ID"), jen.Id("u").Dot(m.IdentityField()), jen.Id("u").Dot("PasswordHash"), jen.Id("u").Dot("Active"), s.timeArg(jen.Id("u").Dot("CreatedAt")))),
+		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn(insert, insertArgs...)),
 	}
-	createBody = append(createBody, s.uniqueViolation()...)
+	createDoc := "CreateUser implements Store."
+	violation := s.uniqueViolation(jen.Return(jen.Id("ErrDuplicate")))
+	if len(m.UniqueFields()) > 0 {
+		createDoc = "CreateUser implements Store. On any unique violation it looks for a taken\n// field before it blames the identity (see Store)."
+		violation = s.uniqueViolation(jen.Return(jen.Id("s").Dot("takenField").Call(jen.Id("ctx"), jen.Id("u"))))
+	}
+	createBody = append(createBody, violation...)
 	createBody = append(createBody, jen.Return(jen.Err()))
-	method("CreateUser implements Store.", "CreateUser", []jen.Code{ctxParam(), jen.Id("u").Id("User")}, jen.Error(), createBody...)
+	method(createDoc, "CreateUser", []jen.Code{ctxParam(), jen.Id("u").Id("User")}, jen.Error(), createBody...)
+	if len(m.UniqueFields()) > 0 {
+		s.emitTakenField(method)
+	}
+	s.emitFieldHelpers(f)
 
 	where := m.IdentityJSON() + " = " + s.param(1)
 	if s.foldCase {
@@ -120,15 +198,10 @@ func (s sqlStore) emitQueries(f *jen.File) {
 		{"UserByID", "id", "id = " + s.param(1)},
 	} {
 		method(q.name+" implements Store.", q.name, []jen.Code{ctxParam(), jen.Id(q.param).String()}, jen.Params(jen.Id("User"), jen.Error()),
-			jen.Var().Id("u").Id("User"),
-			jen.Var().Id("created").Add(s.timeType()),
-			jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT "+s.userColumns()+" FROM users WHERE "+q.where), jen.Id(q.param)).Dot("Scan").Call(
-				jen.Op("&").Id("u").Dot("ID"), jen.Op("&").Id("u").Dot(m.IdentityField()), jen.Op("&").Id("u").Dot("PasswordHash"), jen.Op("&").Id("u").Dot("Active"), jen.Op("&").Id("created")),
-			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Id("User").Values(), jen.Id("ErrNotFound"))),
-			jen.Id("u").Dot("CreatedAt").Op("=").Add(s.timeOf(jen.Id("created"))),
-			jen.Return(jen.Id("u"), jen.Err()),
+			jen.Return(jen.Id("scanUser").Call(s.db().Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT "+s.userColumns()+" FROM users WHERE "+q.where), jen.Id(q.param)))),
 		)
 	}
+	s.emitScanUser(f)
 	method("SetPasswordHash implements Store.", "SetPasswordHash", []jen.Code{ctxParam(), jen.List(jen.Id("id"), jen.Id("hash")).String()}, jen.Error(),
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(execIn("UPDATE users SET password_hash = "+s.param(1)+" WHERE id = "+s.param(2), jen.Id("hash"), jen.Id("id"))),
 		jen.Return(jen.Err()),
@@ -349,6 +422,58 @@ func emitRefuseNewer(f *jen.File) {
 			),
 		),
 		jen.Return(jen.Nil()),
+	)
+	f.Line()
+}
+
+// emitTakenField renders takenField, which CreateUser asks after a unique
+// violation: the first unique field whose value another user holds.
+func (s sqlStore) emitTakenField(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
+	body := []jen.Code{jen.Var().Id("taken").Bool()}
+	for _, f := range s.m.UniqueFields() {
+		column, own := f.Name, fieldValue(f, jen.Id("u").Dot(f.GoName()))
+		value := s.fieldArg(UserField{Type: f.Type, Required: true}, own)
+		if f.FoldsCase() {
+			column, value = f.FoldColumn(), jen.Id("foldKey").Call(own)
+		}
+		check := []jen.Code{
+			jen.If(
+				jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT EXISTS (SELECT 1 FROM users WHERE "+column+" = "+s.param(1)+")"), value).Dot("Scan").Call(jen.Op("&").Id("taken")),
+				jen.Err().Op("!=").Nil(),
+			).Block(jen.Return(jen.Err())),
+			jen.If(jen.Id("taken")).Block(jen.Return(jen.Op("&").Id("FieldTakenError").Values(jen.Dict{jen.Id("Field"): jen.Lit(f.Name)}))),
+		}
+		if f.Required {
+			body = append(body, check...)
+		} else {
+			body = append(body, jen.If(jen.Id("u").Dot(f.GoName()).Op("!=").Nil()).Block(check...))
+		}
+	}
+	body = append(body, jen.Return(jen.Id("ErrDuplicate")))
+	method("takenField returns a *FieldTakenError for the first unique field of u whose\n// value is another user's, or else ErrDuplicate: the identity was taken.", "takenField",
+		[]jen.Code{ctxParam(), jen.Id("u").Id("User")}, jen.Error(), body...)
+}
+
+// fieldValue is the value of a field given the expression of it in User:
+// a pointer's target for an optional one.
+func fieldValue(f UserField, v *jen.Statement) *jen.Statement {
+	if f.Required {
+		return v
+	}
+	return jen.Op("*").Add(v)
+}
+
+// emitFieldHelpers renders optionalFoldKey, which the INSERT of an optional
+// unique string calls.
+func (s sqlStore) emitFieldHelpers(f *jen.File) {
+	if !slices.ContainsFunc(s.m.UserFields, func(uf UserField) bool { return !uf.Required && uf.FoldsCase() }) {
+		return
+	}
+	f.Comment("optionalFoldKey is the folded value of an optional unique string, or nil.")
+	f.Func().Id("optionalFoldKey").Params(jen.Id("v").Op("*").String()).Op("*").String().Block(
+		jen.If(jen.Id("v").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+		jen.Id("key").Op(":=").Id("foldKey").Call(jen.Op("*").Id("v")),
+		jen.Return(jen.Op("&").Id("key")),
 	)
 	f.Line()
 }

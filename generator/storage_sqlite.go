@@ -1,6 +1,8 @@
 package generator
 
 import (
+	"slices"
+
 	"github.com/dave/jennifer/jen"
 )
 
@@ -108,6 +110,15 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 	)
 	f.Line()
 	emitRefuseNewer(f)
+	if slices.ContainsFunc(m.UserFields, func(uf UserField) bool { return !uf.Required && uf.Type == FieldTime }) {
+		f.Comment("optionalMillis is an optional time as the store keeps it: Unix")
+		f.Comment("milliseconds, or NULL.")
+		f.Func().Id("optionalMillis").Params(jen.Id("t").Op("*").Qual(pkgTime, "Time")).Any().Block(
+			jen.If(jen.Id("t").Op("==").Nil()).Block(jen.Return(jen.Nil())),
+			jen.Return(jen.Id("t").Dot("UnixMilli").Call()),
+		)
+		f.Line()
+	}
 	sqliteQueries(m).emitQueries(f)
 }
 
@@ -128,13 +139,35 @@ func sqliteQueries(m *Model) sqlStore {
 			return jen.Qual(pkgTime, "UnixMilli").Call(v).Dot("UTC").Call()
 		},
 		nullTimeOf: func(v *jen.Statement) *jen.Statement { return jen.Id("optionalTime").Call(v) },
-		uniqueViolation: func() []jen.Code {
+		uniqueViolation: func(then jen.Code) []jen.Code {
 			return []jen.Code{
 				jen.Var().Id("e").Op("*").Qual(pkgSQLite, "Error"),
-				jen.If(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Code").Call().Op("==").Qual(pkgSQLiteLib, "SQLITE_CONSTRAINT_UNIQUE")).Block(
-					jen.Return(jen.Id("ErrDuplicate")),
-				),
+				jen.If(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("e")).Op("&&").Id("e").Dot("Code").Call().Op("==").Qual(pkgSQLiteLib, "SQLITE_CONSTRAINT_UNIQUE")).Block(then),
 			}
+		},
+		fieldArg: func(f UserField, v *jen.Statement) jen.Code {
+			switch {
+			case f.Type == FieldTime && f.Required:
+				return v.Clone().Dot("UnixMilli").Call()
+			case f.Type == FieldTime:
+				return jen.Id("optionalMillis").Call(v)
+			}
+			return v // database/sql passes a nil pointer as NULL
+		},
+		fieldScan: func(f UserField) *jen.Statement {
+			return jen.Qual(pkgSQL, map[FieldType]string{FieldString: "NullString", FieldInt: "NullInt64", FieldBool: "NullBool", FieldTime: "NullInt64"}[f.Type])
+		},
+		fieldFrom: func(f UserField, v, dst *jen.Statement) jen.Code {
+			value := v.Clone().Dot(map[FieldType]string{FieldString: "String", FieldInt: "Int64", FieldBool: "Bool", FieldTime: "Int64"}[f.Type])
+			switch {
+			case f.Type == FieldTime && f.Required:
+				return jen.If(v.Clone().Dot("Valid")).Block(dst.Clone().Op("=").Qual(pkgTime, "UnixMilli").Call(value).Dot("UTC").Call())
+			case f.Type == FieldTime:
+				return dst.Clone().Op("=").Id("optionalTime").Call(v)
+			case f.Required:
+				return dst.Clone().Op("=").Add(value)
+			}
+			return jen.If(v.Clone().Dot("Valid")).Block(dst.Clone().Op("=").Op("&").Add(value))
 		},
 		rowsAffected: func() []jen.Code { return []jen.Code{jen.Return(jen.Id("res").Dot("RowsAffected").Call())} },
 	}

@@ -119,4 +119,15 @@ func TestWriteProblem(t *testing.T) {
 	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") == "" {
 		t.Errorf("unavailable: %d %v", w.Code, w.Header())
 	}
+	if strings.Contains(w.Body.String(), `"field"`) {
+		t.Errorf("a problem about no field names one: %s", w.Body)
+	}
+	w = httptest.NewRecorder()
+	httpauth.WriteProblem(w, httpauth.Invalid("display_name", "display_name is required"))
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if w.Code != http.StatusUnprocessableEntity || got["code"] != httpauth.CodeValidation || got["field"] != "display_name" || got["detail"] != "display_name is required" {
+		t.Errorf("invalid: %d %s", w.Code, w.Body)
+	}
 }

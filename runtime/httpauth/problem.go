@@ -17,6 +17,9 @@ type Problem struct {
 	Status int    `json:"status"`
 	Detail string `json:"detail,omitempty"`
 	Code   string `json:"code"`
+	// Field names the member of the request that a validation problem (422)
+	// is about, when it is about one.
+	Field string `json:"field,omitempty"`
 	// Error and ErrorDescription are the members RFC 6749 section 5.2 adds
 	// on the token-request path (see OAuth2).
 	OAuthError       string `json:"error,omitempty"`
@@ -41,6 +44,7 @@ const (
 	CodeUnsupportedMedia   = "unsupported_media_type"
 	CodeValidation         = "validation_failed"
 	CodeIdentityTaken      = "identity_taken"
+	CodeFieldTaken         = "field_taken"
 	CodeInvalidCredentials = "invalid_credentials"
 	CodeMissingToken       = "missing_token"
 	CodeInvalidToken       = "invalid_token"
@@ -50,6 +54,14 @@ const (
 	CodeForbidden          = "forbidden"
 	CodeCrossOrigin        = "cross_origin"
 )
+
+// Invalid returns the 422 Problem of a request member, named field, that
+// fails validation.
+func Invalid(field, detail string) *Problem {
+	p := NewProblem(http.StatusUnprocessableEntity, CodeValidation, detail)
+	p.Field = field
+	return p
+}
 
 // Unauthorized returns a 401 Problem with the RFC 6750 challenge; a request
 // that presented a token also gets error="invalid_token".

@@ -58,6 +58,12 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, p)
 		return
 	}
+	u := User{
+		ID:        newID(),
+		Email:     identity,
+		Active:    true,
+		CreatedAt: time.Now().UTC().Truncate(time.Second),
+	}
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
 	if !s.allowRegistration(ctx, w, r) {
@@ -68,13 +74,7 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 		s.hashFailed(w, err)
 		return
 	}
-	u := User{
-		ID:           newID(),
-		Email:        identity,
-		PasswordHash: hash,
-		Active:       true,
-		CreatedAt:    time.Now().UTC().Truncate(time.Second),
-	}
+	u.PasswordHash = hash
 	err = s.store.CreateUser(ctx, u)
 	switch {
 	case errors.Is(err, ErrDuplicate):
@@ -347,7 +347,7 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, p)
 		return
 	}
-	if p := validatePassword(in.NewPassword); p != nil {
+	if p := validatePassword("new_password", in.NewPassword); p != nil {
 		httpauth.WriteProblem(w, p)
 		return
 	}
@@ -567,16 +567,17 @@ func plausibleIdentity(s string) bool {
 // validateCredentials checks a registration and names the first problem.
 func validateCredentials(identity, password string) *httpauth.Problem {
 	if !validIdentity(identity) {
-		return httpauth.NewProblem(http.StatusUnprocessableEntity, httpauth.CodeValidation, "email must be a single ASCII address such as ada@example.com")
+		return httpauth.Invalid("email", "email must be a single ASCII address such as ada@example.com")
 	}
-	return validatePassword(password)
+	return validatePassword("password", password)
 }
 
-// validatePassword checks a new password's length: long passphrases are
-// welcome, but a megabyte of password is a way to burn CPU in the hasher.
-func validatePassword(password string) *httpauth.Problem {
+// validatePassword checks the length of a new password, the member field of
+// the request: long passphrases are welcome, but a megabyte of password is a
+// way to burn CPU in the hasher.
+func validatePassword(field, password string) *httpauth.Problem {
 	if utf8.RuneCountInString(password) < 8 || len(password) > 1024 {
-		return httpauth.NewProblem(http.StatusUnprocessableEntity, httpauth.CodeValidation, "password must be 8 to 1024 characters long")
+		return httpauth.Invalid(field, "password must be 8 to 1024 characters long")
 	}
 	return nil
 }
