@@ -188,6 +188,7 @@ func emitService(f *jen.File, m *Model) {
 		jen.Id("hasher").Qual(pkgPassword, "Hasher"),
 		jen.Id("hashing").Op("*").Qual(pkgPassword, "Limiter"),
 		jen.Id("claimsFor").Func().Params(jen.Qual(pkgContext, "Context"), jen.Id("User")).Params(jen.Id("TokenClaims"), jen.Error()).Comment("claims.go's, unless a test swaps it"),
+		jen.Id("hooks").Id("hooks").Comment("hooks.go's, unless a test swaps one"),
 		jen.Id("log").Op("*").Qual("log/slog", "Logger"),
 		jen.Id("timeout").Qual(pkgTime, "Duration"),
 	}, collect(m, feature.serviceFields)...), []jen.Code{
@@ -215,6 +216,7 @@ func emitService(f *jen.File, m *Model) {
 			"hasher", hasher(m),
 			"hashing", jen.Qual(pkgPassword, "NewLimiter").Call(jen.Id("cfg").Dot("HashConcurrency"), jen.Id("cfg").Dot("HashWait")),
 			"claimsFor", jen.Id("claimsFor"),
+			"hooks", jen.Id("ownHooks"),
 			"log", jen.Qual("log/slog", "Default").Call(),
 			"timeout", jen.Id("cfg").Dot("StoreTimeout"),
 		}, collect(m, feature.serviceValues)...)...)), jen.Nil()),

@@ -135,6 +135,7 @@ func emitRegister(f *jen.File, m *Model) {
 		readUserFields(m),
 		storeContext(),
 		throttleRegistration(m),
+		hookRefusal("register", "register hook", jen.Op("&").Id("u"), jen.Id("in").Dot("Password")),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("Password")),
 		ifErr(hashFailedReturn()...),
 		jen.Id("u").Dot("PasswordHash").Op("=").Id("hash"),
@@ -169,6 +170,7 @@ func emitLogin(f *jen.File, m *Model) {
 		jen.Comment("An identity no account can have is refused before it reaches the store"),
 		jen.Comment("(PostgreSQL rejects NUL in text); it is no one's, so it needs no dummy work."),
 		jen.If(jen.Op("!").Id("plausibleIdentity").Call(jen.Id("identity"))).Block(
+			emit("EventLoginFailed", jen.Lit(""), jen.Lit("")),
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
@@ -178,6 +180,7 @@ func emitLogin(f *jen.File, m *Model) {
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(jen.Id("ctx"), jen.Id("identity")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
 			jen.If(jen.Err().Op(":=").Id("s").Dot("verifyDummy").Call(jen.Id("ctx"), jen.Id("password")), jen.Err().Op("!=").Nil()).Block(hashFailedReturn()...),
+			emit("EventLoginFailed", jen.Lit(""), jen.Lit("")),
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
@@ -185,16 +188,19 @@ func emitLogin(f *jen.File, m *Model) {
 		jen.List(jen.Id("ok"), jen.Id("rehash"), jen.Err()).Op(":=").Id("s").Dot("verify").Call(jen.Id("ctx"), jen.Id("password"), jen.Id("u").Dot("PasswordHash")),
 		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(hashFailedReturn()...),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok").Op("||").Op("!").Id("u").Dot("Active")).Block(
+			emit("EventLoginFailed", jen.Id("u").Dot("ID"), jen.Lit("")),
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
 		throttleSucceeded(m),
+		hookRefusal("login", "login hook", jen.Id("u")),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		ifErr(unavailableReturn("issue refresh token")...),
 		jen.Comment("The session starts only while the password just proved is still the"),
 		jen.Comment("account's: a password change (or a deletion) that committed meanwhile wins."),
 		jen.Err().Op("=").Id("s").Dot("store").Dot("StartSession").Call(jen.Id("ctx"), jen.Id("rec"), jen.Id("u").Dot("PasswordHash")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged")).Op("||").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
+			emit("EventLoginFailed", jen.Id("u").Dot("ID"), jen.Lit("")),
 			reject(jen.Id("errInvalidCredentials").Call()),
 			jen.Return(),
 		),
@@ -206,6 +212,7 @@ func emitLogin(f *jen.File, m *Model) {
 		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec").Dot("FamilyID")),
 		ifErr(unavailableReturn("issue access token")...),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
+		emit("EventLoginSucceeded", jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID")),
 	}
 	f.Func().Add(recv()).Id("login").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("password")).String()).Block(login...)
 	f.Line()
@@ -242,7 +249,7 @@ func emitRefresh(f *jen.File, m *Model) {
 		storeContext(),
 		jen.List(jen.Id("old"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Lookup").Call(jen.Id("ctx"), jen.Id("presented")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
-			reject(jen.Id("errInvalidRefreshToken").Call()),
+			jen.Id("s").Dot("refreshRefused").Call(jen.Id("w"), jen.Id("r"), jen.Id("old"), jen.Err()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find refresh token")...),
@@ -257,11 +264,22 @@ func emitRefresh(f *jen.File, m *Model) {
 		ifErr(unavailableReturn("issue access token")...),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Spend").Call(jen.Id("ctx"), jen.Id("old"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
-			reject(jen.Id("errInvalidRefreshToken").Call()),
+			jen.Id("s").Dot("refreshRefused").Call(jen.Id("w"), jen.Id("r"), jen.Id("rec"), jen.Err()),
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("rotate refresh token")...),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
+		emit("EventRefreshRotated", jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
+	)
+	f.Line()
+	f.Comment("refreshRefused answers a refresh token that may not be exchanged. A spent")
+	f.Comment("one that came back (rec is its record) has revoked its session: someone")
+	f.Comment("else holds a copy, and the owner hears of it.")
+	f.Func().Add(recv()).Id("refreshRefused").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("rec").Qual(pkgRefresh, "Record"), jen.Err().Error()).Block(
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrReused"))).Block(
+			emit("EventRefreshReused", jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
+		),
+		reject(jen.Id("errInvalidRefreshToken").Call()),
 	)
 	f.Line()
 }
@@ -277,17 +295,19 @@ func emitLogout(f *jen.File, m *Model) {
 	body = append(body,
 		storeContext(),
 		jen.If(jen.Id("in").Dot("RefreshToken").Op("!=").Lit("")).Block(
-			jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Revoke").Call(jen.Id("ctx"), jen.Id("in").Dot("RefreshToken")),
+			jen.List(jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Revoke").Call(jen.Id("ctx"), jen.Id("in").Dot("RefreshToken")),
 			jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
 				writeProblemReturn(jen.Id("errInvalidRefreshToken").Call())...,
 			),
 			ifErr(unavailableReturn("revoke refresh token")...),
+			emit("EventSessionRevoked", jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
 		).Else().Block(
 			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
 			jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
 				unavailableReturn("revoke session")...,
 			),
+			emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID")),
 		),
 	)
 	body = append(body, noContent(m)...)
@@ -339,6 +359,7 @@ func emitLogoutAll(f *jen.File, m *Model) {
 		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeUserRefresh").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
 			unavailableReturn("revoke sessions")...,
 		),
+		emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Lit("")),
 	)
 	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("LogoutAll").Add(httpParams()).Block(body...)
@@ -370,6 +391,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
 		),
 		throttleSucceeded(m),
+		hookRefusal("passwordChange", "password change hook", jen.Id("u"), jen.Id("in").Dot("NewPassword")),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("NewPassword")),
 		ifErr(hashFailedReturn()...),
 		jen.Comment("The hash is replaced only if it is still the one the current password"),
@@ -380,6 +402,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
 		),
 		ifErr(unavailableReturn("set password")...),
+		emit("EventPasswordChanged", jen.Id("u").Dot("ID"), jen.Lit("")),
 	)
 	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("ChangePassword").Add(httpParams()).Block(body...)

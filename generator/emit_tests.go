@@ -9,6 +9,12 @@ import (
 // SampleIdentity is the identity the generated tests and docs use.
 func (m *Model) SampleIdentity() string { return m.byIdentity("ada@example.com", "ada_lovelace") }
 
+// BlockedIdentity is an identity that the tests' registration hook refuses.
+func (m *Model) BlockedIdentity() string { return m.byIdentity("eve@blocked.example", "blocked_eve") }
+
+// UserByIdentityMethod is the Store's lookup by identity, e.g. UserByEmail.
+func (m *Model) UserByIdentityMethod() string { return m.userByIdentity() }
+
 // SampleOther is the second account of the generated tests.
 func (m *Model) SampleOther() string { return m.byIdentity("grace@example.com", "grace_hopper") }
 

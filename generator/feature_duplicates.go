@@ -60,6 +60,7 @@ func registerOutcome(m *Model) []jen.Code {
 			takenCase,
 			jen.Case(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrDuplicate"))).Block(duplicate...),
 			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
+			jen.Default().Block(emit("EventRegistered", jen.Id("u").Dot("ID"), jen.Lit(""))),
 		),
 		success,
 	}

@@ -185,6 +185,9 @@ func emitThrottle(f *jen.File, m *Model) {
 	f.Comment("what was typed, so it tells nothing about whether the account exists.")
 	f.Func().Add(recv()).Id("reserve").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("attempt").Qual(pkgThrottle, "Attempt")).Bool().Block(
 		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("Reserve").Call(jen.Id("ctx"), jen.Id("attempt")),
+		jen.If(jen.Err().Op("==").Nil().Op("&&").Id("wait").Op(">").Lit(0)).Block(
+			emit("EventLoginThrottled", jen.Lit(""), jen.Lit("")),
+		),
 		jen.Return(jen.Id("s").Dot("allowed").Call(jen.Id("w"), jen.Id("r"), jen.Id("wait"), jen.Err(), jen.Lit("too many failed attempts: try again after the time in Retry-After"))),
 	)
 	f.Line()

@@ -53,10 +53,13 @@ func plan(m *Model, req Request) []step {
 		{path: pkg("endpoints_test.go"), owner: Generated, render: goTemplateFile("endpoints_test.go.tmpl")},
 		{path: pkg("attacks_test.go"), owner: Generated, render: goTemplateFile("attacks_test.go.tmpl")},
 		{path: pkg("options_test.go"), owner: Generated, render: goTemplateFile("options_test.go.tmpl")},
+		{path: pkg("events_test.go"), owner: Generated, render: goTemplateFile("events_test.go.tmpl")},
 		{path: pkg("generate.go"), owner: Generated, render: goFile(emitGenerate)},
 		{path: pkg("AUTH.md"), owner: Generated, render: templateFile("AUTH.md.tmpl")},
 		{path: pkg("openapi.yaml"), owner: Generated, render: templateFile("openapi.yaml.tmpl")},
+		{path: pkg("events.go"), owner: Generated, render: goFile(emitEvents)},
 		{path: pkg("claims.go"), owner: Scaffold, render: scaffoldGoFile(emitClaimsHook)},
+		{path: pkg("hooks.go"), owner: Scaffold, render: scaffoldGoFile(emitHooks)},
 		{path: ".env.example", owner: Scaffold, render: templateFile("env.example.tmpl")},
 	}
 	steps = append(steps, collect(m, feature.files)...)

@@ -142,21 +142,23 @@ func (m *Manager) NewFamily(userID string, meta Meta) (string, Record, error) {
 	return tok, rec, nil
 }
 
-// Rotate spends token and returns its successor: Lookup, then Spend. A
+// Rotate spends token and returns its successor: Lookup, then Spend (and
+// like them, the spent record with ErrReused). A
 // caller with checks to make before the token is spent (is the user still
 // there, can the access token be signed) calls the two itself.
 func (m *Manager) Rotate(ctx context.Context, token string, meta Meta) (string, Record, error) {
 	rec, err := m.Lookup(ctx, token)
 	if err != nil {
-		return "", Record{}, err
+		return "", rec, err
 	}
 	return m.Spend(ctx, rec, meta)
 }
 
 // Lookup returns the record of token if it may be exchanged now, without
 // spending it. A token that was already spent revokes its family and returns
-// ErrReused; revoked, expired and unknown tokens return errors that wrap
-// ErrInvalid. Other errors are the store's.
+// ErrReused, with the spent token's record for the audit trail; revoked,
+// expired and unknown tokens return errors that wrap ErrInvalid. Other
+// errors are the store's.
 func (m *Manager) Lookup(ctx context.Context, token string) (Record, error) {
 	if !wellFormed(token) {
 		return Record{}, ErrInvalid
@@ -169,14 +171,23 @@ func (m *Manager) Lookup(ctx context.Context, token string) (Record, error) {
 		return Record{}, err
 	}
 	if err := m.check(ctx, rec, m.now()); err != nil {
-		return Record{}, err
+		return reusedRecord(rec, err), err
 	}
 	return rec, nil
 }
 
+// reusedRecord is what a failed exchange returns beside err: rec when err
+// is ErrReused, so that the caller can tell whose session was revoked.
+func reusedRecord(rec Record, err error) Record {
+	if errors.Is(err, ErrReused) {
+		return rec
+	}
+	return Record{}
+}
+
 // Spend rotates rec, a record that Lookup returned, and returns its
 // successor. When another request spent or revoked rec since the lookup, it
-// returns the reason, as Lookup would now.
+// returns the reason, as Lookup would now (with rec for ErrReused).
 func (m *Manager) Spend(ctx context.Context, rec Record, meta Meta) (string, Record, error) {
 	now := m.now()
 	ends := rec.SessionEnds
@@ -195,7 +206,8 @@ func (m *Manager) Spend(ctx context.Context, rec Record, meta Meta) (string, Rec
 	if !errors.Is(err, ErrNotFound) {
 		return "", Record{}, err
 	}
-	return "", Record{}, m.explain(ctx, rec.Digest, now)
+	err = m.explain(ctx, rec.Digest, now)
+	return "", reusedRecord(rec, err), err
 }
 
 // check says why rec may not be exchanged at now, revoking its family when

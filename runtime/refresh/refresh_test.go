@@ -99,9 +99,17 @@ func TestRotateAndReuseDetection(t *testing.T) {
 	if rec2.UserID != "u1" || t2 == t1 {
 		t.Fatalf("successor = %+v", rec2)
 	}
-	// The thief replays t1: the family dies, t2 with it.
-	if _, _, err := m.Rotate(ctx, t1, refresh.Meta{}); !errors.Is(err, refresh.ErrReused) {
+	// The thief replays t1: the family dies, t2 with it, and the error
+	// comes with the spent record, which says whose session it was.
+	_, spent, err := m.Rotate(ctx, t1, refresh.Meta{})
+	if !errors.Is(err, refresh.ErrReused) {
 		t.Fatalf("replay: err = %v, want ErrReused", err)
+	}
+	if spent.UserID != "u1" || spent.FamilyID != rec2.FamilyID {
+		t.Errorf("record of the reused token = %+v, want u1's of family %s", spent, rec2.FamilyID)
+	}
+	if _, got, err := m.Rotate(ctx, "nope", refresh.Meta{}); err == nil || got != (refresh.Record{}) {
+		t.Errorf("an unknown token: %+v, %v; want no record", got, err)
 	}
 	if _, _, err := m.Rotate(ctx, t2, refresh.Meta{}); !errors.Is(err, refresh.ErrRevoked) {
 		t.Fatalf("successor after reuse: err = %v, want ErrRevoked", err)
@@ -227,8 +235,8 @@ func TestLookupSpendsNothing(t *testing.T) {
 	if _, _, err := m.Spend(ctx, rec, refresh.Meta{}); err != nil {
 		t.Fatalf("spend: %v", err)
 	}
-	if _, _, err := m.Spend(ctx, rec, refresh.Meta{}); !errors.Is(err, refresh.ErrReused) {
-		t.Errorf("second spend of one lookup: err = %v, want ErrReused", err)
+	if _, spent, err := m.Spend(ctx, rec, refresh.Meta{}); !errors.Is(err, refresh.ErrReused) || spent.FamilyID != rec.FamilyID {
+		t.Errorf("second spend of one lookup: %+v, %v; want ErrReused with its record", spent, err)
 	}
 }
 

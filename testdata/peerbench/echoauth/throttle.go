@@ -18,6 +18,9 @@ import (
 // what was typed, so it tells nothing about whether the account exists.
 func (s *Service) reserve(ctx context.Context, w http.ResponseWriter, r *http.Request, attempt throttle.Attempt) bool {
 	wait, err := s.throttle.Reserve(ctx, attempt)
+	if err == nil && wait > 0 {
+		s.emit(r, EventLoginThrottled, "", "")
+	}
 	return s.allowed(w, r, wait, err, "too many failed attempts: try again after the time in Retry-After")
 }
 

@@ -69,6 +69,10 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 	if !s.allowRegistration(ctx, w, r) {
 		return
 	}
+	if err := s.hooks.register(ctx, &u, in.Password); err != nil {
+		s.refused(w, r, "register hook", err)
+		return
+	}
 	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		s.hashFailed(w, err)
@@ -83,6 +87,8 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 	case err != nil:
 		s.unavailable(w, "create user", err)
 		return
+	default:
+		s.emit(r, EventRegistered, u.ID, "")
 	}
 	httpauth.WriteJSON(w, http.StatusCreated, u)
 }
@@ -112,6 +118,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 	// An identity no account can have is refused before it reaches the store
 	// (PostgreSQL rejects NUL in text); it is no one's, so it needs no dummy work.
 	if !plausibleIdentity(identity) {
+		s.emit(r, EventLoginFailed, "", "")
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}
@@ -131,6 +138,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 			s.hashFailed(w, err)
 			return
 		}
+		s.emit(r, EventLoginFailed, "", "")
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}
@@ -144,10 +152,15 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		return
 	}
 	if err != nil || !ok || !u.Active {
+		s.emit(r, EventLoginFailed, u.ID, "")
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}
 	s.attemptSucceeded(ctx, attempt)
+	if err := s.hooks.login(ctx, u); err != nil {
+		s.refused(w, r, "login hook", err)
+		return
+	}
 	rt, rec, err := s.refresh.NewFamily(u.ID, clientMeta(r))
 	if err != nil {
 		s.unavailable(w, "issue refresh token", err)
@@ -157,6 +170,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 	// account's: a password change (or a deletion) that committed meanwhile wins.
 	err = s.store.StartSession(ctx, rec, u.PasswordHash)
 	if errors.Is(err, ErrPasswordChanged) || errors.Is(err, ErrNotFound) {
+		s.emit(r, EventLoginFailed, u.ID, "")
 		s.reject(w, r, errInvalidCredentials())
 		return
 	}
@@ -174,6 +188,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		return
 	}
 	s.writeTokens(w, r, access, rt, rec)
+	s.emit(r, EventLoginSucceeded, u.ID, rec.FamilyID)
 }
 
 // tokenRequest answers an RFC 6749 token request posted as a form to the
@@ -221,7 +236,7 @@ func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented strin
 	defer cancel()
 	old, err := s.refresh.Lookup(ctx, presented)
 	if errors.Is(err, refresh.ErrInvalid) {
-		s.reject(w, r, errInvalidRefreshToken())
+		s.refreshRefused(w, r, old, err)
 		return
 	}
 	if err != nil {
@@ -245,7 +260,7 @@ func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented strin
 	}
 	rt, rec, err := s.refresh.Spend(ctx, old, clientMeta(r))
 	if errors.Is(err, refresh.ErrInvalid) {
-		s.reject(w, r, errInvalidRefreshToken())
+		s.refreshRefused(w, r, rec, err)
 		return
 	}
 	if err != nil {
@@ -253,6 +268,17 @@ func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented strin
 		return
 	}
 	s.writeTokens(w, r, access, rt, rec)
+	s.emit(r, EventRefreshRotated, rec.UserID, rec.FamilyID)
+}
+
+// refreshRefused answers a refresh token that may not be exchanged. A spent
+// one that came back (rec is its record) has revoked its session: someone
+// else holds a copy, and the owner hears of it.
+func (s *Service) refreshRefused(w http.ResponseWriter, r *http.Request, rec refresh.Record, err error) {
+	if errors.Is(err, refresh.ErrReused) {
+		s.emit(r, EventRefreshReused, rec.UserID, rec.FamilyID)
+	}
+	s.reject(w, r, errInvalidRefreshToken())
 }
 
 // Logout handles POST /auth/logout.
@@ -267,7 +293,7 @@ func (s *Service) Logout(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
 	if in.RefreshToken != "" {
-		_, err := s.refresh.Revoke(ctx, in.RefreshToken)
+		rec, err := s.refresh.Revoke(ctx, in.RefreshToken)
 		if errors.Is(err, refresh.ErrInvalid) {
 			httpauth.WriteProblem(w, errInvalidRefreshToken())
 			return
@@ -276,6 +302,7 @@ func (s *Service) Logout(w http.ResponseWriter, r *http.Request) {
 			s.unavailable(w, "revoke refresh token", err)
 			return
 		}
+		s.emit(r, EventSessionRevoked, rec.UserID, rec.FamilyID)
 	} else {
 		claims, p := s.require(r)
 		if p != nil {
@@ -286,6 +313,7 @@ func (s *Service) Logout(w http.ResponseWriter, r *http.Request) {
 			s.unavailable(w, "revoke session", err)
 			return
 		}
+		s.emit(r, EventSessionRevoked, claims.Subject, claims.SessionID)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
@@ -328,6 +356,7 @@ func (s *Service) LogoutAll(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "revoke sessions", err)
 		return
 	}
+	s.emit(r, EventSessionRevoked, claims.Subject, "")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
 }
@@ -382,6 +411,10 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.attemptSucceeded(ctx, attempt)
+	if err := s.hooks.passwordChange(ctx, u, in.NewPassword); err != nil {
+		s.refused(w, r, "password change hook", err)
+		return
+	}
 	hash, err := s.hash(ctx, in.NewPassword)
 	if err != nil {
 		s.hashFailed(w, err)
@@ -399,6 +432,7 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		s.unavailable(w, "set password", err)
 		return
 	}
+	s.emit(r, EventPasswordChanged, u.ID, "")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
 }

@@ -24,6 +24,7 @@ type Service struct {
 	hasher      password.Hasher
 	hashing     *password.Limiter
 	claimsFor   func(context.Context, User) (TokenClaims, error) // claims.go's, unless a test swaps it
+	hooks       hooks                                            // hooks.go's, unless a test swaps one
 	log         *slog.Logger
 	timeout     time.Duration
 	credentials httpauth.Extractor
@@ -63,6 +64,7 @@ func New(cfg Config, store Store) (*Service, error) {
 		hasher:    password.Default(),
 		hashing:   password.NewLimiter(cfg.HashConcurrency, cfg.HashWait),
 		claimsFor: claimsFor,
+		hooks:     ownHooks,
 		log:       slog.Default(),
 		timeout:   cfg.StoreTimeout,
 		credentials: httpauth.Extractor{
