@@ -9,7 +9,7 @@ BIN := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
 
-.PHONY: all build test suites unit staticcheck lint bench fuzz fuzz-postgres vulncheck demo golden clean
+.PHONY: all build test suites unit staticcheck lint bench fuzz fuzz-postgres vulncheck demo golden release-rehearsal clean
 
 all: test
 
@@ -87,6 +87,13 @@ lint: staticcheck
 # make lint runs it, and the end-to-end suite runs it on every scenario.
 staticcheck:
 	staticcheck -version 2>/dev/null | grep -q '($(STATICCHECK_VERSION:v%=%))' || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# The release rehearsal (docs/UPGRADING.md): authgen published to a file://
+# module proxy at the previous release and at this tree, a service made with
+# `go run github.com/authgen/authgen@v0.1.0 new`, then upgraded with `go get
+# -tool` and `go generate` with its data in place. make test runs it too.
+release-rehearsal:
+	$(GO) test -count=1 -run '^TestReleaseRehearsal$$' -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 # Rewrite golden/*.txtar after an intended change; read the diff before committing.
 golden:
