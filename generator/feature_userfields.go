@@ -56,6 +56,24 @@ func (f UserField) GoName() string {
 	return b.String()
 }
 
+// localName is the name of a variable that holds the field's value:
+// display_name is displayName, id_card idCard.
+func (f UserField) localName() string {
+	first, rest, _ := strings.Cut(f.Name, "_")
+	name := first
+	if rest != "" {
+		name += UserField{Name: rest}.GoName()
+	}
+	if slices.Contains(takenLocals, name) {
+		name += "Value"
+	}
+	return name
+}
+
+// takenLocals are the names of the variables beside which generated code
+// declares one per field (readField, scanUser).
+var takenLocals = []string{"u", "p", "in", "created", "err", "ctx", "s", "r", "w", "e", "t", "taken"}
+
 // valueType is the Go type of a value of the field.
 func (f UserField) valueType() *jen.Statement {
 	switch f.Type {
@@ -86,20 +104,6 @@ func (f UserField) FoldColumn() string { return f.Name + "_fold" }
 // FoldsCase reports whether the field's uniqueness ignores letter case.
 func (f UserField) FoldsCase() bool { return f.Unique && f.Type == FieldString }
 
-// userStructFields are the fields' members of User.
-func (m *Model) userStructFields() []jen.Code {
-	var out []jen.Code
-	for _, f := range m.UserFields {
-		tag := f.Name
-		if !f.Me {
-			tag = "-"
-		}
-		out = append(out, jen.Comment(f.GoName()+" is the user field "+f.Name+" ("+f.describe()+").").Line().
-			Id(f.GoName()).Add(f.goType()).Tag(map[string]string{"json": tag}))
-	}
-	return out
-}
-
 // describe is what authgen.yaml says of the field, in words.
 func (f UserField) describe() string {
 	words := []string{"optional"}
@@ -123,36 +127,96 @@ func (f UserField) describe() string {
 	return strings.Join(words, ", ")
 }
 
-// RegisterFields are the fields a registration may set.
-func (m *Model) RegisterFields() []UserField {
-	var out []UserField
+// userStructFields are the fields' members of User.
+func (m *Model) userStructFields() []jen.Code {
+	var out []jen.Code
 	for _, f := range m.UserFields {
-		if f.Register {
-			out = append(out, f)
+		tag := f.Name
+		if !f.Me {
+			tag = "-"
 		}
+		out = append(out, jen.Comment(f.GoName()+" is the user field "+f.Name+" ("+f.describe()+").").Line().
+			Id(f.GoName()).Add(f.goType()).Tag(map[string]string{"json": tag}))
 	}
 	return out
 }
 
-// UniqueFields are the fields no two users share a value of.
-func (m *Model) UniqueFields() []UserField {
-	var out []UserField
-	for _, f := range m.UserFields {
-		if f.Unique {
-			out = append(out, f)
-		}
+// emitFieldTaken renders, into store.go, the error of a taken unique field
+// and foldKey, the form in which string values are compared.
+func emitFieldTaken(f *jen.File, m *Model) {
+	if len(m.UniqueFields()) == 0 {
+		return
 	}
-	return out
+	f.Comment("FieldTakenError means that the value of a unique user field is another")
+	f.Comment("user's.")
+	f.Type().Id("FieldTakenError").Struct(
+		jen.Comment("Field is the field's name, as in authgen.yaml and in JSON."),
+		jen.Id("Field").String(),
+	)
+	f.Line()
+	f.Func().Params(jen.Id("e").Op("*").Id("FieldTakenError")).Id("Error").Params().String().Block(
+		jen.Return(jen.Lit("auth: this ").Op("+").Id("e").Dot("Field").Op("+").Lit(" is taken")),
+	)
+	f.Line()
+	if !slices.ContainsFunc(m.UniqueFields(), UserField.FoldsCase) {
+		return
+	}
+	f.Comment("foldKey is the form in which unique strings are stored beside their value")
+	f.Comment("and compared: each letter in the lower case of its upper case, so that two")
+	f.Comment("values that differ only in letter case (as strings.EqualFold sees it) are")
+	f.Comment("one. Every store keeps it the same way, whatever its collation.")
+	f.Func().Id("foldKey").Params(jen.Id("s").String()).String().Block(
+		jen.Return(jen.Qual("strings", "Map").Call(jen.Func().Params(jen.Id("r").Rune()).Rune().Block(
+			jen.Return(jen.Qual("unicode", "ToLower").Call(jen.Qual("unicode", "ToUpper").Call(jen.Id("r")))),
+		), jen.Id("s"))),
+	)
+	f.Line()
 }
 
-// usesFieldType reports whether a field that registration reads has type t.
-func (m *Model) usesFieldType(t FieldType) bool {
-	for _, f := range m.RegisterFields() {
-		if f.Type == t {
-			return true
-		}
+// createUserDoc is the doc comment of Store.CreateUser: which error says
+// what was taken.
+func createUserDoc(m *Model) jen.Code {
+	if len(m.UniqueFields()) == 0 {
+		return jen.Comment("CreateUser stores u, or returns ErrDuplicate.")
 	}
-	return false
+	return jen.Comment("CreateUser stores u. It returns a *FieldTakenError when the value of a").Line().
+		Comment("unique field is another user's, whether or not the " + m.IdentityJSON() + " is too, so that").Line().
+		Comment("the answer never tells whether an account exists; else ErrDuplicate when").Line().
+		Comment("the " + m.IdentityJSON() + " is taken.")
+}
+
+// registrationType is the type register decodes: credentials, or with
+// fields a user may set, registration.
+func (m *Model) registrationType() string {
+	if len(m.RegisterFields()) == 0 {
+		return "credentials"
+	}
+	return "registration"
+}
+
+// readUserFields is, in Register, "if p := in.userFields(&u); p != nil {
+// write it; return }".
+func readUserFields(m *Model) jen.Code {
+	if len(m.RegisterFields()) == 0 {
+		return jen.Null()
+	}
+	return jen.If(jen.Id("p").Op(":=").Id("in").Dot("userFields").Call(jen.Op("&").Id("u")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...)
+}
+
+// fieldTakenCase is the case of Register's outcome for a taken unique
+// field, with the variable it declares first: 409 field_taken, naming the
+// field.
+func fieldTakenCase(m *Model) (decl, caseOf jen.Code) {
+	if len(m.UniqueFields()) == 0 {
+		return jen.Null(), jen.Null()
+	}
+	return jen.Var().Id("taken").Op("*").Id("FieldTakenError"),
+		jen.Case(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("taken"))).Block(
+			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusConflict"), jen.Qual(pkgHTTPAuth, "CodeFieldTaken"), jen.Lit("this ").Op("+").Id("taken").Dot("Field").Op("+").Lit(" is taken")),
+			jen.Id("p").Dot("Field").Op("=").Id("taken").Dot("Field"),
+			writeProblem(jen.Id("p")),
+			jen.Return(),
+		)
 }
 
 // emitFields renders fields.go: the registration's body with the user
@@ -208,7 +272,7 @@ func emitFieldReaders(f *jen.File, m *Model) {
 	params := func(more ...jen.Code) []jen.Code {
 		return append([]jen.Code{jen.Id("name").String(), raw, jen.Id("required").Bool()}, more...)
 	}
-	if m.usesFieldType(FieldString) {
+	if m.registersFieldType(FieldString) {
 		f.Comment("stringField reads a string of at most limit characters, with no control")
 		f.Comment("characters; a blank one is no value.")
 		f.Func().Id("stringField").Params(params(jen.Id("limit").Int())...).Params(jen.Op("*").String(), problem).Block(
@@ -227,21 +291,21 @@ func emitFieldReaders(f *jen.File, m *Model) {
 		)
 		f.Line()
 	}
-	if m.usesFieldType(FieldInt) {
+	if m.registersFieldType(FieldInt) {
 		f.Comment("intField reads a whole number.")
 		f.Func().Id("intField").Params(params()...).Params(jen.Op("*").Int64(), problem).Block(
 			jen.Return(jen.Id("fieldValue").Types(jen.Int64()).Call(jen.Id("name"), jen.Id("raw"), jen.Id("required"), jen.Lit("a whole number"))),
 		)
 		f.Line()
 	}
-	if m.usesFieldType(FieldBool) {
+	if m.registersFieldType(FieldBool) {
 		f.Comment("boolField reads true or false.")
 		f.Func().Id("boolField").Params(params()...).Params(jen.Op("*").Bool(), problem).Block(
 			jen.Return(jen.Id("fieldValue").Types(jen.Bool()).Call(jen.Id("name"), jen.Id("raw"), jen.Id("required"), jen.Lit("true or false"))),
 		)
 		f.Line()
 	}
-	if m.usesFieldType(FieldTime) {
+	if m.registersFieldType(FieldTime) {
 		f.Comment("timeField reads an RFC 3339 time, kept in UTC to the millisecond, as every")
 		f.Comment("store keeps it.")
 		f.Func().Id("timeField").Params(params()...).Params(jen.Op("*").Qual(pkgTime, "Time"), problem).Block(
@@ -269,183 +333,6 @@ func emitFieldReaders(f *jen.File, m *Model) {
 		),
 		jen.Return(jen.Id("v"), jen.Nil()),
 	)
-}
-
-// createUserDoc is the doc comment of Store.CreateUser: which error says
-// what was taken.
-func createUserDoc(m *Model) jen.Code {
-	if len(m.UniqueFields()) == 0 {
-		return jen.Comment("CreateUser stores u, or returns ErrDuplicate.")
-	}
-	return jen.Comment("CreateUser stores u. It returns a *FieldTakenError when the value of a").Line().
-		Comment("unique field is another user's, whether or not the " + m.IdentityJSON() + " is too, so that").Line().
-		Comment("the answer never tells whether an account exists; else ErrDuplicate when").Line().
-		Comment("the " + m.IdentityJSON() + " is taken.")
-}
-
-// emitFieldTaken renders, into store.go, the error of a taken unique field
-// and foldKey, the form in which string values are compared.
-func emitFieldTaken(f *jen.File, m *Model) {
-	if len(m.UniqueFields()) == 0 {
-		return
-	}
-	f.Comment("FieldTakenError means that the value of a unique user field is another")
-	f.Comment("user's.")
-	f.Type().Id("FieldTakenError").Struct(
-		jen.Comment("Field is the field's name, as in authgen.yaml and in JSON."),
-		jen.Id("Field").String(),
-	)
-	f.Line()
-	f.Func().Params(jen.Id("e").Op("*").Id("FieldTakenError")).Id("Error").Params().String().Block(
-		jen.Return(jen.Lit("auth: this ").Op("+").Id("e").Dot("Field").Op("+").Lit(" is taken")),
-	)
-	f.Line()
-	if !slices.ContainsFunc(m.UniqueFields(), UserField.FoldsCase) {
-		return
-	}
-	f.Comment("foldKey is the form in which unique strings are stored beside their value")
-	f.Comment("and compared: each letter in the lower case of its upper case, so that two")
-	f.Comment("values that differ only in letter case (as strings.EqualFold sees it) are")
-	f.Comment("one. Every store keeps it the same way, whatever its collation.")
-	f.Func().Id("foldKey").Params(jen.Id("s").String()).String().Block(
-		jen.Return(jen.Qual("strings", "Map").Call(jen.Func().Params(jen.Id("r").Rune()).Rune().Block(
-			jen.Return(jen.Qual("unicode", "ToLower").Call(jen.Qual("unicode", "ToUpper").Call(jen.Id("r")))),
-		), jen.Id("s"))),
-	)
-	f.Line()
-}
-
-// registrationType is the type register decodes: credentials, or with
-// fields a user may set, registration.
-func (m *Model) registrationType() string {
-	if len(m.RegisterFields()) == 0 {
-		return "credentials"
-	}
-	return "registration"
-}
-
-// readUserFields is, in Register, "if p := in.userFields(&u); p != nil {
-// write it; return }".
-func readUserFields(m *Model) jen.Code {
-	if len(m.RegisterFields()) == 0 {
-		return jen.Null()
-	}
-	return jen.If(jen.Id("p").Op(":=").Id("in").Dot("userFields").Call(jen.Op("&").Id("u")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...)
-}
-
-// fieldTakenCase is the case of Register's outcome for a taken unique
-// field, with the variable it declares first: 409 field_taken, naming the
-// field.
-func fieldTakenCase(m *Model) (decl, caseOf jen.Code) {
-	if len(m.UniqueFields()) == 0 {
-		return jen.Null(), jen.Null()
-	}
-	return jen.Var().Id("taken").Op("*").Id("FieldTakenError"),
-		jen.Case(jen.Qual(pkgErrors, "As").Call(jen.Err(), jen.Op("&").Id("taken"))).Block(
-			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusConflict"), jen.Qual(pkgHTTPAuth, "CodeFieldTaken"), jen.Lit("this ").Op("+").Id("taken").Dot("Field").Op("+").Lit(" is taken")),
-			jen.Id("p").Dot("Field").Op("=").Id("taken").Dot("Field"),
-			writeProblem(jen.Id("p")),
-			jen.Return(),
-		)
-}
-
-// takenLocals are the names of the variables beside which generated code
-// declares one per field (readField, scanUser).
-var takenLocals = []string{"u", "p", "in", "created", "err", "ctx", "s", "r", "w", "e", "t", "taken"}
-
-// localName is the name of a variable that holds the field's value:
-// display_name is displayName, id_card idCard.
-func (f UserField) localName() string {
-	first, rest, _ := strings.Cut(f.Name, "_")
-	name := first
-	if rest != "" {
-		name += UserField{Name: rest}.GoName()
-	}
-	if slices.Contains(takenLocals, name) {
-		name += "Value"
-	}
-	return name
-}
-
-// Sample is the field's n-th sample value in the generated tests, as Go
-// source with n, an int64, in scope: successive values differ, so that no
-// two test users share a unique one.
-func (f UserField) Sample() string {
-	switch f.Type {
-	case FieldString:
-		return "sampleText(n, " + itoa(f.MaxLength) + ")"
-	case FieldInt:
-		return "n"
-	case FieldBool:
-		return "n%2 == 0"
-	}
-	return "sampleTime.Add(time.Duration(n) * time.Second)"
-}
-
-// SampleField is Sample as User holds it: behind a pointer when optional.
-func (f UserField) SampleField() string {
-	if f.Required {
-		return f.Sample()
-	}
-	return "ptr(" + f.Sample() + ")"
-}
-
-// HasFieldType reports whether a user field has type t.
-func (m *Model) HasFieldType(t FieldType) bool {
-	return slices.ContainsFunc(m.UserFields, func(f UserField) bool { return f.Type == t })
-}
-
-// HasOptionalField reports whether a user field is optional.
-func (m *Model) HasOptionalField() bool {
-	return slices.ContainsFunc(m.UserFields, func(f UserField) bool { return !f.Required })
-}
-
-// fixedSample is a JSON value of the field that no value of Sample equals,
-// for the tests' fixed request bodies.
-func (f UserField) fixedSample() string {
-	switch f.Type {
-	case FieldString:
-		return `"` + "Sample"[:min(6, f.MaxLength)] + `"`
-	case FieldInt:
-		return "-1"
-	case FieldBool:
-		return "true"
-	}
-	return `"1999-12-31T23:59:59Z"`
-}
-
-// ServiceFields are the fields that only the service sets (register:
-// false).
-func (m *Model) ServiceFields() []UserField {
-	var out []UserField
-	for _, f := range m.UserFields {
-		if !f.Register {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// RequiredRegisterFields are the fields a registration must send.
-func (m *Model) RequiredRegisterFields() []UserField {
-	var out []UserField
-	for _, f := range m.RegisterFields() {
-		if f.Required {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// UniqueRegisterFields are the unique fields a registration sets.
-func (m *Model) UniqueRegisterFields() []UserField {
-	var out []UserField
-	for _, f := range m.RegisterFields() {
-		if f.Unique {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // TypeWords is the field's type for AUTH.md.
@@ -499,4 +386,41 @@ func (f UserField) OpenAPISchema() string {
 		parts = append(parts, `description: Unique.`)
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// Sample is the field's n-th sample value in the generated tests, as Go
+// source with n, an int64, in scope: successive values differ, so that no
+// two test users share a unique one.
+func (f UserField) Sample() string {
+	switch f.Type {
+	case FieldString:
+		return "sampleText(n, " + itoa(f.MaxLength) + ")"
+	case FieldInt:
+		return "n"
+	case FieldBool:
+		return "n%2 == 0"
+	}
+	return "sampleTime.Add(time.Duration(n) * time.Second)"
+}
+
+// SampleField is Sample as User holds it: behind a pointer when optional.
+func (f UserField) SampleField() string {
+	if f.Required {
+		return f.Sample()
+	}
+	return "ptr(" + f.Sample() + ")"
+}
+
+// fixedSample is a JSON value of the field that no value of Sample equals,
+// for the tests' fixed request bodies.
+func (f UserField) fixedSample() string {
+	switch f.Type {
+	case FieldString:
+		return `"` + "Sample"[:min(6, f.MaxLength)] + `"`
+	case FieldInt:
+		return "-1"
+	case FieldBool:
+		return "true"
+	}
+	return `"1999-12-31T23:59:59Z"`
 }

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -115,6 +116,61 @@ func (o Options) ThrottleInStore() bool { return o.LoginThrottle == ThrottleStor
 // HidesRegistration reports whether registration hides which identities
 // exist (duplicate_registration: accepted).
 func (o Options) HidesRegistration() bool { return o.DuplicateRegistration == DuplicateAccepted }
+
+// The user fields' predicates (see userfields.go): which of the fields each
+// emitter and template ranges over.
+
+// fieldsWhere are the fields of fs for which keep holds, in order.
+func fieldsWhere(fs []UserField, keep func(UserField) bool) []UserField {
+	var out []UserField
+	for _, f := range fs {
+		if keep(f) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// RegisterFields are the fields a registration may set.
+func (o Options) RegisterFields() []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Register })
+}
+
+// ServiceFields are the fields that only the service sets (register: false).
+func (o Options) ServiceFields() []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return !f.Register })
+}
+
+// UniqueFields are the fields no two users share a value of.
+func (o Options) UniqueFields() []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Unique })
+}
+
+// RequiredRegisterFields are the fields a registration must send.
+func (o Options) RequiredRegisterFields() []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Register && f.Required })
+}
+
+// UniqueRegisterFields are the unique fields a registration sets.
+func (o Options) UniqueRegisterFields() []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Register && f.Unique })
+}
+
+// HasFieldType reports whether a user field has type t.
+func (o Options) HasFieldType(t FieldType) bool {
+	return slices.ContainsFunc(o.UserFields, func(f UserField) bool { return f.Type == t })
+}
+
+// HasOptionalField reports whether a user field is optional.
+func (o Options) HasOptionalField() bool {
+	return slices.ContainsFunc(o.UserFields, func(f UserField) bool { return !f.Required })
+}
+
+// registersFieldType reports whether a field that registration reads has
+// type t.
+func (o Options) registersFieldType(t FieldType) bool {
+	return slices.ContainsFunc(o.RegisterFields(), func(f UserField) bool { return f.Type == t })
+}
 
 // maxPasswordBytes is the longest password accepted: bcrypt reads no more
 // than 72 bytes, and a megabyte of password only burns CPU in any hasher.

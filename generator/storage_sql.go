@@ -431,7 +431,7 @@ func emitRefuseNewer(f *jen.File) {
 func (s sqlStore) emitTakenField(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
 	body := []jen.Code{jen.Var().Id("taken").Bool()}
 	for _, f := range s.m.UniqueFields() {
-		column, own := f.Name, fieldValue(f, jen.Id("u").Dot(f.GoName()))
+		column, own := f.Name, derefOptional(f, jen.Id("u").Dot(f.GoName()))
 		value := s.fieldArg(UserField{Type: f.Type, Required: true}, own)
 		if f.FoldsCase() {
 			column, value = f.FoldColumn(), jen.Id("foldKey").Call(own)
@@ -454,9 +454,9 @@ func (s sqlStore) emitTakenField(method func(doc, name string, params []jen.Code
 		[]jen.Code{ctxParam(), jen.Id("u").Id("User")}, jen.Error(), body...)
 }
 
-// fieldValue is the value of a field given the expression of it in User:
+// derefOptional is the value of a field given the expression of it in User:
 // a pointer's target for an optional one.
-func fieldValue(f UserField, v *jen.Statement) *jen.Statement {
+func derefOptional(f UserField, v *jen.Statement) *jen.Statement {
 	if f.Required {
 		return v
 	}
