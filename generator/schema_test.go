@@ -45,6 +45,20 @@ func migrationsOf(t *testing.T, dir, dialect string) map[string]string {
 	return out
 }
 
+// scaffolded is a new module in a temp dir with the package of opts
+// generated into it, as `authgen init` leaves it.
+func scaffolded(t *testing.T, opts Options) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := regenerate(t, dir, opts, false); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func testOptions() Options {
 	o := Defaults()
 	o.Issuer = "example.com/svc"
@@ -154,13 +168,9 @@ func TestSchemaMovesForward(t *testing.T) {
 // from its bytes, so that authgen changing its templates cannot change a
 // file that ran; one that is missing or edited stops the run.
 func TestRecordedMigrationsAreNeverRendered(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
 	opts := testOptions()
 	opts.Storage = "sqlite"
-	if _, err := regenerate(t, dir, opts, false); err != nil {
-		t.Fatal(err)
-	}
+	dir := scaffolded(t, opts)
 	history, err := ReadHistory(dir, opts)
 	if err != nil || len(history) != 2 {
 		t.Fatalf("history %v, %v", history, err)
@@ -191,14 +201,10 @@ func TestRecordedMigrationsAreNeverRendered(t *testing.T) {
 // recorded histories gets, as its history, the migrations its manifest
 // lists, and moves forward from there.
 func TestHistoryOfAnOlderManifest(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
 	opts := testOptions()
 	opts.Storage = "postgres"
 	opts.LoginThrottle = ThrottleStore
-	if _, err := regenerate(t, dir, opts, false); err != nil {
-		t.Fatal(err)
-	}
+	dir := scaffolded(t, opts)
 	sum := filepath.Join(dir, ManifestFile)
 	data := string(mustReadFile(t, sum))
 	old := data[:strings.Index(data, "# Migrations of")]

@@ -2,7 +2,6 @@ package generator
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -137,13 +136,9 @@ func TestGoNames(t *testing.T) {
 // history is one migration; making it unique later adds its index; dropping
 // its uniqueness loses no data and needs no consent; dropping the field does.
 func TestUserFieldsMoveTheSchemaForward(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
 	opts := testOptions()
 	opts.Storage = "postgres"
-	if _, err := regenerate(t, dir, opts, false); err != nil {
-		t.Fatal(err)
-	}
+	dir := scaffolded(t, opts)
 	step := func(name string, f func(*Options), allowDrop bool, want ...string) {
 		t.Helper()
 		f(&opts)
