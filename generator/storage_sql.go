@@ -178,8 +178,13 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	createDoc := "CreateUser implements Store."
 	violation := s.uniqueViolation(jen.Return(jen.Id("ErrDuplicate")))
 	if len(m.UniqueFields()) > 0 {
-		createDoc = "CreateUser implements Store. On any unique violation it looks for a taken\n// field before it blames the identity (see Store)."
-		violation = s.uniqueViolation(jen.Return(jen.Id("s").Dot("takenField").Call(jen.Id("ctx"), jen.Id("u"))))
+		createDoc = "CreateUser implements Store. On a unique violation it blames a taken field\n// before the " + m.IdentityJSON() + " (see Store)."
+		createBody = append(createBody,
+			jen.Comment("The unique fields are looked up whether or not the insert failed, so that"),
+			jen.Comment("a taken "+m.IdentityJSON()+" costs the queries a new one does."),
+			jen.Id("taken").Op(":=").Id("s").Dot("takenField").Call(jen.Id("ctx"), jen.Id("u")),
+		)
+		violation = s.uniqueViolation(jen.If(jen.Id("taken").Op("!=").Nil()).Block(jen.Return(jen.Id("taken"))).Line().Return(jen.Id("ErrDuplicate")))
 	}
 	createBody = append(createBody, violation...)
 	createBody = append(createBody, jen.Return(jen.Err()))
@@ -426,8 +431,8 @@ func emitRefuseNewer(f *jen.File) {
 	f.Line()
 }
 
-// emitTakenField renders takenField, which CreateUser asks after a unique
-// violation: the first unique field whose value another user holds.
+// emitTakenField renders takenField, which CreateUser asks after its
+// insert: the first unique field whose value another user holds.
 func (s sqlStore) emitTakenField(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
 	body := []jen.Code{jen.Var().Id("taken").Bool()}
 	for _, f := range s.m.UniqueFields() {
@@ -438,7 +443,7 @@ func (s sqlStore) emitTakenField(method func(doc, name string, params []jen.Code
 		}
 		check := []jen.Code{
 			jen.If(
-				jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT EXISTS (SELECT 1 FROM users WHERE "+column+" = "+s.param(1)+")"), value).Dot("Scan").Call(jen.Op("&").Id("taken")),
+				jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT EXISTS (SELECT 1 FROM users WHERE "+column+" = "+s.param(1)+" AND id <> "+s.param(2)+")"), value, jen.Id("u").Dot("ID")).Dot("Scan").Call(jen.Op("&").Id("taken")),
 				jen.Err().Op("!=").Nil(),
 			).Block(jen.Return(jen.Err())),
 			jen.If(jen.Id("taken")).Block(jen.Return(jen.Op("&").Id("FieldTakenError").Values(jen.Dict{jen.Id("Field"): jen.Lit(f.Name)}))),
@@ -449,8 +454,8 @@ func (s sqlStore) emitTakenField(method func(doc, name string, params []jen.Code
 			body = append(body, jen.If(jen.Id("u").Dot(f.GoName()).Op("!=").Nil()).Block(check...))
 		}
 	}
-	body = append(body, jen.Return(jen.Id("ErrDuplicate")))
-	method("takenField returns a *FieldTakenError for the first unique field of u whose\n// value is another user's, or else ErrDuplicate: the identity was taken.", "takenField",
+	body = append(body, jen.Return(jen.Nil()))
+	method("takenField returns a *FieldTakenError for the first unique field of u whose\n// value another user holds, nil when there is none, or the store's error.", "takenField",
 		[]jen.Code{ctxParam(), jen.Id("u").Id("User")}, jen.Error(), body...)
 }
 
