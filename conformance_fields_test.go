@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 )
 
@@ -44,14 +45,25 @@ func (s *suite) userFields(sent, registered, me map[string]any) {
 		}
 		field(s.expect(c.name, s.postJSON(reg, body), 422, "validation_failed"), c.field)
 	}
+	// Bytes that are not UTF-8 never reach a field: the body is refused.
 	for _, c := range []struct{ name, bytes string }{
 		{"register: display_name not UTF-8", "Ada \xff"},
 		{"register: display_name cut mid-rune", "Ad\xc3"},
 	} {
 		body, _ := json.Marshal(s.creds("fields@example.com", confPassword))
 		raw := strings.Replace(string(body), `"display_name":"`, `"display_name":"`+c.bytes, 1)
+		s.expect(c.name, s.send("POST", reg, "application/json", []byte(raw)), 400, "malformed_body")
+	}
+	for _, c := range []struct{ name, value string }{
+		{"register: display_name with a lone surrogate", `"Ad\ud800a"`},
+		{"register: display_name with a direction override", `"txt.exe\u202egpj"`},
+		{"register: display_name invisible", `"\u200b\ufeff"`},
+	} {
+		body, _ := json.Marshal(s.creds("fields@example.com", confPassword))
+		raw := regexp.MustCompile(`"display_name":"[^"]*"`).ReplaceAllLiteralString(string(body), `"display_name":`+c.value)
 		field(s.expect(c.name, s.send("POST", reg, "application/json", []byte(raw)), 422, "validation_failed"), "display_name")
 	}
+	s.expect("register: a member twice", s.send("POST", reg, "application/json", []byte(`{"email":"fields@example.com","password":"`+confPassword+`","display_name":"One","Display_Name":"Two"}`)), 400, "malformed_body")
 	// None of them made the account (and a login would spend the address's
 	// allowance of failures, which the throttle checks count on).
 	s.expect("register: the same email with good fields", s.postJSON(reg, s.creds("fields@example.com", confPassword)), 201, "")

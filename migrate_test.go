@@ -10,12 +10,14 @@ import (
 
 // TestMigrationsMoveForward runs a service with two user fields on each SQL
 // store through option changes that need schema, with rows in place: a
-// third field adds migration 0005 and nothing else, login_throttle: store
-// adds 0006, and after each the rebuilt service applies it to the existing
-// database, where the existing user, its fields and its session keep
-// working. The build before 0006 then refuses the database it no longer
-// knows; turning the throttle off again is refused until --allow-drop, which
-// adds the dropping migration that the service applies in turn.
+// third field (and two more at once) adds migration 0005 and nothing else,
+// login_throttle: store adds 0006, and after each the rebuilt service
+// applies it to the existing database, where the existing user, its fields
+// and its session keep working. The build before 0006 then refuses the
+// database it no longer knows; turning the throttle off again is refused
+// until --allow-drop, which adds the dropping migration that the service
+// applies in turn. Last, string fields with values become unique: their
+// values are folded as new ones are, and two that fold alike stop the start.
 func TestMigrationsMoveForward(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and migrates services; skipped with -short")
@@ -64,8 +66,8 @@ func TestMigrationsMoveForward(t *testing.T) {
 					t.Fatalf("%s: check after generate: %d\n%s%s", step, r.code, r.stdout, r.stderr)
 				}
 			}
-			appendFile(t, filepath.Join(dir, "authgen.yaml"), "  - name: employee_id\n    type: int\n    unique: true\n")
-			add("a third field", "0005_users_employee_id")
+			appendFile(t, filepath.Join(dir, "authgen.yaml"), "  - name: employee_id\n    type: int\n    unique: true\n  - name: nickname\n    type: string\n  - name: motto\n    type: string\n")
+			add("a third field and two more", "0005_users_employee_id_nickname_motto")
 			fields := buildBinary(t, dir)
 			svc = start(t, fields, env)
 			s = refreshSession(t, svc.base, s)
@@ -73,9 +75,13 @@ func TestMigrationsMoveForward(t *testing.T) {
 			if code != 200 || jsonField(me, "display_name") != "Ada" || jsonField(me, "birthday") != "1815-12-10T00:00:00Z" || !strings.Contains(me, `"employee_id":null`) {
 				t.Errorf("/auth/me after the third field: %d %s", code, me)
 			}
-			grace := `{"email":"grace@example.com","password":"` + confPassword + `","display_name":"Grace","employee_id":7}`
-			if code, body := request(t, "POST", svc.base+"/auth/register", grace, ""); code != 201 || !strings.Contains(body, `"employee_id":7`) {
-				t.Errorf("register with the third field: %d %s", code, body)
+			for _, body := range []string{
+				`{"email":"grace@example.com","password":"` + confPassword + `","display_name":"Grace","employee_id":7,"nickname":"Éclair","motto":"Ärger"}`,
+				`{"email":"zed@example.com","password":"` + confPassword + `","display_name":"Zed","motto":"ärger"}`,
+			} {
+				if code, answer := request(t, "POST", svc.base+"/auth/register", body, ""); code != 201 {
+					t.Errorf("register with the new fields: %d %s", code, answer)
+				}
 			}
 			svc.stop()
 
@@ -113,7 +119,32 @@ func TestMigrationsMoveForward(t *testing.T) {
 			add("--allow-drop", "0007_drop_login_failures", "--allow-drop")
 			svc = start(t, buildBinary(t, dir), env)
 			login(t, svc.base)
+			s = refreshSession(t, svc.base, s)
+			svc.stop()
+
+			// A string field made unique keeps its values: the new build folds
+			// them as it folds new ones (Unicode letters too, which SQL's
+			// lower() may not), and refuses to serve while two fold alike.
+			editConfig(t, dir, "  - name: nickname\n    type: string\n", "  - name: nickname\n    type: string\n    unique: true\n")
+			add("nickname unique", "0008_users_nickname_unique")
+			svc = start(t, buildBinary(t, dir), env)
+			clash := `{"email":"eve@example.com","password":"` + confPassword + `","display_name":"Eve","nickname":"ÉCLAIR"}`
+			if code, body := request(t, "POST", svc.base+"/auth/register", clash, ""); code != 409 || jsonField(body, "field") != "nickname" {
+				t.Errorf("a nickname that a user had before it was unique, in other letter case: %d %s", code, body)
+			}
 			refreshSession(t, svc.base, s)
+			svc.stop()
+			editConfig(t, dir, "  - name: motto\n    type: string\n", "  - name: motto\n    type: string\n    unique: true\n")
+			add("motto unique", "0009_users_motto_unique")
+			refused := launch(t, buildBinary(t, dir), env)
+			select {
+			case <-refused.done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("the service serves with two mottos that differ only in letter case made unique")
+			}
+			if refused.err == nil || !strings.Contains(refused.logs.String(), "is another user's but for letter case") {
+				t.Errorf("a unique motto two users share but for letter case: %v\n%s", refused.err, refused.logs.String())
+			}
 		})
 	}
 }
@@ -131,11 +162,17 @@ func refreshSession(t *testing.T, base string, s session) session {
 // setOption changes key: from to key: to in dir's authgen.yaml.
 func setOption(t *testing.T, dir, key, from, to string) {
 	t.Helper()
+	editConfig(t, dir, key+": "+from+"\n", key+": "+to+"\n")
+}
+
+// editConfig replaces the first old in dir's authgen.yaml with new.
+func editConfig(t *testing.T, dir, old, new string) {
+	t.Helper()
 	path := filepath.Join(dir, "authgen.yaml")
 	cfg := string(mustRead(t, path))
-	edited := strings.Replace(cfg, key+": "+from+"\n", key+": "+to+"\n", 1)
+	edited := strings.Replace(cfg, old, new, 1)
 	if edited == cfg {
-		t.Fatalf("authgen.yaml has no %q line:\n%s", key+": "+from, cfg)
+		t.Fatalf("authgen.yaml has no %q:\n%s", old, cfg)
 	}
 	writeFile(t, path, edited)
 }

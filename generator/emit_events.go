@@ -23,6 +23,7 @@ var eventKinds = []eventKind{
 	{"EventRefreshReused", "refresh_reuse_detected", "a spent refresh token came back, and its session was revoked"},
 	{"EventSessionRevoked", "session_revoked", "a logout ended a session, or every session of the user (no SessionID)"},
 	{"EventPasswordChanged", "password_changed", "the password was replaced, and every session revoked"},
+	{"EventPasswordChangeFailed", "password_change_failed", "a password change gave a wrong current password"},
 }
 
 // EventKind is one kind of event, for AUTH.md.

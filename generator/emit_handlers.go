@@ -101,6 +101,11 @@ func storeContext() jen.Code {
 	return jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Id("s").Dot("storeContext").Call(jen.Id("r")).Line().Defer().Id("cancel").Call()
 }
 
+// hashingContext is storeContext for a request that hashes a password.
+func hashingContext() jen.Code {
+	return jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Id("s").Dot("hashingContext").Call(jen.Id("r")).Line().Defer().Id("cancel").Call()
+}
+
 // unavailableReturn is "s.unavailable(w, op, err); return".
 func unavailableReturn(op string) []jen.Code {
 	return []jen.Code{jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit(op), jen.Err()), jen.Return()}
@@ -133,7 +138,7 @@ func emitRegister(f *jen.File, m *Model) {
 			"CreatedAt", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Second")),
 		)),
 		readUserFields(m),
-		storeContext(),
+		hashingContext(),
 		throttleRegistration(m),
 		hookRefusal("register", "register hook", jen.Op("&").Id("u"), jen.Id("in").Dot("Password")),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("Password")),
@@ -175,7 +180,7 @@ func emitLogin(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		throttleAttempt(m, jen.Id("identity")),
-		storeContext(),
+		hashingContext(),
 		throttleReserve(m),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot(m.userByIdentity()).Call(jen.Id("ctx"), jen.Id("identity")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
@@ -375,7 +380,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 	body = append(body, decodeInto("passwordChange", "DecodeJSON")...)
 	body = append(body,
 		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Lit("new_password"), jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
-		storeContext(),
+		hashingContext(),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
 		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
 			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
@@ -388,7 +393,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 		jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("verify").Call(jen.Id("ctx"), jen.Id("in").Dot("CurrentPassword"), jen.Id("u").Dot("PasswordHash")),
 		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(hashFailedReturn()...),
 		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok")).Block(
-			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
+			append([]jen.Code{emit("EventPasswordChangeFailed", jen.Id("u").Dot("ID"), jen.Lit(""))}, writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...)...,
 		),
 		throttleSucceeded(m),
 		hookRefusal("passwordChange", "password change hook", jen.Id("u"), jen.Id("in").Dot("NewPassword")),
@@ -399,7 +404,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 		jen.Comment("racing, one wins and the other is told the current password is wrong."),
 		jen.Err().Op("=").Id("s").Dot("store").Dot("ReplacePasswordHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("u").Dot("PasswordHash"), jen.Id("hash"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged"))).Block(
-			writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...,
+			append([]jen.Code{emit("EventPasswordChangeFailed", jen.Id("u").Dot("ID"), jen.Lit(""))}, writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...)...,
 		),
 		ifErr(unavailableReturn("set password")...),
 		emit("EventPasswordChanged", jen.Id("u").Dot("ID"), jen.Lit("")),
@@ -431,6 +436,12 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 	f.Comment("database is a 503 in bounded time rather than a hung request.")
 	f.Func().Add(recv()).Id("storeContext").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Qual(pkgContext, "Context"), jen.Qual(pkgContext, "CancelFunc")).Block(
 		jen.Return(jen.Qual(pkgContext, "WithTimeout").Call(jen.Id("r").Dot("Context").Call(), jen.Id("s").Dot("timeout"))),
+	)
+	f.Line()
+	f.Comment("hashingContext is storeContext for a request that hashes a password: its")
+	f.Comment("store calls keep their timeout after the longest wait for a hashing slot.")
+	f.Func().Add(recv()).Id("hashingContext").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Qual(pkgContext, "Context"), jen.Qual(pkgContext, "CancelFunc")).Block(
+		jen.Return(jen.Qual(pkgContext, "WithTimeout").Call(jen.Id("r").Dot("Context").Call(), jen.Id("s").Dot("timeout").Op("+").Id("s").Dot("hashing").Dot("Wait").Call())),
 	)
 	f.Line()
 	f.Comment("unavailable logs a store failure and answers 503. The response names no")
@@ -569,6 +580,11 @@ func emitValidation(f *jen.File, m *Model) {
 	f.Func().Id("validatePassword").Params(jen.List(jen.Id("field"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.If(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("password")).Op("<").Lit(8).Op("||").Len(jen.Id("password")).Op(">").Lit(m.maxPasswordBytes())).Block(
 			jen.Return(jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("field"), jen.Lit(m.passwordRule()))),
+		),
+		jen.Comment("U+FFFD is what JSON makes of an escaped lone surrogate: two different"),
+		jen.Comment("passwords would be one."),
+		jen.If(jen.Qual("strings", "ContainsRune").Call(jen.Id("password"), jen.Qual("unicode/utf8", "RuneError"))).Block(
+			jen.Return(jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("field"), jen.Lit("password must be text: it holds U+FFFD, the mark of a character that is not"))),
 		),
 		jen.Return(jen.Nil()),
 	)

@@ -272,48 +272,72 @@ func emitFieldReaders(f *jen.File, m *Model) {
 	params := func(more ...jen.Code) []jen.Code {
 		return append([]jen.Code{jen.Id("name").String(), raw, jen.Id("required").Bool()}, more...)
 	}
-	if m.registersFieldType(FieldString) {
-		f.Comment("stringField reads a string of at most limit characters, with no control")
-		f.Comment("characters; a blank one is no value.")
+	if len(m.RegisterFieldsOf(FieldString)) > 0 {
+		f.Comment("stringField reads a string of at most limit characters, without the spaces")
+		f.Comment("around it; one with nothing visible is no value, and one with a character")
+		f.Comment("that is not text (see isText) is refused.")
+		text := jen.Id("text")
 		f.Func().Id("stringField").Params(params(jen.Id("limit").Int())...).Params(jen.Op("*").String(), problem).Block(
 			jen.List(jen.Id("v"), jen.Id("p")).Op(":=").Id("fieldValue").Types(jen.String()).Call(jen.Id("name"), jen.Id("raw"), jen.Id("required"), jen.Lit("a string")),
+			jen.If(jen.Id("p").Op("!=").Nil().Op("||").Id("v").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p"))),
+			jen.Add(text).Op(":=").Qual("strings", "TrimSpace").Call(jen.Op("*").Id("v")),
 			jen.Switch().Block(
-				jen.Case(jen.Id("p").Op("!=").Nil().Op("||").Id("v").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p"))),
-				jen.Case(jen.Qual("strings", "TrimSpace").Call(jen.Op("*").Id("v")).Op("==").Lit("").Op("&&").Id("required")).Block(
+				jen.Case(jen.Op("!").Id("visible").Call(text).Op("&&").Id("required")).Block(
 					jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("name"), jen.Id("name").Op("+").Lit(" is required"))),
 				),
-				jen.Case(jen.Qual("strings", "TrimSpace").Call(jen.Op("*").Id("v")).Op("==").Lit("")).Block(jen.Return(jen.Nil(), jen.Nil())),
-				jen.Case(jen.Qual("unicode/utf8", "RuneCountInString").Call(jen.Op("*").Id("v")).Op(">").Id("limit").Op("||").Qual("strings", "IndexFunc").Call(jen.Op("*").Id("v"), jen.Qual("unicode", "IsControl")).Op(">=").Lit(0)).Block(
-					jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("name"), jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s must be at most %d characters, with no control characters"), jen.Id("name"), jen.Id("limit")))),
+				jen.Case(jen.Op("!").Id("visible").Call(text)).Block(jen.Return(jen.Nil(), jen.Nil())),
+				jen.Case(jen.Qual("unicode/utf8", "RuneCountInString").Call(text).Op(">").Id("limit").Op("||").Qual("strings", "IndexFunc").Call(text, jen.Func().Params(jen.Id("r").Rune()).Bool().Block(jen.Return(jen.Op("!").Id("isText").Call(jen.Id("r"))))).Op(">=").Lit(0)).Block(
+					jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("name"), jen.Qual("fmt", "Sprintf").Call(jen.Lit("%s must be at most %d characters of text: no control, line-separator or direction-override characters"), jen.Id("name"), jen.Id("limit")))),
 				),
 			),
-			jen.Return(jen.Id("v"), jen.Nil()),
+			jen.Return(jen.Op("&").Add(text), jen.Nil()),
+		)
+		f.Line()
+		f.Comment("visible reports whether s shows anything: a character that is neither a")
+		f.Comment("space nor invisible, as a zero-width space is.")
+		f.Func().Id("visible").Params(jen.Id("s").String()).Bool().Block(
+			jen.Return(jen.Qual("strings", "IndexFunc").Call(jen.Id("s"), jen.Func().Params(jen.Id("r").Rune()).Bool().Block(
+				jen.Return(jen.Qual("unicode", "IsGraphic").Call(jen.Id("r")).Op("&&").Op("!").Qual("unicode", "IsSpace").Call(jen.Id("r"))),
+			)).Op(">=").Lit(0)),
+		)
+		f.Line()
+		f.Comment("isText reports whether r may stand in a string field: not a control")
+		f.Comment("character, not U+FFFD (what invalid input decodes to), and none of the")
+		f.Comment("characters that break or reorder the text around them where it is shown.")
+		f.Func().Id("isText").Params(jen.Id("r").Rune()).Bool().Block(
+			jen.Switch().Block(
+				jen.Case(jen.Qual("unicode", "IsControl").Call(jen.Id("r")), jen.Id("r").Op("==").Qual("unicode/utf8", "RuneError"), jen.Id("r").Op("==").LitRune('\u2028'), jen.Id("r").Op("==").LitRune('\u2029')).Block(jen.Return(jen.False())),
+				jen.Case(jen.Id("r").Op(">=").LitRune('\u202a').Op("&&").Id("r").Op("<=").LitRune('\u202e'), jen.Id("r").Op(">=").LitRune('\u2066').Op("&&").Id("r").Op("<=").LitRune('\u2069')).Block(jen.Return(jen.False())),
+			),
+			jen.Return(jen.True()),
 		)
 		f.Line()
 	}
-	if m.registersFieldType(FieldInt) {
+	if len(m.RegisterFieldsOf(FieldInt)) > 0 {
 		f.Comment("intField reads a whole number.")
 		f.Func().Id("intField").Params(params()...).Params(jen.Op("*").Int64(), problem).Block(
 			jen.Return(jen.Id("fieldValue").Types(jen.Int64()).Call(jen.Id("name"), jen.Id("raw"), jen.Id("required"), jen.Lit("a whole number"))),
 		)
 		f.Line()
 	}
-	if m.registersFieldType(FieldBool) {
+	if len(m.RegisterFieldsOf(FieldBool)) > 0 {
 		f.Comment("boolField reads true or false.")
 		f.Func().Id("boolField").Params(params()...).Params(jen.Op("*").Bool(), problem).Block(
 			jen.Return(jen.Id("fieldValue").Types(jen.Bool()).Call(jen.Id("name"), jen.Id("raw"), jen.Id("required"), jen.Lit("true or false"))),
 		)
 		f.Line()
 	}
-	if m.registersFieldType(FieldTime) {
+	if len(m.RegisterFieldsOf(FieldTime)) > 0 {
 		f.Comment("timeField reads an RFC 3339 time, kept in UTC to the millisecond, as every")
-		f.Comment("store keeps it.")
+		f.Comment("store keeps it, within the years that every store and JSON can hold.")
 		f.Func().Id("timeField").Params(params()...).Params(jen.Op("*").Qual(pkgTime, "Time"), problem).Block(
 			jen.List(jen.Id("v"), jen.Id("p")).Op(":=").Id("fieldValue").Types(jen.Qual(pkgTime, "Time")).Call(jen.Id("name"), jen.Id("raw"), jen.Id("required"), jen.Lit("an RFC 3339 time such as 2024-05-01T12:00:00Z")),
-			jen.If(jen.Id("v").Op("!=").Nil()).Block(
-				jen.Op("*").Id("v").Op("=").Id("v").Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Millisecond")),
+			jen.If(jen.Id("p").Op("!=").Nil().Op("||").Id("v").Op("==").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p"))),
+			jen.Op("*").Id("v").Op("=").Id("v").Dot("UTC").Call().Dot("Truncate").Call(jen.Qual(pkgTime, "Millisecond")),
+			jen.If(jen.Id("y").Op(":=").Id("v").Dot("Year").Call(), jen.Id("y").Op("<").Lit(1).Op("||").Id("y").Op(">").Lit(9999)).Block(
+				jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("name"), jen.Id("name").Op("+").Lit(" must be a time from the year 1 to 9999, in UTC"))),
 			),
-			jen.Return(jen.Id("v"), jen.Id("p")),
+			jen.Return(jen.Id("v"), jen.Nil()),
 		)
 		f.Line()
 	}
@@ -328,7 +352,7 @@ func emitFieldReaders(f *jen.File, m *Model) {
 			jen.Return(jen.Nil(), jen.Nil()),
 		),
 		jen.Id("v").Op(":=").New(jen.Id("T")),
-		jen.If(jen.Op("!").Qual("unicode/utf8", "Valid").Call(jen.Id("raw")).Op("||").Qual("encoding/json", "Unmarshal").Call(jen.Id("raw"), jen.Id("v")).Op("!=").Nil()).Block(
+		jen.If(jen.Qual("encoding/json", "Unmarshal").Call(jen.Id("raw"), jen.Id("v")).Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Id("name"), jen.Id("name").Op("+").Lit(" must be ").Op("+").Id("want"))),
 		),
 		jen.Return(jen.Id("v"), jen.Nil()),

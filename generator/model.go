@@ -156,6 +156,17 @@ func (o Options) UniqueRegisterFields() []UserField {
 	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Register && f.Unique })
 }
 
+// RegisterFieldsOf are the fields of type t that a registration sets.
+func (o Options) RegisterFieldsOf(t FieldType) []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Register && f.Type == t })
+}
+
+// ShownRegisterFieldsOf are the fields of type t that a registration sets
+// and /me shows.
+func (o Options) ShownRegisterFieldsOf(t FieldType) []UserField {
+	return fieldsWhere(o.UserFields, func(f UserField) bool { return f.Register && f.Me && f.Type == t })
+}
+
 // HasFieldType reports whether a user field has type t.
 func (o Options) HasFieldType(t FieldType) bool {
 	return slices.ContainsFunc(o.UserFields, func(f UserField) bool { return f.Type == t })
@@ -164,12 +175,6 @@ func (o Options) HasFieldType(t FieldType) bool {
 // HasOptionalField reports whether a user field is optional.
 func (o Options) HasOptionalField() bool {
 	return slices.ContainsFunc(o.UserFields, func(f UserField) bool { return !f.Required })
-}
-
-// registersFieldType reports whether a field that registration reads has
-// type t.
-func (o Options) registersFieldType(t FieldType) bool {
-	return slices.ContainsFunc(o.RegisterFields(), func(f UserField) bool { return f.Type == t })
 }
 
 // maxPasswordBytes is the longest password accepted: bcrypt reads no more

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -351,16 +352,32 @@ func historyLines(m *Model) string {
 	return b.String()
 }
 
-// parseHistory reads the migrations of dialect that a manifest records.
-func parseHistory(manifest []byte, dialect string) []Migration {
+// A migration's record in authgen.sum: its name, then its changes.
+var (
+	migrationName = regexp.MustCompile(`^[0-9]{4}_[a-z0-9_]{1,60}$`)
+	changeRecord  = regexp.MustCompile(`^[-+~](table|column|unique):[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?(=[a-z0-9_]+)?$`)
+)
+
+// parseHistory reads the migrations of dialect that a manifest records. A
+// line that authgen does not write stops it: names and changes become SQL
+// and file names, and a hand-made record must not.
+func parseHistory(manifest []byte, dialect string) ([]Migration, error) {
 	var out []Migration
 	for _, line := range strings.Split(string(manifest), "\n") {
 		f := strings.Fields(line)
-		if len(f) >= 3 && f[0] == "migration" && f[1] == dialect {
-			out = append(out, Migration{Name: f[2], Changes: f[3:]})
+		if len(f) < 3 || f[0] != "migration" || f[1] != dialect {
+			continue
 		}
+		valid := migrationName.MatchString(f[2]) && len(f) > 3
+		for _, c := range f[3:] {
+			valid = valid && changeRecord.MatchString(c)
+		}
+		if !valid {
+			return nil, fmt.Errorf("%s records %q, which is not a migration that authgen writes: restore %s from version control", ManifestFile, clip(line), ManifestFile)
+		}
+		out = append(out, Migration{Name: f[2], Changes: f[3:]})
 	}
-	return out
+	return out, nil
 }
 
 // ReadHistory reads, for the store of o, the schema history that the
@@ -388,7 +405,10 @@ func ReadHistory(root string, o Options) ([]Migration, error) {
 		return nil, err
 	}
 	sums := parseManifest(data)
-	history := parseHistory(data, dialect)
+	history, err := parseHistory(data, dialect)
+	if err != nil {
+		return nil, err
+	}
 	if len(history) == 0 {
 		history = listedBaseline(sums, newModel(o, Target{}).schemaObjects(), dialect)
 	}

@@ -227,3 +227,28 @@ func TestHistoryOfAnOlderManifest(t *testing.T) {
 		t.Errorf("authgen.sum after the upgrade:\n%s\nwant:\n%s", now, data)
 	}
 }
+
+// TestForgedHistoryIsRefused: a migration record in authgen.sum that authgen
+// would not write (SQL in a change, a path in a name) stops the run before
+// it becomes a file name or a statement.
+func TestForgedHistoryIsRefused(t *testing.T) {
+	opts := testOptions()
+	opts.Storage = "sqlite"
+	dir := scaffolded(t, opts)
+	sum := filepath.Join(dir, ManifestFile)
+	good := string(mustReadFile(t, sum))
+	for _, forged := range []string{
+		"migration sqlite 0004_evil +column:users.x;DROP/**/TABLE/**/users;--=string",
+		"migration sqlite ../../0004_evil +table:login_failures",
+		"migration sqlite 0004_evil +table:users=email'",
+		"migration sqlite 0004_evil",
+		"migration sqlite 0004_evil *table:login_failures",
+	} {
+		if err := os.WriteFile(sum, []byte(good+forged+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ReadHistory(dir, opts); err == nil || !strings.Contains(err.Error(), "is not a migration that authgen writes") {
+			t.Errorf("%s: %v", forged, err)
+		}
+	}
+}

@@ -85,7 +85,7 @@ func (postgresStorage) Store(f *jen.File, m *Model) {
 				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("migrate %s: %w"), jen.Id("name"), jen.Err())),
 			),
 		),
-		jen.Return(jen.Nil()),
+		s.migrated(),
 	)
 	f.Line()
 	f.Func().Id("migrate").Params(ctxParam(), jen.Id("conn").Op("*").Qual(pkgPgx, "Conn"), jen.Id("name").String()).Error().Block(
@@ -113,7 +113,7 @@ func postgresQueries(m *Model) sqlStore {
 	return sqlStore{
 		m: m, typ: "PostgresStore", handle: "pool", foldCase: true,
 		lockUser: func(mode string) string { return "SELECT 1 FROM users WHERE id = $1 " + mode },
-		exec:     "Exec", queryRow: "QueryRow", txEndArgs: []jen.Code{jen.Id("ctx")},
+		exec:     "Exec", query: "Query", queryRow: "QueryRow", txEndArgs: []jen.Code{jen.Id("ctx")},
 		begin:        func() *jen.Statement { return jen.Id("s").Dot("pool").Dot("Begin").Call(jen.Id("ctx")) },
 		execer:       jen.Id("Exec").Params(ctxParam(), jen.Id("sql").String(), jen.Id("args").Op("...").Any()).Params(jen.Qual(pkgPgConn, "CommandTag"), jen.Error()),
 		param:        func(n int) string { return "$" + itoa(n) },

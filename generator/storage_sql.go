@@ -15,8 +15,8 @@ type sqlStore struct {
 	m *Model
 	// typ is the store type (SQLiteStore) and handle its field (db).
 	typ, handle string
-	// exec and queryRow are the driver's method names.
-	exec, queryRow string
+	// exec, query and queryRow are the driver's method names.
+	exec, query, queryRow string
 	// txEndArgs are the arguments of Commit and Rollback.
 	txEndArgs []jen.Code
 	// begin opens a transaction on the handle.
@@ -193,6 +193,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 		s.emitTakenField(method)
 	}
 	s.emitFieldHelpers(f)
+	s.emitFoldValues(f)
 
 	where := m.IdentityJSON() + " = " + s.param(1)
 	if s.foldCase {
@@ -480,5 +481,77 @@ func (s sqlStore) emitFieldHelpers(f *jen.File) {
 		jen.Id("key").Op(":=").Id("foldKey").Call(jen.Op("*").Id("v")),
 		jen.Return(jen.Op("&").Id("key")),
 	)
+	f.Line()
+}
+
+// migrated is the last statement of Migrate: with unique strings, it folds
+// the values that have no folded copy yet (see emitFoldValues).
+func (s sqlStore) migrated() jen.Code {
+	if !slices.ContainsFunc(s.m.UserFields, UserField.FoldsCase) {
+		return jen.Return(jen.Nil())
+	}
+	return jen.Return(jen.Id("s").Dot("foldValues").Call(jen.Id("ctx")))
+}
+
+// emitFoldValues renders foldValues, which Migrate runs last: it stores the
+// folded copy of each unique string that has none, the values from before
+// their field became unique. foldKey folds in Go, the same in every store,
+// where SQL's lower() would fold by the database's collation, or by ASCII.
+func (s sqlStore) emitFoldValues(f *jen.File) {
+	var fields []UserField
+	for _, uf := range s.m.UserFields {
+		if uf.FoldsCase() {
+			fields = append(fields, uf)
+		}
+	}
+	if len(fields) == 0 {
+		return
+	}
+	var queries []jen.Code
+	for _, uf := range fields {
+		queries = append(queries, jen.Values(
+			jen.Lit(uf.Name),
+			jen.Lit("SELECT id, "+uf.Name+" FROM users WHERE "+uf.FoldColumn()+" IS NULL AND "+uf.Name+" IS NOT NULL"),
+			jen.Lit("UPDATE users SET "+uf.FoldColumn()+" = "+s.param(1)+" WHERE id = "+s.param(2)),
+		))
+	}
+	f.Comment("foldValues stores the folded copy (foldKey) of each unique string that has")
+	f.Comment("none: the values from before their field became unique, whose migration")
+	f.Comment("adds the column empty. Two that fold alike stop it, and the start.")
+	f.Func().Add(s.recv()).Id("foldValues").Params(ctxParam()).Error().Block(
+		jen.For(jen.List(jen.Id("_"), jen.Id("q")).Op(":=").Range().Index().Struct(jen.List(jen.Id("field"), jen.Id("unfolded"), jen.Id("fold")).String()).Values(queries...)).Block(
+			jen.If(jen.Err().Op(":=").Id("s").Dot("foldField").Call(jen.Id("ctx"), jen.Id("q").Dot("field"), jen.Id("q").Dot("unfolded"), jen.Id("q").Dot("fold")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("fold the %s of users from before it was unique: %w"), jen.Id("q").Dot("field"), jen.Err())),
+			),
+		),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	f.Comment("foldField folds, in one transaction, the values that unfolded selects.")
+	body := s.beginTx()
+	body = append(body,
+		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Id("tx").Dot(s.query).Call(jen.Id("ctx"), jen.Id("unfolded")),
+		ifErrReturn(jen.Err()),
+		jen.Comment("Read them all first: the transaction's connection serves one query at a time."),
+		jen.Var().Id("pending").Index().Index(jen.Lit(2)).String(),
+		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
+			jen.Var().List(jen.Id("id"), jen.Id("value")).String(),
+			jen.If(jen.Err().Op(":=").Id("rows").Dot("Scan").Call(jen.Op("&").Id("id"), jen.Op("&").Id("value")), jen.Err().Op("!=").Nil()).Block(
+				jen.Id("rows").Dot("Close").Call(),
+				jen.Return(jen.Err()),
+			),
+			jen.Id("pending").Op("=").Append(jen.Id("pending"), jen.Index(jen.Lit(2)).String().Values(jen.Id("id"), jen.Id("value"))),
+		),
+		jen.Id("rows").Dot("Close").Call(),
+		jen.If(jen.Err().Op(":=").Id("rows").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.For(jen.List(jen.Id("_"), jen.Id("p")).Op(":=").Range().Id("pending")).Block(
+			append([]jen.Code{
+				jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(jen.Id("ctx"), jen.Id("fold"), jen.Id("foldKey").Call(jen.Id("p").Index(jen.Lit(1))), jen.Id("p").Index(jen.Lit(0))),
+			}, append(s.uniqueViolation(jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("the %s of user %s is another user's but for letter case: make them differ, then start again"), jen.Id("field"), jen.Id("p").Index(jen.Lit(0))))),
+				ifErrReturn(jen.Err()))...)...,
+		),
+		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
+	)
+	f.Func().Add(s.recv()).Id("foldField").Params(ctxParam(), jen.List(jen.Id("field"), jen.Id("unfolded"), jen.Id("fold")).String()).Error().Block(body...)
 	f.Line()
 }

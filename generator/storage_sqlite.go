@@ -82,7 +82,7 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 				jen.Return(jen.Qual("fmt", "Errorf").Call(jen.Lit("migrate %s: %w"), jen.Id("name"), jen.Err())),
 			),
 		),
-		jen.Return(jen.Nil()),
+		sqliteQueries(m).migrated(),
 	)
 	f.Line()
 	f.Func().Add(recv).Id("migrate").Params(ctxParam(), jen.Id("name").String()).Error().Block(
@@ -127,7 +127,7 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 func sqliteQueries(m *Model) sqlStore {
 	return sqlStore{
 		m: m, typ: "SQLiteStore", handle: "db",
-		exec: "ExecContext", queryRow: "QueryRowContext",
+		exec: "ExecContext", query: "QueryContext", queryRow: "QueryRowContext",
 		begin:        func() *jen.Statement { return jen.Id("s").Dot("db").Dot("BeginTx").Call(jen.Id("ctx"), jen.Nil()) },
 		execer:       jen.Id("ExecContext").Params(ctxParam(), jen.Id("query").String(), jen.Id("args").Op("...").Any()).Params(jen.Qual(pkgSQL, "Result"), jen.Error()),
 		param:        func(int) string { return "?" },

@@ -73,9 +73,10 @@ var reservedFieldNames = []string{
 // reservedFieldPrefixes are kept for authgen's own columns.
 var reservedFieldPrefixes = []string{"auth_", "mfa_", "totp_"}
 
-// sqlKeywords are the words PostgreSQL reserves and those SQLite knows as
-// keywords: a field is a column in generated SQL, unquoted, so none of
-// them may be a field's name.
+// sqlKeywords are the words PostgreSQL reserves (its reserved keywords and
+// those reserved but for function and type names) and those SQLite knows as
+// keywords: a field is a column in generated SQL, unquoted, so none of them
+// may be a field's name.
 var sqlKeywords = strings.Fields(`abort action add after all alter always analyse analyze and any array as asc
 	asymmetric attach autoincrement before begin between both by cascade case cast check collate column commit
 	conflict constraint create cross current current_catalog current_date current_role current_time
@@ -87,7 +88,8 @@ var sqlKeywords = strings.Fields(`abort action add after all alter always analys
 	placing plan pragma preceding primary query raise range recursive references regexp reindex release rename
 	replace restrict returning right rollback row rows savepoint select session_user set some symmetric table
 	temp temporary then ties to trailing transaction trigger true unbounded union unique update user using vacuum
-	values variadic view virtual when where window with without`)
+	values variadic view virtual when where window with without
+	authorization binary collation concurrently current_schema freeze ilike overlaps similar tablesample verbose`)
 
 // check reports what is wrong with f on its own.
 func (f UserField) check() error {

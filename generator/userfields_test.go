@@ -55,6 +55,8 @@ func TestUserFieldErrorsNameTheLine(t *testing.T) {
 		"  - {name: password_hash, type: string}\n":                                                         `line 3: user field "password_hash" clashes`,
 		"  - {name: nick_fold, type: string}\n":                                                             `line 3: user field "nick_fold" clashes`,
 		"  - {name: order, type: int}\n":                                                                    `line 3: user field "order" is an SQL keyword`,
+		"  - {name: binary, type: string}\n":                                                                `line 3: user field "binary" is an SQL keyword`,
+		"  - {name: authorization, type: string}\n":                                                         `line 3: user field "authorization" is an SQL keyword`,
 		"  - {name: DisplayName, type: string}\n":                                                           `line 3: user field "DisplayName": a name is snake_case`,
 		"  - {name: a, type: string}\n  - {name: b, type: string, maxlength: 3}\n":                          `line 4: unknown key "maxlength" of a user field: the keys are name, type, required, max_length, unique, register, me`,
 		"  - {name: age, type: int, max_length: 3}\n":                                                       `line 3: user field "age": max_length applies to strings only`,

@@ -1,12 +1,17 @@
 package httpauth
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // MaxBodyBytes caps request bodies (1 MiB).
@@ -42,20 +47,81 @@ func RequireMediaType(r *http.Request, want string) *Problem {
 }
 
 func decodeJSON(body io.Reader, dst any) *Problem {
-	dec := json.NewDecoder(body)
-	err := dec.Decode(dst)
+	data, err := io.ReadAll(body)
+	if p := tooLarge(err); p != nil {
+		return p
+	}
+	if err != nil {
+		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the request body could not be read")
+	}
+	// encoding/json would quietly turn invalid UTF-8 into U+FFFD, and take
+	// the last of two members whose names differ only in letter case: what
+	// a proxy or a log reads of the body must be what the service stores.
+	if !utf8.Valid(data) {
+		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the request body is not UTF-8")
+	}
+	if name, twice := repeatedMember(data); twice {
+		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the member "+strconv.Quote(name)+" is sent twice")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	err = dec.Decode(dst)
 	if err == nil {
 		if _, terr := dec.Token(); terr != io.EOF {
 			err = errors.Join(errors.New("trailing data after the JSON value"), terr)
 		}
 	}
-	if err == nil {
-		return nil
+	if err != nil {
+		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the request body is not valid JSON of the expected shape")
 	}
-	if p := tooLarge(err); p != nil {
-		return p
+	return nil
+}
+
+// repeatedMember reports a member name that an object of data holds twice,
+// as encoding/json matches names: without regard to letter case. Data that
+// is not JSON has none; decoding reports it.
+func repeatedMember(data []byte) (string, bool) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// One entry per open object or array: the folded names an object has
+	// seen, nil for an array.
+	var open []map[string]bool
+	expectName := false
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		switch v := tok.(type) {
+		case json.Delim:
+			switch v {
+			case '{':
+				open = append(open, map[string]bool{})
+				expectName = true
+				continue
+			case '[':
+				open = append(open, nil)
+			default:
+				open = open[:len(open)-1]
+			}
+		case string:
+			if expectName {
+				folded := foldName(v)
+				if open[len(open)-1][folded] {
+					return v, true
+				}
+				open[len(open)-1][folded] = true
+				expectName = false
+				continue
+			}
+		}
+		// A value ended: in an object, a name comes next.
+		expectName = len(open) > 0 && open[len(open)-1] != nil
 	}
-	return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the request body is not valid JSON of the expected shape")
+}
+
+// foldName is a member name as encoding/json compares names: each letter in
+// the lower case of its upper case.
+func foldName(s string) string {
+	return strings.Map(func(r rune) rune { return unicode.ToLower(unicode.ToUpper(r)) }, s)
 }
 
 // IsForm reports whether r's body is an HTML form

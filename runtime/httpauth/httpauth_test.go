@@ -74,6 +74,14 @@ func TestDecodeJSON(t *testing.T) {
 		{"two values", "application/json", `{} {}`, 400},
 		{"array", "application/json", `[]`, 400},
 		{"too large", "application/json", `{"email":"` + strings.Repeat("a", 2<<20) + `"}`, 413},
+		{"not UTF-8", "application/json", "{\"email\":\"a\xff@b.c\"}", 400},
+		{"a member twice", "application/json", `{"email":"a@b.c","email":"x@y.z"}`, 400},
+		{"a member twice in other letter case", "application/json", `{"email":"a@b.c","EMAIL":"x@y.z"}`, 400},
+		{"a member twice as the decoder folds it (Kelvin sign)", "application/json", "{\"email\":\"a@b.c\",\"x\":{\"k\":1,\"\u212a\":2}}", 400},
+		{"a nested member twice", "application/json", `{"email":"a@b.c","x":{"k":1,"K":2}}`, 400},
+		{"one name in two objects", "application/json", `{"email":"a@b.c","x":{"email":1},"y":[{"email":2},{"email":3}]}`, 0},
+		{"a repeated string in an array", "application/json", `{"email":"a@b.c","x":["email","email"]}`, 0},
+		{"a value equal to its name", "application/json", `{"email":"email"}`, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -39,6 +39,9 @@ func NewLimiter(concurrency int, wait time.Duration) *Limiter {
 	return &Limiter{slots: make(chan struct{}, concurrency), wait: wait}
 }
 
+// Wait is how long a caller of Do waits for a slot at most.
+func (l *Limiter) Wait() time.Duration { return l.wait }
+
 // Do runs f once it holds a slot. It returns ErrBusy when no slot came free
 // within the wait, or the context's error when ctx ended first; f did not
 // run then.

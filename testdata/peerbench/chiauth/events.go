@@ -34,6 +34,8 @@ const (
 	EventSessionRevoked EventKind = "session_revoked"
 	// EventPasswordChanged: the password was replaced, and every session revoked.
 	EventPasswordChanged EventKind = "password_changed"
+	// EventPasswordChangeFailed: a password change gave a wrong current password.
+	EventPasswordChangeFailed EventKind = "password_change_failed"
 )
 
 // Event is something that happened to an account or a session, as onEvent

@@ -64,7 +64,7 @@ func (s *Service) Register(w http.ResponseWriter, r *http.Request) {
 		Active:    true,
 		CreatedAt: time.Now().UTC().Truncate(time.Second),
 	}
-	ctx, cancel := s.storeContext(r)
+	ctx, cancel := s.hashingContext(r)
 	defer cancel()
 	if !s.allowRegistration(ctx, w, r) {
 		return
@@ -127,7 +127,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		Device:   s.device(r, identity),
 		Identity: identity,
 	}
-	ctx, cancel := s.storeContext(r)
+	ctx, cancel := s.hashingContext(r)
 	defer cancel()
 	if !s.reserve(ctx, w, r, attempt) {
 		return
@@ -380,7 +380,7 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, p)
 		return
 	}
-	ctx, cancel := s.storeContext(r)
+	ctx, cancel := s.hashingContext(r)
 	defer cancel()
 	u, err := s.store.UserByID(ctx, claims.Subject)
 	if gone(u, err) {
@@ -407,6 +407,7 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil || !ok {
+		s.emit(r, EventPasswordChangeFailed, u.ID, "")
 		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeInvalidCredentials, "the current password is wrong"))
 		return
 	}
@@ -425,6 +426,7 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	// racing, one wins and the other is told the current password is wrong.
 	err = s.store.ReplacePasswordHash(ctx, u.ID, u.PasswordHash, hash, time.Now().UTC())
 	if errors.Is(err, ErrPasswordChanged) {
+		s.emit(r, EventPasswordChangeFailed, u.ID, "")
 		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeInvalidCredentials, "the current password is wrong"))
 		return
 	}
@@ -547,6 +549,12 @@ func (s *Service) storeContext(r *http.Request) (context.Context, context.Cancel
 	return context.WithTimeout(r.Context(), s.timeout)
 }
 
+// hashingContext is storeContext for a request that hashes a password: its
+// store calls keep their timeout after the longest wait for a hashing slot.
+func (s *Service) hashingContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), s.timeout+s.hashing.Wait())
+}
+
 // unavailable logs a store failure and answers 503. The response names no
 // cause: driver messages may hold SQL or data and stay in the logs.
 func (s *Service) unavailable(w http.ResponseWriter, op string, err error) {
@@ -612,6 +620,11 @@ func validateCredentials(identity, password string) *httpauth.Problem {
 func validatePassword(field, password string) *httpauth.Problem {
 	if utf8.RuneCountInString(password) < 8 || len(password) > 1024 {
 		return httpauth.Invalid(field, "password must be 8 to 1024 characters long")
+	}
+	// U+FFFD is what JSON makes of an escaped lone surrogate: two different
+	// passwords would be one.
+	if strings.ContainsRune(password, utf8.RuneError) {
+		return httpauth.Invalid(field, "password must be text: it holds U+FFFD, the mark of a character that is not")
 	}
 	return nil
 }
