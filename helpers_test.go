@@ -60,10 +60,9 @@ func authgenEnv(t *testing.T, dir string, env []string, args ...string) outcome 
 	return outcome{code, stdout.String(), stderr.String()}
 }
 
-// authgenBinary is this test binary, or AUTHGEN_BIN: a plain build of this
-// checkout (make suites uses one, since the race-built test binary costs
-// three times the CPU per run), or a build of an earlier release, to show
-// that an attack test fails there.
+// authgenBinary is this test binary, or AUTHGEN_BIN: another build of
+// authgen, such as an earlier release's, to show that an attack test fails
+// there.
 func authgenBinary() string {
 	if bin := os.Getenv("AUTHGEN_BIN"); bin != "" {
 		return bin
