@@ -41,7 +41,8 @@ func TestReleaseRehearsal(t *testing.T) {
 	// This tree's version is named by its content: the module cache keeps
 	// what a version once held, and must not serve an earlier tree's bytes.
 	current := copyTree(t, checkout, filepath.Join(work, "new"))
-	next := publish(t, proxy, "v0.2.0-rehearsal."+current.digest[:12], current.dir)
+	// (One identifier, "rehearsal-<hex>": a numeric one may not start with 0.)
+	next := publish(t, proxy, "v0.2.0-rehearsal-"+current.digest[:12], current.dir)
 	upstream := strings.TrimSpace(goOutput(t, work, nil, "env", "GOPROXY"))
 	env := []string{"GOPROXY=file://" + filepath.ToSlash(proxy) + "," + upstream, "GONOSUMDB=github.com/authgen/authgen", "GOFLAGS=-mod=mod", "GOWORK=off", "AUTHGEN_SOURCE="}
 	gorun := func(dir string, args ...string) string {

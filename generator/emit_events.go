@@ -82,7 +82,7 @@ func emitEvents(f *jen.File, m *Model) {
 	f.Comment("The kinds of events.")
 	var consts []jen.Code
 	for _, k := range eventKinds {
-		consts = append(consts, jen.Comment(k.name+": "+k.doc+"."), jen.Id(k.name).Id("EventKind").Op("=").Lit(k.value))
+		consts = append(consts, jen.Comment(k.name+" means "+k.doc+"."), jen.Id(k.name).Id("EventKind").Op("=").Lit(k.value))
 	}
 	f.Const().Defs(consts...)
 	f.Line()

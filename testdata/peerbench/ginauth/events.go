@@ -18,23 +18,23 @@ type EventKind string
 
 // The kinds of events.
 const (
-	// EventRegistered: an account was created.
+	// EventRegistered means an account was created.
 	EventRegistered EventKind = "registered"
-	// EventLoginSucceeded: a password was proved and a session started.
+	// EventLoginSucceeded means a password was proved and a session started.
 	EventLoginSucceeded EventKind = "login_succeeded"
-	// EventLoginFailed: a login was refused: an unknown identity (no UserID), a wrong password or a disabled account.
+	// EventLoginFailed means a login was refused: an unknown identity (no UserID), a wrong password or a disabled account.
 	EventLoginFailed EventKind = "login_failed"
-	// EventLoginThrottled: a password guess, at login or in a password change, waits for the throttle (no UserID).
+	// EventLoginThrottled means a password guess, at login or in a password change, waits for the throttle (no UserID).
 	EventLoginThrottled EventKind = "login_throttled"
-	// EventRefreshRotated: a refresh token was spent for a new pair.
+	// EventRefreshRotated means a refresh token was spent for a new pair.
 	EventRefreshRotated EventKind = "refresh_rotated"
-	// EventRefreshReused: a spent refresh token came back, and its session was revoked.
+	// EventRefreshReused means a spent refresh token came back, and its session was revoked.
 	EventRefreshReused EventKind = "refresh_reuse_detected"
-	// EventSessionRevoked: a logout ended a session, or every session of the user (no SessionID).
+	// EventSessionRevoked means a logout ended a session, or every session of the user (no SessionID).
 	EventSessionRevoked EventKind = "session_revoked"
-	// EventPasswordChanged: the password was replaced, and every session revoked.
+	// EventPasswordChanged means the password was replaced, and every session revoked.
 	EventPasswordChanged EventKind = "password_changed"
-	// EventPasswordChangeFailed: a password change gave a wrong current password.
+	// EventPasswordChangeFailed means a password change gave a wrong current password.
 	EventPasswordChangeFailed EventKind = "password_change_failed"
 )
 
