@@ -28,6 +28,10 @@ build:
 # server from Debian's packages if needed) unless AUTH_TEST_DATABASE_URL names one.
 test: staticcheck
 	export AUTH_TEST_DATABASE_URL="$${AUTH_TEST_DATABASE_URL:-$$(.ci/postgres)}"
+	# The lanes would both compile this module's dependencies at once (Go's
+	# build cache does not stop two go commands from compiling one package):
+	# vet compiles them first, for both.
+	$(GO) vet ./...
 	log=$$(mktemp)
 	trap 'rm -f "$$log"' EXIT
 	start=$$(date +%s)
@@ -47,9 +51,11 @@ test: staticcheck
 # unit. No code of the product runs concurrently in this process, so it is
 # not built with -race: instrumenting the harness and its dependencies cost
 # some 160 CPU-seconds to compile on a cold cache, and the load test's
-# clients ran several times slower.
+# clients ran several times slower. AUTHGEN_TEST_WARM compiles the
+# dependencies of every router and store once before the first service is
+# built (see warmDependencies in helpers_test.go).
 suites:
-	$(GO) test -count=1 -timeout 30m -parallel $(SUITE_PARALLEL) -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
+	AUTHGEN_TEST_WARM=1 $(GO) test -count=1 -timeout 30m -parallel $(SUITE_PARALLEL) -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 # Parallel tests of the root suites at once: most of them wait on a service
 # or a build, so more of them than cores keeps the cores busy.

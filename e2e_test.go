@@ -61,25 +61,12 @@ func TestEndToEnd(t *testing.T) {
 			if out, err := lint.CombinedOutput(); err != nil {
 				t.Fatalf("staticcheck: %v\n%s", err, out)
 			}
-			// On a cold build cache the first scenario of each store compiles
-			// its dependencies for the race detector while the others wait,
-			// rather than all of them compiling the same packages at once.
-			warmOnce("race "+storeOf(cfg), func() {
-				goCmd(t, dir, "list", "-race", "-deps", "-test", "-export", "-f", "{{\"\"}}", "./...")
-			})
 			goCmd(t, dir, "test", "-race", "-count=1", "./...")
 			if r := authgen(t, dir, "check"); r.code != 0 {
 				t.Fatalf("check after generate: %d\n%s%s", r.code, r.stdout, r.stderr)
 			}
 		})
 	}
-}
-
-// storeOf is the store of the scenario whose authgen.yaml is cfg: the last
-// word of its directory's name.
-func storeOf(cfg string) string {
-	name := filepath.Base(filepath.Dir(cfg))
-	return name[strings.LastIndex(name, "-")+1:]
 }
 
 // matchGolden compares the generated tree with golden/<name>.txtar. go.mod

@@ -27,6 +27,7 @@ func TestInitExistingServices(t *testing.T) {
 	for _, s := range samples {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
+			warmDependencies(t) // init --wire loads the module's packages, compiling their dependencies
 			dir := filepath.Join(t.TempDir(), s.name)
 			if err := os.CopyFS(dir, os.DirFS(filepath.Join("testdata", "services", s.name))); err != nil {
 				t.Fatal(err)

@@ -71,9 +71,11 @@ func authgenBinary() string {
 }
 
 // goCmd runs the go command in dir and fails the test if it fails; it logs
-// the last line of the output.
+// the last line of the output. The dependencies of the generated services
+// are compiled first, once (see warmDependencies).
 func goCmd(t *testing.T, dir string, args ...string) {
 	t.Helper()
+	warmDependencies(t)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
@@ -89,17 +91,60 @@ func lastLine(b []byte) string {
 	return lines[len(lines)-1]
 }
 
-// warmups holds one *sync.Once per class of dependencies (see warmOnce).
-var warmups sync.Map
+// warm compiles the dependencies of the generated services once per test
+// process (see warmDependencies).
+var warm sync.Once
 
-// warmOnce runs f for the first caller of a class and makes the callers that
-// arrive meanwhile wait until it is done; later callers skip it. Tests that
-// run in parallel use it to compile a heavy set of dependencies (modernc's
-// SQLite under -race, above all) once into the build cache, instead of each
-// go command compiling it at the same time on a cold cache.
-func warmOnce(class string, f func()) {
-	once, _ := warmups.LoadOrStore(class, new(sync.Once))
-	once.(*sync.Once).Do(f)
+// warmDependencies compiles, before any test builds a service and one go
+// command at a time, the dependencies of every router and store in the two
+// modes the suites build them in: binaries, and tests under -race. Go's
+// build cache does not stop two go commands from compiling the same package
+// at once, and the parallel tests, each building a service on a cold cache,
+// compiled modernc's SQLite several times over: four SQLite services built
+// at once cost 403 CPU-seconds, one after the other 136. Callers that arrive
+// while it runs wait for it; a failure here only costs time, and the test
+// that needs the build reports it. make suites asks for it
+// (AUTHGEN_TEST_WARM=1); a run of a few tests on a warm cache would only
+// wait the 20 seconds it takes then.
+func warmDependencies(t *testing.T) {
+	if os.Getenv("AUTHGEN_TEST_WARM") != "1" {
+		return
+	}
+	warm.Do(func() {
+		began := time.Now()
+		dir, err := os.MkdirTemp("", "authgen-warm-")
+		if err != nil {
+			return
+		}
+		defer os.RemoveAll(dir)
+		// Every router, every store, and echo v4, which a module that
+		// requires it gets.
+		for _, c := range []combination{
+			{framework: "chi", storage: "sqlite"},
+			{framework: "echo", storage: "postgres"},
+			{framework: "gin", storage: "sqlite"},
+			{framework: "nethttp", storage: "postgres"},
+			{framework: "echo", storage: "memory", gomod: echoV4Module},
+		} {
+			svc := filepath.Join(dir, c.name())
+			if c.gomod != "" {
+				os.MkdirAll(svc, 0o755)
+				os.WriteFile(filepath.Join(svc, "go.mod"), []byte(c.gomod), 0o644)
+			}
+			if r := authgen(t, dir, "new", svc, "--module", "example.com/svc", "--framework", c.framework, "--storage", c.storage, "--yes"); r.code != 0 {
+				t.Logf("warming the dependencies: authgen new %s: %s", c.name(), r.stderr)
+				continue
+			}
+			for _, args := range [][]string{{"build", "-o", os.DevNull, "."}, {"list", "-race", "-deps", "-test", "-export", "-f", "{{\"\"}}", "./..."}} {
+				cmd := exec.Command("go", args...)
+				cmd.Dir = svc
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Logf("warming the dependencies: go %s in %s: %v\n%s", strings.Join(args, " "), c.name(), err, out)
+				}
+			}
+		}
+		t.Logf("compiled the dependencies of every router and store in %s", time.Since(began).Round(time.Second))
+	})
 }
 
 // builds caches service binaries by the digest of their source tree: every
@@ -133,6 +178,7 @@ func removeBuilds() {
 // asks for that tree.
 func buildBinary(t *testing.T, dir string) string {
 	t.Helper()
+	warmDependencies(t)
 	key := treeDigest(t, dir)
 	builds.Lock()
 	if builds.m == nil {

@@ -36,6 +36,7 @@ func TestRegenerationGolden(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(script), ".txt")
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
+			warmDependencies(t) // authgen init loads the module's packages, compiling their dependencies
 			src, err := os.ReadFile(script)
 			if err != nil {
 				t.Fatal(err)

@@ -219,6 +219,7 @@ func wantModule(t *testing.T, svc, version string) {
 // combined output, failing the test if it fails.
 func goOutput(t *testing.T, dir string, env []string, args ...string) string {
 	t.Helper()
+	warmDependencies(t)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), env...)
