@@ -97,7 +97,8 @@ var warm sync.Once
 
 // warmDependencies compiles, before any test builds a service and one go
 // command at a time, the dependencies of every router and store in the two
-// modes the suites build them in: binaries, and tests under -race. Go's
+// modes the suites build them in (binaries, and tests under -race), and has
+// staticcheck analyse them. Go's
 // build cache does not stop two go commands from compiling the same package
 // at once, and the parallel tests, each building a service on a cold cache,
 // compiled modernc's SQLite several times over: four SQLite services built
@@ -135,11 +136,17 @@ func warmDependencies(t *testing.T) {
 				t.Logf("warming the dependencies: authgen new %s: %s", c.name(), r.stderr)
 				continue
 			}
-			for _, args := range [][]string{{"build", "-o", os.DevNull, "."}, {"list", "-race", "-deps", "-test", "-export", "-f", "{{\"\"}}", "./..."}} {
-				cmd := exec.Command("go", args...)
+			commands := [][]string{{"go", "build", "-o", os.DevNull, "."}, {"go", "list", "-race", "-deps", "-test", "-export", "-f", "{{\"\"}}", "./..."}}
+			if staticcheck, err := exec.LookPath("staticcheck"); err == nil {
+				// Its cache fills the same way: a first SQLite service costs
+				// 125 CPU-seconds of analysis.
+				commands = append(commands, []string{staticcheck, "./..."})
+			}
+			for _, args := range commands {
+				cmd := exec.Command(args[0], args[1:]...)
 				cmd.Dir = svc
 				if out, err := cmd.CombinedOutput(); err != nil {
-					t.Logf("warming the dependencies: go %s in %s: %v\n%s", strings.Join(args, " "), c.name(), err, out)
+					t.Logf("warming the dependencies: %s in %s: %v\n%s", strings.Join(args, " "), c.name(), err, out)
 				}
 			}
 		}
