@@ -242,7 +242,11 @@ func (a *app) newCmd(c *cli.Context) error {
 		}
 		target = generator.NewTarget(dir, mod, goVersion())
 	}
-	return a.scaffold(c, target, true, "new "+shellQuote(c.Args().First()))
+	command := "new " + shellQuote(c.Args().First())
+	if c.IsSet("module") {
+		command += " --module " + shellQuote(c.String("module"))
+	}
+	return a.scaffold(c, target, true, command)
 }
 
 func (a *app) initCmd(c *cli.Context) error {
@@ -291,6 +295,7 @@ func ownedByAuthgen(t generator.Target) bool {
 // scaffold is new and init after the target is known: options, prompts,
 // generation, writing, go mod tidy and the summary.
 func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, command string) error {
+	base := baseOptions(target) // before go.mod gains the router
 	opts, err := a.resolveOptions(c, target)
 	if err != nil {
 		return err
@@ -347,11 +352,11 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 			return err
 		}
 	}
-	args := optionArgs(opts, target)
+	args := append([]string{"authgen", command}, optionArgs(opts, base)...)
 	if keysDir != "" {
 		args = append(args, "--keys-dir", shellQuote(keysDir))
 	}
-	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  authgen %s %s --yes\n", command, strings.Join(args, " "))
+	fmt.Fprintf(a.stdout, "\nauthgen: done. Equivalent command, without prompts:\n  %s --yes\n", strings.Join(args, " "))
 	key := `export AUTH_JWT_SECRET="$(openssl rand -base64 48)"`
 	switch {
 	case keyLine != "":
@@ -405,13 +410,21 @@ func checkKeysDir(root, dir string) error {
 	return nil
 }
 
-// resolveOptions layers defaults < detection < authgen.yaml < flags < answers.
-func (a *app) resolveOptions(c *cli.Context, target generator.Target) (generator.Options, error) {
+// baseOptions are the options of target before authgen.yaml, flags and
+// answers: the defaults, with the module path as issuer and the router that
+// go.mod requires.
+func baseOptions(target generator.Target) generator.Options {
 	opts := generator.Defaults()
 	opts.Issuer = target.Module
 	if fw := target.DetectFramework(); fw != "" {
 		opts.Framework = fw
 	}
+	return opts
+}
+
+// resolveOptions layers defaults < detection < authgen.yaml < flags < answers.
+func (a *app) resolveOptions(c *cli.Context, target generator.Target) (generator.Options, error) {
+	opts := baseOptions(target)
 	data, err := generator.ReadFile(target.Root, generator.ConfigFile)
 	switch {
 	case err == nil:

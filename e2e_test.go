@@ -106,7 +106,7 @@ func TestNewServiceServes(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("new: %d\n%s", r.code, r.stderr)
 	}
-	if !strings.Contains(r.stdout, "authgen new "+svc+" --framework chi --storage sqlite") {
+	if !strings.Contains(r.stdout, "authgen new "+svc+" --module example.com/svc --framework chi --yes") {
 		t.Errorf("no equivalent command in:\n%s", r.stdout)
 	}
 	goCmd(t, svc, "vet", "./...")

@@ -12,29 +12,90 @@ import (
 	expect "github.com/Netflix/go-expect"
 	"github.com/creack/pty"
 	"github.com/hinshun/vt10x"
+
+	"github.com/authgen/authgen/generator"
 )
 
-// TestInteractiveInit drives one whole `authgen init` through a real
-// pseudo-terminal: every question, a wrong answer corrected, colour in the
-// summary, and the equivalent command at the end.
-//
-// The pseudo-terminal tests are not parallel: they wait on what survey
-// draws, with timeouts, and take a second or two alone.
+// The interview through a real pseudo-terminal, as a user meets it. The
+// pseudo-terminal parts are not parallel: they wait on what survey draws,
+// with timeouts, and take a second or two alone.
+
+// TestInteractiveThreeAnswers is the short path: Enter at the router, the
+// storage and the features writes a service that passes its own tests, and
+// the equivalent command has nothing to add but --yes.
+func TestInteractiveThreeAnswers(t *testing.T) {
+	root := t.TempDir()
+	c, term, done := startInPTY(t, root, "new", "svc", "--module", "example.com/svc")
+	for _, prompt := range []string{"Router:", "Storage:", "Features (space to choose, Enter when done):"} {
+		if out, err := c.ExpectString(prompt); err != nil {
+			t.Fatalf("waiting for %q: %v\nscreen so far:\n%s", prompt, err, out)
+		}
+		c.Send("\r")
+	}
+	for _, want := range []string{"authgen: done. Equivalent command, without prompts:", "authgen new svc --module example.com/svc --yes", "go run ."} {
+		if out, err := c.ExpectString(want); err != nil {
+			t.Fatalf("waiting for %q: %v\nscreen so far:\n%s", want, err, out)
+		}
+	}
+	waitExit(t, done)
+	t.Logf("the screen:\n%s", screen(term))
+
+	svc := filepath.Join(root, "svc")
+	cfg := string(mustRead(t, filepath.Join(svc, "authgen.yaml")))
+	for _, want := range []string{"framework: nethttp", "storage: sqlite", "identity: email", "algorithm: HS256", "login_throttle: instance", "duplicate_registration: conflict"} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("authgen.yaml lacks the default %q:\n%s", want, cfg)
+		}
+	}
+	t.Parallel() // the terminal is done with; the build waits for no prompt
+	goCmd(t, svc, "test", "-count=1", "./...")
+}
+
+// TestInteractiveFeatures chooses two features in the list: each turns
+// into its authgen.yaml key, and the equivalent command carries them.
+func TestInteractiveFeatures(t *testing.T) {
+	mod := newModule(t, "example.com/svc")
+	c, _, done := startInPTY(t, mod, "init", "--no-tidy")
+	steps := []struct{ prompt, answer string }{
+		{"Router:", "chi\r"},
+		{"Storage:", "postgres\r"},
+		// Browser sessions, Login throttle, Sign-up, Adjust: choose the
+		// second and the third.
+		{"Features (space to choose, Enter when done):", down + " " + down + " \r"},
+		{"Equivalent command, without prompts:", ""},
+		{"authgen init --framework chi --storage postgres --login-throttle store --duplicate-registration accepted --yes", ""},
+	}
+	answer(t, c, steps)
+	waitExit(t, done)
+	cfg := string(mustRead(t, filepath.Join(mod, "authgen.yaml")))
+	for _, want := range []string{"login_throttle: store", "duplicate_registration: accepted", "transport: header"} {
+		if !strings.Contains(cfg, want) {
+			t.Errorf("authgen.yaml lacks %q:\n%s", want, cfg)
+		}
+	}
+}
+
+// TestInteractiveInit opens the adjustments from the feature list and
+// answers every question they ask for a cookie service with a key pair: a
+// wrong answer corrected, colour in the summary, and an equivalent command
+// of what differs from the defaults.
 func TestInteractiveInit(t *testing.T) {
 	mod := newModule(t, "example.com/svc")
-
-	c, done := startInPTY(t, mod, "init", "--no-tidy")
-
+	c, _, done := startInPTY(t, mod, "init", "--no-tidy")
 	steps := []struct{ prompt, answer string }{
-		{"Router:", "chi\r"},                        // type to filter, Enter to pick
-		{"Storage:", "memory\r"},                    //
+		{"Router:", "chi\r"},     // type to filter, Enter to pick
+		{"Storage:", "memory\r"}, //
+		// memory: no shared login throttle on offer. Browser sessions, then
+		// Adjust, three lines below.
+		{"Sign-up that tells no one who has an account", " " + down + down + " \r"},
 		{"Users log in with:", "\r"},                // default: email
 		{"Signing algorithm:", "ES256\r"},           //
-		{"Clients send tokens in:", "cookie\r"},     //
+		{"Clients send tokens in:", "cookie\r"},     // the feature chose both; cookie only
 		{"Secure cookies (HTTPS only)?", "false\r"}, // asked only for cookies
 		{"Cookies' SameSite:", "lax\r"},             // likewise
 		{"Access-token lifetime:", "10m\r"},         // replaces the default 15m
 		{"Refresh-token lifetime:", "\r"},           // default 720h
+		{"Longest session:", "\r"},                  // default 2160h
 		// no scheme question: a cookie-only service reads no header
 		{"Token issuer (iss):", "\r"},                           // default: the module path
 		{"Token audience (aud):", "billing\r"},                  //
@@ -42,38 +103,26 @@ func TestInteractiveInit(t *testing.T) {
 		{"must look like /auth", "\x7f\x7f\x7f\x7f\x7f/auth\r"}, // erase and retype
 		{"Paths a global Require lets through", "/healthz,public\r"},
 		{"must be a path such as /healthz", strings.Repeat("\x7f", 15) + "/healthz,/public/*\r"},
-		{"Package directory:", "\r"},                             // default internal/auth
+		{"Package directory:", "\r"},
+		{"Password hashing:", "\r"},
+		{"Failed logins are counted:", "\r"},
+		{"Header a trusted proxy sets", "\r"},
+		{"Registering an existing identity answers:", "\r"},
+		{"User fields (comma-separated, may be empty):", "display_name:string:required:max_length=64\r"},
 		{"Write a new ES256 key pair into", "\r"},                // asked only for key pairs; default keys
 		{"\x1b[32mcreated  \x1b[0m internal/auth/routes.go", ""}, // colour on a terminal
 		{"Equivalent command, without prompts:", ""},
-		{"authgen init --framework chi --storage memory --identity email --alg ES256 --transport cookie", ""},
-		{"--cookie-secure=false --cookie-samesite lax --access-ttl 10m", ""},
-		{"--exclude-path '/public/*' --pkg internal/auth --keys-dir keys", ""},
+		{"authgen init --framework chi --storage memory --alg ES256 --transport cookie --cookie-secure=false --cookie-samesite lax", ""},
+		{"--access-ttl 10m --audience billing --exclude-path /healthz --exclude-path '/public/*'", ""},
+		{"--user-field display_name:string:required:max_length=64 --keys-dir keys --yes", ""},
 		{"The service's key: AUTH_JWT_PRIVATE_KEY_FILE=keys/es256-", ""},
 	}
-	for _, s := range steps {
-		if out, err := c.ExpectString(s.prompt); err != nil {
-			t.Fatalf("waiting for %q: %v\nscreen so far:\n%s", s.prompt, err, out)
-		}
-		if s.answer != "" {
-			c.Send(s.answer)
-		}
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("init exited with %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("init did not exit")
-	}
+	answer(t, c, steps)
+	waitExit(t, done)
 
-	cfg, err := os.ReadFile(filepath.Join(mod, "authgen.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "cookie_samesite: lax", "exclude_paths: [/healthz, /public/*]", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`} {
-		if !strings.Contains(string(cfg), want) {
+	cfg := string(mustRead(t, filepath.Join(mod, "authgen.yaml")))
+	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "cookie_samesite: lax", "exclude_paths: [/healthz, /public/*]", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`, "name: display_name"} {
+		if !strings.Contains(cfg, want) {
 			t.Errorf("authgen.yaml lacks %q:\n%s", want, cfg)
 		}
 	}
@@ -85,10 +134,68 @@ func TestInteractiveInit(t *testing.T) {
 	}
 }
 
+// TestEveryOptionIsReachable: each option of the table has a flag and a
+// question, in the interview's first group or in the adjustments.
+func TestEveryOptionIsReachable(t *testing.T) {
+	flags := map[string]bool{}
+	for _, f := range optionFlags() {
+		flags[f.Names()[0]] = true
+	}
+	for _, opt := range generator.OptionTable() {
+		if !flags[opt.Flag] {
+			t.Errorf("%s: no flag --%s", opt.Key, opt.Flag)
+		}
+		if opt.Question == "" {
+			t.Errorf("%s: the interview never asks it", opt.Key)
+		}
+		if opt.Group != generator.Where && opt.Group != generator.Adjust {
+			t.Errorf("%s: group %d is none the interview asks", opt.Key, opt.Group)
+		}
+	}
+}
+
+// down is the arrow key that moves survey's cursor one line down.
+const down = "\x1b[B"
+
+// answer waits for each prompt in turn and sends its answer.
+func answer(t *testing.T, c *expect.Console, steps []struct{ prompt, answer string }) {
+	t.Helper()
+	for _, s := range steps {
+		if out, err := c.ExpectString(s.prompt); err != nil {
+			t.Fatalf("waiting for %q: %v\nscreen so far:\n%s", s.prompt, err, out)
+		}
+		if s.answer != "" {
+			c.Send(s.answer)
+		}
+	}
+}
+
+// waitExit waits for the CLI to exit, and fails unless it succeeded.
+func waitExit(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("authgen exited with %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("authgen did not exit")
+	}
+}
+
+// screen is what the terminal shows, without trailing blanks.
+func screen(term vt10x.Terminal) string {
+	lines := strings.Split(term.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
 // startInPTY runs the CLI in dir on a real pseudo-terminal, the way survey
 // tests itself: a vt10x terminal renders what the prompts draw, and the
 // returned console answers them. done yields the exit error.
-func startInPTY(t *testing.T, dir string, args ...string) (*expect.Console, <-chan error) {
+func startInPTY(t *testing.T, dir string, args ...string) (*expect.Console, vt10x.Terminal, <-chan error) {
 	t.Helper()
 	ptm, pts, err := pty.Open()
 	if err != nil {
@@ -100,7 +207,9 @@ func startInPTY(t *testing.T, dir string, args ...string) (*expect.Console, <-ch
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	pty.Setsize(c.Tty(), &pty.Winsize{Rows: 40, Cols: 160})
+	// Rows for a whole transcript: TestInteractiveThreeAnswers logs it.
+	term.Resize(160, 60)
+	pty.Setsize(c.Tty(), &pty.Winsize{Rows: 60, Cols: 160})
 
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Dir = dir
@@ -116,37 +225,48 @@ func startInPTY(t *testing.T, dir string, args ...string) (*expect.Console, <-ch
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	t.Cleanup(func() { cmd.Process.Kill() })
-	return c, done
+	return c, term, done
 }
 
-// TestInteractiveCtrlCAborts presses Ctrl-C at a prompt: authgen stops,
-// says so, exits 1 and writes nothing.
+// TestInteractiveCtrlCAborts presses Ctrl-C in each group of the
+// interview: authgen stops, says so, exits 1 and writes nothing.
 func TestInteractiveCtrlCAborts(t *testing.T) {
-	mod := newModule(t, "example.com/svc")
-	before := listTree(t, mod)
-	c, done := startInPTY(t, mod, "init", "--no-tidy")
-	if _, err := c.ExpectString("Router:"); err != nil {
-		t.Fatal(err)
-	}
-	// survey draws the question before it switches the terminal to raw mode;
-	// a key it redraws for proves the switch, so Ctrl-C then reaches it.
-	c.Send("\x1b[B")
-	if out, err := c.ExpectString("> chi"); err != nil {
-		t.Fatalf("%v: %q", err, out)
-	}
-	c.Send("\x03")
-	if _, err := c.ExpectString("aborted: nothing was written"); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
-			t.Errorf("exit: %v, want status 1", err)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("authgen did not exit after Ctrl-C")
-	}
-	if after := listTree(t, mod); strings.Join(after, ",") != strings.Join(before, ",") {
-		t.Errorf("files changed after Ctrl-C: %v -> %v", before, after)
+	for _, c := range []struct {
+		group string
+		steps []struct{ prompt, answer string }
+		// redraw is a key survey redraws for, and what it then shows: it
+		// draws a question before it switches the terminal to raw mode, so
+		// the redraw proves that Ctrl-C will reach it.
+		redraw, shows string
+	}{
+		{"where", []struct{ prompt, answer string }{{"Router:", ""}}, down, "> chi"},
+		{"what", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", ""}}, " ", "[x]"},
+		{"adjustments", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", down + down + down + " \r"}, {"Users log in with:", ""}}, down, "> username"},
+	} {
+		t.Run(c.group, func(t *testing.T) {
+			mod := newModule(t, "example.com/svc")
+			before := listTree(t, mod)
+			console, _, done := startInPTY(t, mod, "init", "--no-tidy")
+			answer(t, console, c.steps)
+			console.Send(c.redraw)
+			if out, err := console.ExpectString(c.shows); err != nil {
+				t.Fatalf("%v: %q", err, out)
+			}
+			console.Send("\x03")
+			if _, err := console.ExpectString("aborted: nothing was written"); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case err := <-done:
+				if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+					t.Errorf("exit: %v, want status 1", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("authgen did not exit after Ctrl-C")
+			}
+			if after := listTree(t, mod); strings.Join(after, ",") != strings.Join(before, ",") {
+				t.Errorf("files changed after Ctrl-C: %v -> %v", before, after)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -64,11 +65,12 @@ func applyFlags(c *cli.Context, opts generator.Options) (generator.Options, erro
 }
 
 // optionArgs is opts as flags, for the equivalent non-interactive command:
-// the options that always show, and every other one not at its default.
-func optionArgs(o generator.Options, t generator.Target) []string {
+// the options that differ from base, what the same command finds without
+// flags (defaults and what it detects).
+func optionArgs(o, base generator.Options) []string {
 	var args []string
 	for _, opt := range generator.OptionTable() {
-		if !opt.Always && opt.IsDefault(o) {
+		if slices.Equal(opt.Get(o), opt.Get(base)) {
 			continue
 		}
 		for _, v := range opt.Get(o) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
@@ -20,6 +21,8 @@ type Prompter interface {
 	Select(question, help string, options []string, def string) (string, error)
 	// Input asks for a line of text, offering def, until validate accepts it.
 	Input(question, help, def string, validate func(string) error) (string, error)
+	// MultiSelect asks for any number of options, offering defs chosen.
+	MultiSelect(question, help string, options, defs []string) ([]string, error)
 }
 
 // errAborted is returned when the user presses Ctrl-C at a prompt.
@@ -51,6 +54,12 @@ func (p *surveyPrompter) Input(question, help, def string, validate func(string)
 	return strings.TrimSpace(answer), surveyErr(err)
 }
 
+func (p *surveyPrompter) MultiSelect(question, help string, options, defs []string) ([]string, error) {
+	var answer []string
+	err := survey.AskOne(&survey.MultiSelect{Message: question, Help: help, Options: options, Default: defs}, &answer, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err))
+	return answer, surveyErr(err)
+}
+
 func surveyErr(err error) error {
 	if errors.Is(err, terminal.InterruptErr) {
 		return errAborted
@@ -58,12 +67,32 @@ func surveyErr(err error) error {
 	return err
 }
 
-// ask fills in, through p, every option of generator.OptionTable that has a
-// question, matters given the earlier answers, and was not set by a flag.
-// An answer is checked as the option checks it, and asked again when wrong.
+// The interview asks in three groups: where the service lives (router and
+// storage); what it does, one list of features (the options with a Pick),
+// whose last item opens the adjustments; and only then every other option.
+// With the defaults that is three answers. An option set by a flag is never
+// asked, and one whose AskIf says it does not matter is skipped. An answer
+// is checked as the option checks it, and asked again when wrong.
 func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, error) {
+	o, err := askGroup(p, c, o, generator.Where)
+	if err != nil {
+		return o, err
+	}
+	o, adjust, err := askFeatures(p, c, o)
+	if err != nil || !adjust {
+		return o, err
+	}
+	return askGroup(p, c, o, generator.Adjust)
+}
+
+// adjustItem ends the list of features: choosing it opens the adjustments,
+// so that the defaults cost no extra answer.
+const adjustItem = "Adjust token and route settings"
+
+// askGroup asks, in table order, each option of group that matters.
+func askGroup(p Prompter, c *cli.Context, o generator.Options, group generator.Group) (generator.Options, error) {
 	for _, opt := range generator.OptionTable() {
-		if opt.Question == "" || c.IsSet(opt.Flag) || (opt.AskIf != nil && !opt.AskIf(o)) {
+		if opt.Group != group || opt.Question == "" || c.IsSet(opt.Flag) || (opt.AskIf != nil && !opt.AskIf(o)) {
 			continue
 		}
 		answer, err := askOne(p, opt, o)
@@ -75,6 +104,51 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 		}
 	}
 	return o, nil
+}
+
+// askFeatures offers every feature that matters and no flag decided, those
+// o already has chosen; a chosen one sets its option, one left out resets
+// its option to the default if it held the feature. It reports whether the
+// adjustments were asked for.
+func askFeatures(p Prompter, c *cli.Context, o generator.Options) (generator.Options, bool, error) {
+	var offered []generator.Option
+	var labels, chosen, help []string
+	for _, opt := range generator.OptionTable() {
+		pick := opt.Pick
+		if pick == nil || c.IsSet(opt.Flag) || (pick.If != nil && !pick.If(o)) {
+			continue
+		}
+		offered = append(offered, opt)
+		labels = append(labels, pick.Label)
+		help = append(help, pick.Label+": "+pick.Help)
+		if holds(opt, o, pick.Value) {
+			chosen = append(chosen, pick.Label)
+		}
+	}
+	labels = append(labels, adjustItem)
+	help = append(help, adjustItem+": identity, algorithm, lifetimes, transport and cookies, routes, package, user fields, hashing")
+	answer, err := p.MultiSelect("Features (space to choose, Enter when done):", strings.Join(help, "\n"), labels, chosen)
+	if err != nil {
+		return o, false, err
+	}
+	for _, opt := range offered {
+		value := opt.Get(generator.Defaults())
+		switch {
+		case slices.Contains(answer, opt.Pick.Label):
+			value = []string{opt.Pick.Value}
+		case !holds(opt, o, opt.Pick.Value):
+			continue
+		}
+		if err := opt.Set(&o, value); err != nil {
+			return o, false, err
+		}
+	}
+	return o, slices.Contains(answer, adjustItem), nil
+}
+
+// holds reports whether o's value of opt is value.
+func holds(opt generator.Option, o generator.Options, value string) bool {
+	return slices.Equal(opt.Get(o), []string{value})
 }
 
 // askOne asks for one option, offering its value in o.

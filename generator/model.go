@@ -113,6 +113,13 @@ func (o Options) Throttled() bool { return o.LoginThrottle != ThrottleOff }
 // every instance, rather than in the process.
 func (o Options) ThrottleInStore() bool { return o.LoginThrottle == ThrottleStore }
 
+// Durable reports whether the storage outlives the process and may be
+// shared by several instances (a SQL store, not memory).
+func (o Options) Durable() bool {
+	s, ok := storages[o.Storage]
+	return ok && s.Dialect() != ""
+}
+
 // HidesRegistration reports whether registration hides which identities
 // exist (duplicate_registration: accepted).
 func (o Options) HidesRegistration() bool { return o.DuplicateRegistration == DuplicateAccepted }

@@ -68,6 +68,30 @@ var (
 	DuplicateRegistrations = []DuplicateRegistration{DuplicateConflict, DuplicateAccepted}
 )
 
+// Group is a part of the interview (see ask in the CLI): where the service
+// lives, asked first; then one list of features (the options with a Pick);
+// then, only when the user asks for them, the adjustments.
+type Group int
+
+const (
+	// Adjust options are asked only when the user opens the adjustments.
+	Adjust Group = iota
+	// Where options (router, storage) are asked first, every time.
+	Where
+)
+
+// Pick is a value of an option that the interview offers as a feature:
+// choosing it sets the option to Value, leaving it unchosen keeps the
+// option's default.
+type Pick struct {
+	Label string // the feature, a few words
+	Help  string // its one-line trade-off, shown under "?"
+	Value string
+	// If, when set, offers the feature only when the earlier answers make
+	// it matter.
+	If func(Options) bool
+}
+
 // Kind is the shape of an option's value.
 type Kind int
 
@@ -104,8 +128,11 @@ type Option struct {
 	// AskIf, when set, asks only when the earlier answers make the option
 	// matter.
 	AskIf func(Options) bool
-	// Always puts the option in the equivalent command even at its default.
-	Always bool
+	// Group is where the interview asks the option.
+	Group Group
+	// Pick, when set, offers one value of the option as an item of the
+	// interview's feature list.
+	Pick *Pick
 	// helpFrom computes Help from a registry (routers, stores).
 	helpFrom func() string
 	get      func(Options) []string
@@ -144,12 +171,12 @@ func OptionTable() []Option { return optionTable }
 var optionTable = []Option{
 	choice("framework", "framework", "router", FrameworkNames, func(o *Options) *string { return &o.Framework }).
 		docs("`nethttp`, `chi`, `echo` (v4 where go.mod requires it, else v5), `gin`", "detected from go.mod, else `nethttp`").
-		ask("Router:", "").describedBy(func() string { return describe(Frameworks()) }).always(),
+		ask("Router:", "").describedBy(func() string { return describe(Frameworks()) }).where(),
 	choice("storage", "storage", "store", StorageNames, func(o *Options) *string { return &o.Storage }).
 		docs("`memory`, `sqlite` (modernc.org/sqlite, no cgo), `postgres` (pgx/v5 pool, `AUTH_DATABASE_URL`)", "`sqlite`").
-		ask("Storage:", "").describedBy(func() string { return describe(Storages()) }).always(),
+		ask("Storage:", "").describedBy(func() string { return describe(Storages()) }).where(),
 	choice("identity", "identity", "login field", names(Identities), func(o *Options) *Identity { return &o.Identity }).
-		ask("Users log in with:", "email: unique address, validated; username: 3-32 letters, digits, . _ -").always(),
+		ask("Users log in with:", "email: unique address, validated; username: 3-32 letters, digits, . _ -"),
 	choice("algorithm", "alg", "signing algorithm", names(Algorithms), func(o *Options) *Algorithm { return &o.Algorithm }).
 		docs("`HS256`, `HS384`, `HS512` (secret in `AUTH_JWT_SECRET`); `RS256`, `ES256`, `EdDSA` (PEM key pair, public keys at `/.well-known/jwks.json`)", "`HS256`").
 		ask("Signing algorithm:", "HS256/384/512: one secret shared by every instance; RS256, ES256, EdDSA: a key pair, public keys at /.well-known/jwks.json for other services").
@@ -158,10 +185,12 @@ var optionTable = []Option{
 				return fmt.Errorf("unsupported algorithm %q: use one of %s", o.Algorithm, strings.Join(names(Algorithms)(), ", "))
 			}
 			return nil
-		}).always(),
+		}),
 	choice("transport", "transport", "where clients send tokens", names(Transports), func(o *Options) *Transport { return &o.Transport }).
 		docs("`header`, `cookie` (HttpOnly cookies, cross-origin check), `both`", "`header`").
-		ask("Clients send tokens in:", "header: Authorization header (APIs, mobile); cookie: HttpOnly cookies (browsers), with cross-origin request protection; both").always(),
+		ask("Clients send tokens in:", "header: Authorization header (APIs, mobile); cookie: HttpOnly cookies (browsers), with cross-origin request protection; both").
+		offer(string(TransportBoth), "Browser sessions in cookies",
+			"tokens also travel in HttpOnly cookies, with cross-origin request checks, beside the Authorization header (transport: both)"),
 	{
 		Key: "cookie_secure", Flag: "cookie-secure", Kind: Switch,
 		Usage:  "Secure cookies with __Host-/__Secure- names; --cookie-secure=false only for plain-http development",
@@ -182,20 +211,23 @@ var optionTable = []Option{
 		ask("Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)").askIf(Options.UsesCookies),
 	lifetime("access_ttl", "access-ttl", "access-token lifetime, e.g. 15m", func(o *Options) *Duration { return &o.AccessTTL }).
 		docs("Go duration, 1m–24h", "`15m`").
-		ask("Access-token lifetime:", "short: access tokens cannot be revoked before they expire (e.g. 15m)").always(),
+		ask("Access-token lifetime:", "short: access tokens cannot be revoked before they expire (e.g. 15m)"),
 	lifetime("refresh_ttl", "refresh-ttl", "refresh-token lifetime, e.g. 720h", func(o *Options) *Duration { return &o.RefreshTTL }).
 		docs("Go duration, longer than the access TTL", "`720h`").
-		ask("Refresh-token lifetime:", "how long a session lasts without a login (e.g. 720h = 30 days)").always(),
+		ask("Refresh-token lifetime:", "how long a session lasts without a login (e.g. 720h = 30 days)"),
 	lifetime("session_max_age", "session-max-age", "absolute lifetime of a login session, however often it refreshes, e.g. 2160h", func(o *Options) *Duration { return &o.SessionMaxAge }).
-		docs("Go duration, at least the refresh TTL: a session's absolute lifetime", "`2160h`"),
+		docs("Go duration, at least the refresh TTL: a session's absolute lifetime", "`2160h`").
+		ask("Longest session:", "a login ends after this however often it refreshes (e.g. 2160h = 90 days)"),
 	text("header", "header", "header that carries the access token", func(o *Options) *string { return &o.Header }).
 		docs("header name", "`Authorization`").
+		ask("Header that carries the access token:", "Authorization unless a gateway in front uses it, e.g. X-Auth-Token").
+		askIf(Options.UsesHeader).
 		checked(func(o Options) error {
 			if !headerName.MatchString(o.Header) {
 				return fmt.Errorf("header %q is not a valid header name: e.g. --header Authorization", o.Header)
 			}
 			return nil
-		}).always(),
+		}),
 	list("schemes", "scheme", "accepted authorization scheme, repeatable", func(o *Options) *[]string { return &o.Schemes }).
 		docs("authorization schemes", "`[Bearer]`").
 		ask("Authorization schemes (comma-separated):", "clients send '<header>: <scheme> <token>' (Authorization unless --header says otherwise), e.g. Bearer,Token").
@@ -211,19 +243,19 @@ var optionTable = []Option{
 				}
 			}
 			return errors.Join(errs...)
-		}).always(),
+		}),
 	text("issuer", "issuer", "token issuer", func(o *Options) *string { return &o.Issuer }).
 		docs("token `iss`", "the module path").
 		ask("Token issuer (iss):", "who issues the tokens; defaults to the module path").
-		checked(textCheck("issuer", func(o Options) string { return o.Issuer }, "https://api.example.com")).always(),
+		checked(textCheck("issuer", func(o Options) string { return o.Issuer }, "https://api.example.com")),
 	text("audience", "audience", "token audience", func(o *Options) *string { return &o.Audience }).
 		docs("token `aud`", "`api`").
 		ask("Token audience (aud):", "who the tokens are for; verifiers require it").
-		checked(textCheck("audience", func(o Options) string { return o.Audience }, "api")).always(),
+		checked(textCheck("audience", func(o Options) string { return o.Audience }, "api")),
 	text("prefix", "prefix", "route prefix", func(o *Options) *string { return &o.Prefix }).
 		docs("route prefix", "`/auth`").
 		ask("Route prefix:", "where the endpoints live, e.g. /auth or /api/v1/auth").
-		checked(func(o Options) error { return ValidatePrefix(o.Prefix) }).always(),
+		checked(func(o Options) error { return ValidatePrefix(o.Prefix) }),
 	list("exclude_paths", "exclude-path", "path Require and Authenticate let through when mounted globally, repeatable: /healthz, /public/*", func(o *Options) *[]string { return &o.ExcludePaths }).
 		docs("paths a global `Require`/`Authenticate` lets through: `/healthz`, `/public/*`", "none").
 		ask("Paths a global Require lets through (comma-separated, may be empty):", "e.g. /healthz,/public/*; the open auth routes always pass").
@@ -239,11 +271,17 @@ var optionTable = []Option{
 	text("package", "pkg", "package directory in the module", func(o *Options) *string { return &o.Package }).
 		docs("package directory", "`internal/auth`").
 		ask("Package directory:", "where the generated package goes, relative to the module root").
-		checked(func(o Options) error { return ValidatePackageDir(o.Package) }).always(),
-	choice("password_hash", "password-hash", "password hashing", names(PasswordHashes), func(o *Options) *PasswordHash { return &o.PasswordHash }),
-	choice("login_throttle", "login-throttle", "failed-login counts", names(LoginThrottles), func(o *Options) *LoginThrottle { return &o.LoginThrottle }),
+		checked(func(o Options) error { return ValidatePackageDir(o.Package) }),
+	choice("password_hash", "password-hash", "password hashing", names(PasswordHashes), func(o *Options) *PasswordHash { return &o.PasswordHash }).
+		ask("Password hashing:", "argon2id: memory-hard, the OWASP first choice; bcrypt: for hashes imported from elsewhere"),
+	choice("login_throttle", "login-throttle", "failed-login counts", names(LoginThrottles), func(o *Options) *LoginThrottle { return &o.LoginThrottle }).
+		ask("Failed logins are counted:", "instance: in each instance's memory; store: in the database, shared by every instance; off: not at all (a proxy throttles)").
+		offer(string(ThrottleStore), "Login throttle shared by every instance",
+			"failed logins are counted in the database, so that instances behind a load balancer share them: one write per failed login (login_throttle: store)").
+		offerIf(Options.Durable),
 	text("client_ip_header", "client-ip-header", "header a trusted proxy sets with the client address, e.g. X-Forwarded-For", func(o *Options) *string { return &o.ClientIPHeader }).
 		docs("header a trusted proxy sets", "none").
+		ask("Header a trusted proxy sets with the client's address (empty: none):", "e.g. X-Forwarded-For, only behind a proxy that overwrites it; empty throttles by the direct peer").
 		checked(func(o Options) error {
 			if o.ClientIPHeader != "" && !headerName.MatchString(o.ClientIPHeader) {
 				return fmt.Errorf("client_ip_header %q is not a valid header name: e.g. --client-ip-header X-Forwarded-For, or empty for the direct peer", o.ClientIPHeader)
@@ -251,7 +289,10 @@ var optionTable = []Option{
 			return nil
 		}),
 	choice("duplicate_registration", "duplicate-registration", "answer to registering an existing identity", names(DuplicateRegistrations), func(o *Options) *DuplicateRegistration { return &o.DuplicateRegistration }).
-		docs("`conflict` (409), `accepted` (202 for all)", "`conflict`"),
+		docs("`conflict` (409), `accepted` (202 for all)", "`conflict`").
+		ask("Registering an existing identity answers:", "conflict: 409, the client can say so; accepted: 202 as for a new one, so sign-up tells no one who has an account").
+		offer(string(DuplicateAccepted), "Sign-up that tells no one who has an account",
+			"registering an existing identity answers 202 as a new one does, and the owner is told through a hook; clients cannot say \"already registered\" (duplicate_registration: accepted)"),
 	userFieldsOption(),
 }
 
@@ -313,9 +354,19 @@ func (opt Option) describedBy(help func() string) Option { opt.helpFrom = help; 
 
 func (opt Option) askIf(when func(Options) bool) Option { opt.AskIf = when; return opt }
 
+// offerIf offers the option's Pick only when the earlier answers make it
+// matter.
+func (opt Option) offerIf(when func(Options) bool) Option { opt.Pick.If = when; return opt }
+
 func (opt Option) checked(check func(Options) error) Option { opt.check = check; return opt }
 
-func (opt Option) always() Option { opt.Always = true; return opt }
+func (opt Option) where() Option { opt.Group = Where; return opt }
+
+// offer lists value of the option in the interview's features.
+func (opt Option) offer(value, label, help string) Option {
+	opt.Pick = &Pick{Label: label, Help: help, Value: value}
+	return opt
+}
 
 // textCheck checks a free-text option that must not be empty.
 func textCheck(key string, value func(Options) string, example string) func(Options) error {

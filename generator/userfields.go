@@ -269,9 +269,11 @@ func flagBool(value string, hasValue bool) (bool, error) {
 func userFieldsOption() Option {
 	return Option{
 		Key: "user_fields", Flag: "user-field", Kind: List,
-		Usage:   "a field of the user, repeatable: name:type[:required][:max_length=N][:unique][:register=false][:me=false], type string, int, bool or time",
-		Values:  "fields of the user: `name`, `type` (`string`, `int`, `bool`, `time`), `required`, `max_length`, `unique`, `register`, `me` (see below)",
-		Default: "none",
+		Usage:    "a field of the user, repeatable: name:type[:required][:max_length=N][:unique][:register=false][:me=false], type string, int, bool or time",
+		Values:   "fields of the user: `name`, `type` (`string`, `int`, `bool`, `time`), `required`, `max_length`, `unique`, `register`, `me` (see below)",
+		Default:  "none",
+		Question: "User fields (comma-separated, may be empty):",
+		Help:     "name:type[:required][:max_length=N][:unique][:register=false][:me=false], type string, int, bool or time; e.g. display_name:string:required:max_length=64",
 		get: func(o Options) []string {
 			var out []string
 			for _, f := range o.UserFields {
