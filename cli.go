@@ -411,13 +411,16 @@ func checkKeysDir(root, dir string) error {
 }
 
 // baseOptions are the options of target before authgen.yaml, flags and
-// answers: the defaults, with the module path as issuer and the router that
-// go.mod requires.
+// answers: the defaults, with the module path as issuer and the router and
+// the database driver that go.mod requires.
 func baseOptions(target generator.Target) generator.Options {
 	opts := generator.Defaults()
 	opts.Issuer = target.Module
 	if fw := target.DetectFramework(); fw != "" {
 		opts.Framework = fw
+	}
+	if st := target.DetectStorage(); st != "" {
+		opts.Storage = st
 	}
 	return opts
 }

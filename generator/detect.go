@@ -140,3 +140,20 @@ func (t Target) DetectFramework() string {
 func moduleBase(module string) string {
 	return module[strings.LastIndex(module, "/")+1:]
 }
+
+// DetectStorage names the store whose driver the target already requires,
+// or "" when it requires none, or the drivers of more than one.
+func (t Target) DetectStorage() string {
+	found := ""
+	for _, s := range Storages() {
+		for _, m := range s.Requires() {
+			if _, ok := t.Requires[m.Path]; ok {
+				if found != "" && found != s.Name() {
+					return ""
+				}
+				found = s.Name()
+			}
+		}
+	}
+	return found
+}

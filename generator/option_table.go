@@ -173,7 +173,7 @@ var optionTable = []Option{
 		docs("`nethttp`, `chi`, `echo` (v4 where go.mod requires it, else v5), `gin`", "detected from go.mod, else `nethttp`").
 		ask("Router:", "").describedBy(func() string { return describe(Frameworks()) }).where(),
 	choice("storage", "storage", "store", StorageNames, func(o *Options) *string { return &o.Storage }).
-		docs("`memory`, `sqlite` (modernc.org/sqlite, no cgo), `postgres` (pgx/v5 pool, `AUTH_DATABASE_URL`)", "`sqlite`").
+		docs("`memory`, `sqlite` (modernc.org/sqlite, no cgo), `postgres` (pgx/v5 pool, `AUTH_DATABASE_URL`)", "detected from go.mod (pgx: `postgres`, modernc.org/sqlite: `sqlite`), else `sqlite`").
 		ask("Storage:", "").describedBy(func() string { return describe(Storages()) }).where(),
 	choice("identity", "identity", "login field", names(Identities), func(o *Options) *Identity { return &o.Identity }).
 		ask("Users log in with:", "email: unique address, validated; username: 3-32 letters, digits, . _ -"),

@@ -204,3 +204,26 @@ func TestOptionTableRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectStorage pre-selects the store whose driver go.mod requires, and
+// none when it requires no driver or both.
+func TestDetectStorage(t *testing.T) {
+	for _, c := range []struct {
+		requires []string
+		want     string
+	}{
+		{nil, ""},
+		{[]string{"github.com/go-chi/chi/v5"}, ""},
+		{[]string{"github.com/jackc/pgx/v5"}, "postgres"},
+		{[]string{"modernc.org/sqlite", "github.com/gin-gonic/gin"}, "sqlite"},
+		{[]string{"modernc.org/sqlite", "github.com/jackc/pgx/v5"}, ""},
+	} {
+		target := Target{Requires: map[string]string{}}
+		for _, m := range c.requires {
+			target.Requires[m] = "v1.0.0"
+		}
+		if got := target.DetectStorage(); got != c.want {
+			t.Errorf("requires %v: detected %q, want %q", c.requires, got, c.want)
+		}
+	}
+}
