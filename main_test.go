@@ -42,6 +42,9 @@ func TestBadInputIsAUsageErrorAndWritesNothing(t *testing.T) {
 		{"unknown flag", empty, []string{"new", newDir, "--frobnicate"}, "flag provided but not defined: -frobnicate"},
 		{"generate without authgen.yaml", mod, []string{"generate"}, "no authgen.yaml"},
 		{"check without authgen.yaml", mod, []string{"check"}, "no authgen.yaml"},
+		{"unknown command", empty, []string{"bogus"}, "unknown command bogus"},
+		{"init with an argument", mod, []string{"init", "svc", "--yes"}, "init takes no arguments (svc)"},
+		{"new with a module go.mod contradicts", mod, []string{"new", mod, "--module", "example.com/other", "--yes"}, "--module example.com/other, but"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -98,3 +98,28 @@ func shellQuote(s string) string {
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// commandArgs are the flags given to c's command that are not options
+// (--dir, --wire, --force, --no-tidy, ...), for the equivalent command:
+// without them it would run elsewhere or do otherwise. --yes, --module and
+// --keys-dir have rules of their own.
+func commandArgs(c *cli.Context) []string {
+	skip := map[string]bool{"yes": true, "module": true, "keys-dir": true}
+	for _, opt := range generator.OptionTable() {
+		skip[opt.Flag] = true
+	}
+	var args []string
+	for _, f := range c.Command.Flags {
+		name := f.Names()[0]
+		switch _, isBool := f.(*cli.BoolFlag); {
+		case skip[name] || !c.IsSet(name):
+		case isBool && c.Bool(name):
+			args = append(args, "--"+name)
+		case isBool:
+			args = append(args, "--"+name+"=false")
+		default:
+			args = append(args, "--"+name, shellQuote(c.String(name)))
+		}
+	}
+	return args
+}

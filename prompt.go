@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/core"
 	"github.com/AlecAivazis/survey/v2/terminal"
 	"github.com/urfave/cli/v2"
 
@@ -17,8 +18,9 @@ import (
 // Prompter asks questions. Every survey call lives behind it, so that a
 // switch to another prompt library is this one file.
 type Prompter interface {
-	// Select asks for one of options, offering def.
-	Select(question, help string, options []string, def string) (string, error)
+	// Select asks for one of options, offering def, until validate accepts
+	// it.
+	Select(question, help string, options []string, def string, validate func(string) error) (string, error)
 	// Input asks for a line of text, offering def, until validate accepts it.
 	Input(question, help, def string, validate func(string) error) (string, error)
 	// MultiSelect asks for any number of options, offering defs chosen.
@@ -40,9 +42,16 @@ func newSurveyPrompter(stdin *os.File, stdout, stderr io.Writer) *surveyPrompter
 	return &surveyPrompter{stdio: terminal.Stdio{In: stdin, Out: out, Err: stderr}}
 }
 
-func (p *surveyPrompter) Select(question, help string, options []string, def string) (string, error) {
+func (p *surveyPrompter) Select(question, help string, options []string, def string, validate func(string) error) (string, error) {
 	var answer string
-	err := survey.AskOne(&survey.Select{Message: question, Help: help, Options: options, Default: def}, &answer, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err))
+	v := func(ans any) error {
+		if a, ok := ans.(core.OptionAnswer); ok {
+			return validate(a.Value)
+		}
+		return nil
+	}
+	err := survey.AskOne(&survey.Select{Message: question, Help: help, Options: options, Default: def}, &answer,
+		survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err), survey.WithValidator(v))
 	return answer, surveyErr(err)
 }
 
@@ -72,9 +81,12 @@ func surveyErr(err error) error {
 // whose last item opens the adjustments; and only then every other option.
 // With the defaults that is three answers. An option set by a flag is never
 // asked, and one whose AskIf says it does not matter is skipped. An answer
-// is checked as the option checks it, and asked again when wrong.
-func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, error) {
-	o, err := askGroup(p, c, o, generator.Where)
+// is asked again, with the reason, when it makes a problem that was not
+// there before it: its own (an unknown value), one between options (a
+// refresh TTL shorter than the access TTL), or one check finds (a package
+// directory taken by another package).
+func ask(p Prompter, c *cli.Context, o generator.Options, check func(generator.Options) error) (generator.Options, error) {
+	o, err := askGroup(p, c, o, generator.Where, check)
 	if err != nil {
 		return o, err
 	}
@@ -82,7 +94,7 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 	if err != nil || !adjust {
 		return o, err
 	}
-	return askGroup(p, c, o, generator.Adjust)
+	return askGroup(p, c, o, generator.Adjust, check)
 }
 
 // adjustItem ends the list of features: choosing it opens the adjustments,
@@ -90,12 +102,12 @@ func ask(p Prompter, c *cli.Context, o generator.Options) (generator.Options, er
 const adjustItem = "Adjust token and route settings"
 
 // askGroup asks, in table order, each option of group that matters.
-func askGroup(p Prompter, c *cli.Context, o generator.Options, group generator.Group) (generator.Options, error) {
+func askGroup(p Prompter, c *cli.Context, o generator.Options, group generator.Group, check func(generator.Options) error) (generator.Options, error) {
 	for _, opt := range generator.OptionTable() {
-		if opt.Group != group || opt.Question == "" || c.IsSet(opt.Flag) || (opt.AskIf != nil && !opt.AskIf(o)) {
+		if !asked(c, opt, o, group) {
 			continue
 		}
-		answer, err := askOne(p, opt, o)
+		answer, err := askOne(p, opt, o, check)
 		if err != nil {
 			return o, err
 		}
@@ -104,6 +116,11 @@ func askGroup(p Prompter, c *cli.Context, o generator.Options, group generator.G
 		}
 	}
 	return o, nil
+}
+
+// asked reports whether the interview asks opt in group, given o.
+func asked(c *cli.Context, opt generator.Option, o generator.Options, group generator.Group) bool {
+	return opt.Group == group && opt.Question != "" && !c.IsSet(opt.Flag) && (opt.AskIf == nil || opt.AskIf(o))
 }
 
 // askFeatures offers every feature that matters and no flag decided, those
@@ -124,6 +141,9 @@ func askFeatures(p Prompter, c *cli.Context, o generator.Options) (generator.Opt
 		if holds(opt, o, pick.Value) {
 			chosen = append(chosen, pick.Label)
 		}
+	}
+	if len(offered) == 0 && !slices.ContainsFunc(generator.OptionTable(), func(opt generator.Option) bool { return asked(c, opt, o, generator.Adjust) }) {
+		return o, false, nil // the flags decided everything
 	}
 	labels = append(labels, adjustItem)
 	help = append(help, adjustItem+": identity, algorithm, lifetimes, transport and cookies, routes, package, user fields, hashing")
@@ -152,16 +172,7 @@ func holds(opt generator.Option, o generator.Options, value string) bool {
 }
 
 // askOne asks for one option, offering its value in o.
-func askOne(p Prompter, opt generator.Option, o generator.Options) ([]string, error) {
-	current := opt.Get(o)
-	switch opt.Kind {
-	case generator.Choice:
-		answer, err := p.Select(opt.Question, opt.PromptHelp(), opt.Choices(), current[0])
-		return []string{answer}, err
-	case generator.Switch:
-		answer, err := p.Select(opt.Question, opt.PromptHelp(), []string{"true", "false"}, current[0])
-		return []string{answer}, err
-	}
+func askOne(p Prompter, opt generator.Option, o generator.Options, check func(generator.Options) error) ([]string, error) {
 	parse := func(s string) []string {
 		if opt.Kind == generator.List {
 			return splitList(s)
@@ -173,10 +184,50 @@ func askOne(p Prompter, opt generator.Option, o generator.Options) ([]string, er
 		if err := opt.Set(&trial, parse(s)); err != nil {
 			return err
 		}
-		return opt.Check(trial)
+		return newProblems(o, trial, check)
+	}
+	current := opt.Get(o)
+	switch opt.Kind {
+	case generator.Choice:
+		answer, err := p.Select(opt.Question, opt.PromptHelp(), opt.Choices(), current[0], validate)
+		return []string{answer}, err
+	case generator.Switch:
+		answer, err := p.Select(opt.Question, opt.PromptHelp(), []string{"true", "false"}, current[0], validate)
+		return []string{answer}, err
 	}
 	answer, err := p.Input(opt.Question, opt.PromptHelp(), strings.Join(current, ","), validate)
 	return parse(answer), err
+}
+
+// newProblems is what trial gets wrong that o did not, and what check
+// finds in it.
+func newProblems(o, trial generator.Options, check func(generator.Options) error) error {
+	had := map[string]bool{}
+	for _, err := range problems(o) {
+		had[err.Error()] = true
+	}
+	var errs []error
+	for _, err := range problems(trial) {
+		if !had[err.Error()] {
+			errs = append(errs, err)
+		}
+	}
+	if check != nil {
+		errs = append(errs, check(trial))
+	}
+	return errors.Join(errs...)
+}
+
+// problems lists what Validate finds in o, one error each.
+func problems(o generator.Options) []error {
+	err := o.Validate()
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		return joined.Unwrap()
+	}
+	if err != nil {
+		return []error{err}
+	}
+	return nil
 }
 
 func splitList(s string) []string {
