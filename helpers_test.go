@@ -137,25 +137,13 @@ func warmDependencies(t *testing.T) {
 				continue
 			}
 			commands := [][]string{{"go", "build", "-o", os.DevNull, "."}, {"go", "list", "-race", "-deps", "-test", "-export", "-f", "{{\"\"}}", "./..."}}
-			if c.storage == "sqlite" {
-				// init --wire loads a module's packages with cgo off (see
-				// generator.Wire), another build of net, SQLite and the
-				// routers, which TestInitExistingServices' three modules
-				// compiled at once.
-				commands = append(commands, []string{"CGO_ENABLED=0", "go", "list", "-deps", "-export", "-f", "{{\"\"}}", "."})
-			}
 			if staticcheck, err := exec.LookPath("staticcheck"); err == nil {
 				// Its cache fills the same way: a first SQLite service costs
 				// 125 CPU-seconds of analysis.
 				commands = append(commands, []string{staticcheck, "./..."})
 			}
 			for _, args := range commands {
-				env := os.Environ()
-				for strings.Contains(args[0], "=") {
-					env, args = append(env, args[0]), args[1:]
-				}
 				cmd := exec.Command(args[0], args[1:]...)
-				cmd.Env = env
 				cmd.Dir = svc
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Logf("warming the dependencies: %s in %s: %v\n%s", strings.Join(args, " "), c.name(), err, out)
