@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -346,7 +347,7 @@ func (a *app) scaffold(c *cli.Context, target generator.Target, newModule bool, 
 	if err != nil {
 		return err
 	}
-	req.Config = true
+	req.Config = !configSays(target, opts)
 	files, err := generator.Generate(req)
 	if err != nil {
 		return usageErr("%v", err)
@@ -439,6 +440,20 @@ func checkKeysDir(root, dir string) error {
 		return failure(err)
 	}
 	return nil
+}
+
+// configSays reports whether target's authgen.yaml already holds opts, as
+// generate reads it: init then leaves the owner's file as it is, comments
+// and all, instead of writing it anew.
+func configSays(target generator.Target, opts generator.Options) bool {
+	data, err := generator.ReadFile(target.Root, generator.ConfigFile)
+	if err != nil {
+		return false
+	}
+	base := generator.Defaults()
+	base.Issuer = target.Module
+	read, err := generator.ParseConfig(data, base)
+	return err == nil && reflect.DeepEqual(read, opts)
 }
 
 // baseOptions are the options of target before authgen.yaml, flags and

@@ -175,3 +175,29 @@ func TestGenerateCheckAndEdits(t *testing.T) {
 		t.Errorf("check after the switch: %d %s", r.code, r.stdout)
 	}
 }
+
+// TestSecondInitKeepsTheConfig: init run again with the options authgen.yaml
+// already holds leaves the owner's file as it is, comments included; one
+// that changes an option writes it anew.
+func TestSecondInitKeepsTheConfig(t *testing.T) {
+	t.Parallel()
+	mod := newModule(t, "example.com/svc")
+	if r := authgen(t, mod, "init", "--yes", "--no-tidy", "--storage", "memory"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+	cfg := filepath.Join(mod, "authgen.yaml")
+	owned := "# Owned by the billing team.\n" + string(mustRead(t, cfg))
+	writeFile(t, cfg, owned)
+	if r := authgen(t, mod, "init", "--yes", "--no-tidy"); r.code != 0 {
+		t.Fatalf("second init: %s", r.stderr)
+	}
+	if got := string(mustRead(t, cfg)); got != owned {
+		t.Errorf("a second init with the same options rewrote authgen.yaml:\n%s", got)
+	}
+	if r := authgen(t, mod, "init", "--yes", "--no-tidy", "--access-ttl", "10m"); r.code != 0 {
+		t.Fatalf("init with a change: %s", r.stderr)
+	}
+	if got := string(mustRead(t, cfg)); !strings.Contains(got, "access_ttl: 10m") {
+		t.Errorf("an option changed by init did not reach authgen.yaml:\n%s", got)
+	}
+}
