@@ -162,9 +162,6 @@ func (opt Option) Check(o Options) error {
 	return opt.check(o)
 }
 
-// IsDefault reports whether o holds the option's default value.
-func (opt Option) IsDefault(o Options) bool { return slices.Equal(opt.get(o), opt.get(Defaults())) }
-
 // OptionTable lists every option in the order they are asked and printed.
 func OptionTable() []Option { return optionTable }
 
