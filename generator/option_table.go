@@ -81,8 +81,8 @@ const (
 )
 
 // Pick is a value of an option that the interview offers as a feature:
-// choosing it sets the option to Value, leaving it unchosen keeps the
-// option's default.
+// choosing it sets the option to Value; leaving it unchosen sets an option
+// that held Value back to its default, and leaves any other value alone.
 type Pick struct {
 	Label string // the feature, a few words
 	Help  string // its one-line trade-off, shown under "?"
