@@ -28,6 +28,9 @@ type configFile struct {
 // the wrong type are errors that carry the line number.
 func ParseConfig(data []byte, base Options) (Options, error) {
 	cfg := configFile{Version: configVersion, Options: base}
+	// A key that authgen.yaml lacks because it predates the option keeps
+	// the behaviour the service had before it; new files hold every key.
+	cfg.SessionCheck = SessionCheckOff
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {

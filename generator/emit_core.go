@@ -252,11 +252,14 @@ func emitFromEnv(f *jen.File, m *Model) {
 	} else {
 		body = append(body, ifErrReturn(jen.Nil(), jen.Err()))
 	}
+	startWatch, stopWatch := watchSessions(m)
+	body = append(body, startWatch...)
 	body = append(body,
 		jen.Id("stop").Op(":=").Make(jen.Chan().Struct()),
 		jen.Go().Id("svc").Dot("cleanupEvery").Call(jen.Qual(pkgTime, "Hour"), jen.Id("stop")),
 		jen.Id("svc").Dot("close").Op("=").Func().Params().Error().Block(
 			jen.Id("close").Call(jen.Id("stop")),
+			stopWatch,
 			closeStore,
 		),
 		jen.Return(jen.Id("svc"), jen.Nil()),

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"regexp"
 
 	"github.com/dave/jennifer/jen"
 )
@@ -13,6 +14,12 @@ type Endpoint struct {
 	// Protected endpoints sit behind Require.
 	Protected bool
 }
+
+// ColonPath is the path with each {name} parameter spelled :name, as echo
+// and gin write it.
+func (e Endpoint) ColonPath() string { return pathParam.ReplaceAllString(e.Path, ":$1") }
+
+var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
 
 // WellKnown lists the routes outside the prefix, at fixed paths from the
 // root: the JWK Set of asymmetric services.
@@ -357,7 +364,7 @@ func noContent(m *Model) []jen.Code {
 func emitLogoutAll(f *jen.File, m *Model) {
 	handlerDoc(f, m, "LogoutAll", "POST "+m.Route("/logout-all")+" behind Require",
 		"It revokes every session of the user, on every device, and answers 204.",
-		"Access tokens already issued stay valid until they expire.")
+		accessTokensAfterRevocation(m))
 	body := requireClaims()
 	body = append(body,
 		storeContext(),
@@ -600,6 +607,7 @@ func emitMiddleware(f *jen.File, m *Model) {
 			jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),
 			ifErrReturn(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
 				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True())),
+			sessionCheck(m),
 			jen.Return(jen.Id("claims"), jen.Nil()),
 		)...,
 	)

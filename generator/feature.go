@@ -53,6 +53,7 @@ var features = []feature{
 	duplicatesFeature{},
 	clientIPFeature{},
 	userFieldsFeature{},
+	sessionsFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.

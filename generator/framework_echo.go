@@ -58,7 +58,7 @@ func (echoRouter) Routes(f *jen.File, m *Model) {
 	}
 	body := []jen.Code{jen.Id("g").Op(":=").Id("r").Dot("Group").Call(jen.Lit(m.Prefix))}
 	for i, e := range m.Endpoints() {
-		args := []jen.Code{jen.Lit(e.Path), wrap(e.Handler)}
+		args := []jen.Code{jen.Lit(e.ColonPath()), wrap(e.Handler)}
 		if e.Protected {
 			args = append(args, jen.Id("s").Dot("Require"))
 		}

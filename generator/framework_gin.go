@@ -28,7 +28,7 @@ func (ginRouter) Routes(f *jen.File, m *Model) {
 		jen.Id("s").Dot("base").Op("=").Qual("strings", "TrimSuffix").Call(jen.Id("g").Dot("BasePath").Call(), jen.Lit(m.Prefix)),
 	}
 	for _, e := range m.Endpoints() {
-		args := []jen.Code{jen.Lit(e.Path)}
+		args := []jen.Code{jen.Lit(e.ColonPath())}
 		if e.Protected {
 			args = append(args, jen.Id("s").Dot("Require").Call())
 		}

@@ -120,6 +120,10 @@ func (o Options) Durable() bool {
 	return ok && s.Dialect() != ""
 }
 
+// StrictSessions reports whether access tokens die with their session
+// (session_check: strict).
+func (o Options) StrictSessions() bool { return o.SessionCheck == SessionCheckStrict }
+
 // HidesRegistration reports whether registration hides which identities
 // exist (duplicate_registration: accepted).
 func (o Options) HidesRegistration() bool { return o.DuplicateRegistration == DuplicateAccepted }

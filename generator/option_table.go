@@ -33,6 +33,9 @@ type LoginThrottle string
 // DuplicateRegistration is the answer to registering an identity that exists.
 type DuplicateRegistration string
 
+// SessionCheck is whether access tokens die with their session.
+type SessionCheck string
+
 // The values of the typed options.
 const (
 	IdentityEmail    Identity = "email"
@@ -55,6 +58,9 @@ const (
 
 	DuplicateConflict DuplicateRegistration = "conflict"
 	DuplicateAccepted DuplicateRegistration = "accepted"
+
+	SessionCheckStrict SessionCheck = "strict"
+	SessionCheckOff    SessionCheck = "off"
 )
 
 // Values lists the accepted values of the typed options.
@@ -66,6 +72,7 @@ var (
 	PasswordHashes         = []PasswordHash{HashArgon2id, HashBcrypt}
 	LoginThrottles         = []LoginThrottle{ThrottleInstance, ThrottleStore, ThrottleOff}
 	DuplicateRegistrations = []DuplicateRegistration{DuplicateConflict, DuplicateAccepted}
+	SessionChecks          = []SessionCheck{SessionCheckStrict, SessionCheckOff}
 )
 
 // Group is a part of the interview (see ask in the CLI): where the service
@@ -290,6 +297,9 @@ var optionTable = []Option{
 		ask("Registering an existing identity answers:", "conflict: 409, the client can say so; accepted: 202 as for a new one, so sign-up tells no one who has an account").
 		offer(string(DuplicateAccepted), "Sign-up that tells no one who has an account",
 			"registering an existing identity answers 202 as a new one does, and the owner is told through a hook; clients cannot say \"already registered\" (duplicate_registration: accepted)"),
+	choice("session_check", "session-check", "what an access token of a revoked session gets", names(SessionChecks), func(o *Options) *SessionCheck { return &o.SessionCheck }).
+		docs("`strict` (refused within 2 s), `off` (valid until it expires)", "`strict`").
+		ask("Access tokens of a revoked session are:", "strict: refused at once here and within 2 s on every other instance; off: accepted until they expire (no background polling)"),
 	userFieldsOption(),
 }
 

@@ -49,6 +49,10 @@ type Options struct {
 	// that exists: conflict (409, which tells the caller it exists) or
 	// accepted (202 for every valid registration, the owner told out of band).
 	DuplicateRegistration DuplicateRegistration `yaml:"duplicate_registration"`
+	// SessionCheck is what an access token of a revoked session gets: strict
+	// refuses it on every instance within the revocation bound; off accepts
+	// it until it expires, as services before session_check did.
+	SessionCheck SessionCheck `yaml:"session_check"`
 	// ExcludePaths are paths that Require and Authenticate let through
 	// untouched when mounted globally: exact paths, or prefixes ending in
 	// "/*". The public auth routes are always excluded.
@@ -83,6 +87,7 @@ func Defaults() Options {
 		PasswordHash:          "argon2id",
 		LoginThrottle:         "instance",
 		DuplicateRegistration: "conflict",
+		SessionCheck:          "strict",
 	}
 }
 

@@ -355,7 +355,7 @@ func historyLines(m *Model) string {
 // A migration's record in authgen.sum: its name, then its changes.
 var (
 	migrationName = regexp.MustCompile(`^[0-9]{4}_[a-z0-9_]{1,60}$`)
-	changeRecord  = regexp.MustCompile(`^[-+~](table|column|unique):[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?(=[a-z0-9_]+)?$`)
+	changeRecord  = regexp.MustCompile(`^[-+~](table|column|unique|index):[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?(=[a-z0-9_]+)?$`)
 )
 
 // parseHistory reads the migrations of dialect that a manifest records. A

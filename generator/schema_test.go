@@ -59,9 +59,13 @@ func scaffolded(t *testing.T, opts Options) string {
 	return dir
 }
 
+// testOptions are the defaults without session_check, whose index would
+// add a migration to every new service these tests count migrations of
+// (TestSessionCheckIndexesRevocations covers it).
 func testOptions() Options {
 	o := Defaults()
 	o.Issuer = "example.com/svc"
+	o.SessionCheck = SessionCheckOff
 	return o
 }
 
@@ -250,5 +254,50 @@ func TestForgedHistoryIsRefused(t *testing.T) {
 		if _, err := ReadHistory(dir, opts); err == nil || !strings.Contains(err.Error(), "is not a migration that authgen writes") {
 			t.Errorf("%s: %v", forged, err)
 		}
+	}
+}
+
+// TestSessionCheckIndexesRevocations: session_check: strict polls the
+// revocation times, which an index keeps cheap. A new service gets it as
+// the migration after the baseline; a service that turns strict on later
+// gets it as its next migration, and turning it off again is no drop of
+// data, but still a change that needs --allow-drop like any other.
+func TestSessionCheckIndexesRevocations(t *testing.T) {
+	for _, dialect := range []string{"sqlite", "postgres"} {
+		t.Run(dialect, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+			opts := testOptions()
+			opts.Storage = dialect
+			opts.SessionCheck = SessionCheckStrict
+			created, err := regenerate(t, dir, opts, false)
+			want := []string{dialect + "/0001_init.down.sql", dialect + "/0001_init.up.sql", dialect + "/0003_session_lifetime.down.sql", dialect + "/0003_session_lifetime.up.sql",
+				dialect + "/0004_refresh_tokens_revoked_at.down.sql", dialect + "/0004_refresh_tokens_revoked_at.up.sql"}
+			if err != nil || !slices.Equal(created, want) {
+				t.Fatalf("a new strict service's migrations: %v, %v; want %v", created, err, want)
+			}
+			now := migrationsOf(t, dir, dialect)
+			if up := now["0004_refresh_tokens_revoked_at.up.sql"]; !strings.Contains(up, "CREATE INDEX refresh_tokens_revoked_at ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL;") {
+				t.Errorf("0004 up:\n%s", up)
+			}
+			if down := now["0004_refresh_tokens_revoked_at.down.sql"]; !strings.Contains(down, "DROP INDEX refresh_tokens_revoked_at;") {
+				t.Errorf("0004 down:\n%s", down)
+			}
+
+			// A service from before session_check turns it on: the index is its
+			// next migration.
+			old := t.TempDir()
+			os.WriteFile(filepath.Join(old, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+			opts.SessionCheck = SessionCheckOff
+			opts.LoginThrottle = ThrottleStore
+			if _, err := regenerate(t, old, opts, false); err != nil {
+				t.Fatal(err)
+			}
+			opts.SessionCheck = SessionCheckStrict
+			created, err = regenerate(t, old, opts, false)
+			if want := []string{dialect + "/0004_refresh_tokens_revoked_at.down.sql", dialect + "/0004_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
+				t.Fatalf("turning strict on created %v, %v; want %v", created, err, want)
+			}
+		})
 	}
 }

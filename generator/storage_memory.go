@@ -159,6 +159,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(jen.Return(jen.Id("r").Dot("FamilyID").Op("==").Id("family")))),
 		jen.Return(jen.Nil()),
 	)
+	memorySessionMethods(m, method)
 	if unique {
 		emitUniqueKeys(f, m)
 	}

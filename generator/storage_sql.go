@@ -274,6 +274,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	if m.ThrottleInStore() {
 		s.emitThrottleQueries(method)
 	}
+	s.emitSessionQueries(method)
 }
 
 // staleLoginFailures is how long an untouched attempt count is kept in the

@@ -20,6 +20,9 @@ func (s *Service) Mount(r chi.Router) {
 		r.With(s.Require).Get("/me", s.Me)
 		r.With(s.Require).Post("/logout-all", s.LogoutAll)
 		r.With(s.Require).Post("/password", s.ChangePassword)
+		r.With(s.Require).Get("/sessions", s.ListSessions)
+		r.With(s.Require).Delete("/sessions/{id}", s.EndSession)
+		r.With(s.Require).Post("/sessions/revoke-others", s.EndOtherSessions)
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/password"
 	"github.com/authgen/authgen/runtime/refresh"
+	"github.com/authgen/authgen/runtime/revocation"
 	"github.com/authgen/authgen/runtime/throttle"
 	"github.com/authgen/authgen/runtime/token"
 )
@@ -30,6 +31,7 @@ type Service struct {
 	credentials httpauth.Extractor
 	throttle    *throttle.Login
 	devices     *throttle.Devices // cookies of clients that signed in before
+	ended       *revocation.List  // sessions revoked lately (session_check: strict)
 	close       func() error      // set by FromEnv
 }
 
@@ -53,6 +55,16 @@ func New(cfg Config, store Store) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	// An access token of a revoked session lives at most its TTL and the
+	// verifier's leeway after the revocation: the list keeps it that long.
+	ended := revocation.New(store, cfg.AccessTTL+token.DefaultLeeway)
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.StoreTimeout)
+	err = ended.Sync(ctx)
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("session_check: read the revoked sessions: %w", err)
+	}
+	store = endingStore{store, ended}
 	return &Service{
 		store:  store,
 		tokens: tokens,
@@ -78,6 +90,7 @@ func New(cfg Config, store Store) (*Service, error) {
 			Address:      cfg.AddressThrottle,
 			Registration: cfg.RegistrationThrottle,
 		},
+		ended: ended,
 	}, nil
 }
 

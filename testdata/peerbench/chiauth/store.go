@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/authgen/authgen/runtime/refresh"
+	"github.com/authgen/authgen/runtime/revocation"
 )
 
 // User is a registered account. Its password hash never leaves the package.
@@ -59,4 +60,12 @@ type Store interface {
 	// DeleteExpiredRefresh deletes the refresh tokens that expired before
 	// before, and reports how many.
 	DeleteExpiredRefresh(ctx context.Context, before time.Time) (int64, error)
+	// Sessions returns the live sessions of the user at now, the most recently
+	// used first.
+	Sessions(ctx context.Context, userID string, now time.Time) ([]Session, error)
+	// RevokeOtherSessions revokes every session of the user but keep at now.
+	RevokeOtherSessions(ctx context.Context, userID, keep string, now time.Time) error
+	// EndedSessions reports the sessions revoked at or after since, for the
+	// revocation list of session_check: strict.
+	revocation.Source
 }

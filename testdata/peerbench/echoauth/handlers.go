@@ -343,7 +343,7 @@ func (s *Service) Me(w http.ResponseWriter, r *http.Request) {
 
 // LogoutAll handles POST /auth/logout-all behind Require.
 // It revokes every session of the user, on every device, and answers 204.
-// Access tokens already issued stay valid until they expire.
+// Their access tokens are refused from then on (session_check: strict).
 func (s *Service) LogoutAll(w http.ResponseWriter, r *http.Request) {
 	claims := ClaimsFrom(r.Context())
 	if claims == nil {

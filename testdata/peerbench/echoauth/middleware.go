@@ -27,6 +27,9 @@ func (s *Service) authenticate(r *http.Request) (*token.Claims, *httpauth.Proble
 	if err != nil {
 		return nil, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the access token is invalid or expired", true)
 	}
+	if p := s.checkSession(claims); p != nil {
+		return nil, p
+	}
 	return claims, nil
 }
 

@@ -31,6 +31,9 @@ func (s *Service) Mount(r Router) {
 	g.GET("/me", echo.WrapHandler(http.HandlerFunc(s.Me)), s.Require)
 	g.POST("/logout-all", echo.WrapHandler(http.HandlerFunc(s.LogoutAll)), s.Require)
 	g.POST("/password", echo.WrapHandler(http.HandlerFunc(s.ChangePassword)), s.Require)
+	g.GET("/sessions", echo.WrapHandler(http.HandlerFunc(s.ListSessions)), s.Require)
+	g.DELETE("/sessions/:id", echo.WrapHandler(http.HandlerFunc(s.EndSession)), s.Require)
+	g.POST("/sessions/revoke-others", echo.WrapHandler(http.HandlerFunc(s.EndOtherSessions)), s.Require)
 }
 
 // Require is echo middleware that answers 401 unless the request carries a

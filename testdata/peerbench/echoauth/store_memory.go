@@ -4,10 +4,12 @@ package echoauth
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/authgen/authgen/runtime/refresh"
+	"github.com/authgen/authgen/runtime/revocation"
 )
 
 // MemoryStore keeps users and refresh tokens in memory. Everything is lost
@@ -173,6 +175,61 @@ func (s *MemoryStore) RevokeRefreshFamily(_ context.Context, family string, now 
 		return r.FamilyID == family
 	})
 	return nil
+}
+
+// Sessions implements Store.
+func (s *MemoryStore) Sessions(_ context.Context, userID string, now time.Time) ([]Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	created := map[string]time.Time{}
+	var live []refresh.Record
+	for _, r := range s.tokens {
+		if r.UserID != userID {
+			continue
+		}
+		if c, ok := created[r.FamilyID]; !ok || r.IssuedAt.Before(c) {
+			created[r.FamilyID] = r.IssuedAt
+		}
+		if r.Live(now) {
+			live = append(live, r)
+		}
+	}
+	sessions := make([]Session, 0, len(live))
+	for _, r := range live {
+		sessions = append(sessions, sessionOf(r, created[r.FamilyID]))
+	}
+	slices.SortFunc(sessions, func(a, b Session) int {
+		return b.LastUsedAt.Compare(a.LastUsedAt)
+	})
+	return sessions, nil
+}
+
+// RevokeOtherSessions implements Store.
+func (s *MemoryStore) RevokeOtherSessions(_ context.Context, userID, keep string, now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.revoke(now, func(r refresh.Record) bool {
+		return r.UserID == userID && r.FamilyID != keep
+	})
+	return nil
+}
+
+// EndedSessions implements revocation.Source.
+func (s *MemoryStore) EndedSessions(_ context.Context, since time.Time) ([]revocation.Ended, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	seen := map[string]bool{}
+	var ended []revocation.Ended
+	for _, r := range s.tokens {
+		if r.RevokedAt != nil && !r.RevokedAt.Before(since) && !seen[r.FamilyID] {
+			seen[r.FamilyID] = true
+			ended = append(ended, revocation.Ended{
+				At:      *r.RevokedAt,
+				Session: r.FamilyID,
+			})
+		}
+	}
+	return ended, nil
 }
 
 // revoke marks revoked at now the live records that match; the caller holds s.mu.

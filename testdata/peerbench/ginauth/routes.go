@@ -24,6 +24,9 @@ func (s *Service) Mount(r gin.IRouter) {
 	g.GET("/me", s.Require(), gin.WrapF(s.Me))
 	g.POST("/logout-all", s.Require(), gin.WrapF(s.LogoutAll))
 	g.POST("/password", s.Require(), gin.WrapF(s.ChangePassword))
+	g.GET("/sessions", s.Require(), gin.WrapF(s.ListSessions))
+	g.DELETE("/sessions/:id", s.Require(), gin.WrapF(s.EndSession))
+	g.POST("/sessions/revoke-others", s.Require(), gin.WrapF(s.EndOtherSessions))
 }
 
 // Require returns gin middleware that answers 401 unless the request carries a

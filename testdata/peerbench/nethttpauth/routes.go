@@ -17,6 +17,9 @@ func (s *Service) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /auth/me", s.Require(http.HandlerFunc(s.Me)))
 	mux.Handle("POST /auth/logout-all", s.Require(http.HandlerFunc(s.LogoutAll)))
 	mux.Handle("POST /auth/password", s.Require(http.HandlerFunc(s.ChangePassword)))
+	mux.Handle("GET /auth/sessions", s.Require(http.HandlerFunc(s.ListSessions)))
+	mux.Handle("DELETE /auth/sessions/{id}", s.Require(http.HandlerFunc(s.EndSession)))
+	mux.Handle("POST /auth/sessions/revoke-others", s.Require(http.HandlerFunc(s.EndOtherSessions)))
 }
 
 // Require is middleware that answers 401 unless the request carries a valid

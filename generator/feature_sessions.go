@@ -1,0 +1,433 @@
+package generator
+
+import "github.com/dave/jennifer/jen"
+
+// Sessions a user can see and end, and access tokens that die with them
+// (session_check). A session is a refresh-token family: the endpoints list
+// the user's live families and revoke them. With session_check: strict the
+// Service keeps a revocation.List of the families revoked lately, which
+// authenticate asks about every access token by its "sid"; the store tells
+// the list at once of this instance's revocations (endingStore) and, polled
+// by WatchSessions, of every other instance's.
+
+const pkgRevocation = RuntimeModule + "/revocation"
+
+// Session polling, in milliseconds: every sessionPoll, each poll bounded by
+// it; a list that has not polled successfully for sessionStale answers 503
+// rather than vouch for tokens. A revocation on another instance is thus
+// refused within sessionPoll plus one poll's time, under the 2 s the
+// documents promise.
+const (
+	sessionPoll  = 500
+	sessionStale = 1500
+)
+
+func millis(n int) *jen.Statement { return jen.Lit(n).Op("*").Qual(pkgTime, "Millisecond") }
+
+// sessionsFeature is the session list and session_check.
+type sessionsFeature struct{ noFeature }
+
+func (sessionsFeature) name() string { return "sessions" }
+
+// endpoints are the session list and the two ways to end sessions.
+func (sessionsFeature) endpoints(*Model) []Endpoint {
+	return []Endpoint{
+		{"GET", "/sessions", "ListSessions", true},
+		{"DELETE", "/sessions/{id}", "EndSession", true},
+		{"POST", "/sessions/revoke-others", "EndOtherSessions", true},
+	}
+}
+
+// storeMethods are the list, the revocation of the other sessions and, for
+// strict checking, the revocations since a time.
+func (sessionsFeature) storeMethods(m *Model) []jen.Code {
+	out := []jen.Code{
+		jen.Comment("Sessions returns the live sessions of the user at now, the most recently"),
+		jen.Comment("used first."),
+		jen.Id("Sessions").Params(ctxParam(), jen.Id("userID").String(), jen.Id("now").Qual(pkgTime, "Time")).Params(jen.Index().Id("Session"), jen.Error()),
+		jen.Comment("RevokeOtherSessions revokes every session of the user but keep at now."),
+		jen.Id("RevokeOtherSessions").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("keep")).String(), jen.Id("now").Qual(pkgTime, "Time")).Error(),
+	}
+	if m.StrictSessions() {
+		out = append(out,
+			jen.Comment("EndedSessions reports the sessions revoked at or after since, for the"),
+			jen.Comment("revocation list of session_check: strict."),
+			jen.Qual(pkgRevocation, "Source"),
+		)
+	}
+	return out
+}
+
+// serviceFields hold the revocation list.
+func (sessionsFeature) serviceFields(m *Model) []jen.Code {
+	return when(m.StrictSessions(),
+		jen.Id("ended").Op("*").Qual(pkgRevocation, "List").Comment("sessions revoked lately (session_check: strict)"),
+	)
+}
+
+// newStatements make the list, fill it, and put endingStore between the
+// Service and its store, so that every revocation reaches the list.
+func (sessionsFeature) newStatements(m *Model) []jen.Code {
+	if !m.StrictSessions() {
+		return nil
+	}
+	return []jen.Code{
+		jen.Comment("An access token of a revoked session lives at most its TTL and the"),
+		jen.Comment("verifier's leeway after the revocation: the list keeps it that long."),
+		jen.Id("ended").Op(":=").Qual(pkgRevocation, "New").Call(jen.Id("store"), jen.Id("cfg").Dot("AccessTTL").Op("+").Qual(pkgToken, "DefaultLeeway")),
+		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(pkgContext, "WithTimeout").Call(jen.Qual(pkgContext, "Background").Call(), jen.Id("cfg").Dot("StoreTimeout")),
+		jen.Err().Op("=").Id("ended").Dot("Sync").Call(jen.Id("ctx")),
+		jen.Id("cancel").Call(),
+		ifErrReturn(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("session_check: read the revoked sessions: %w"), jen.Err())),
+		jen.Id("store").Op("=").Id("endingStore").Values(jen.Id("store"), jen.Id("ended")),
+	}
+}
+
+func (sessionsFeature) serviceValues(m *Model) []any {
+	if !m.StrictSessions() {
+		return nil
+	}
+	return []any{"ended", jen.Id("ended")}
+}
+
+// files adds sessions.go.
+func (sessionsFeature) files(m *Model) []step {
+	return []step{{path: m.Package + "/sessions.go", owner: Generated, render: goFile(emitSessions)}}
+}
+
+// schema indexes the revocation times that the strict list polls.
+func (sessionsFeature) schema(m *Model) []schemaObject {
+	if !m.StrictSessions() || !m.Durable() {
+		return nil
+	}
+	return []schemaObject{{key: "index:refresh_tokens.revoked_at"}}
+}
+
+// sessionCheck is authenticate's statement after the token verified: the
+// session must not have ended.
+func sessionCheck(m *Model) jen.Code {
+	if !m.StrictSessions() {
+		return jen.Null()
+	}
+	return jen.If(jen.Id("p").Op(":=").Id("s").Dot("checkSession").Call(jen.Id("claims")), jen.Id("p").Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p")))
+}
+
+// accessTokensAfterRevocation is what the doc comments of revoking handlers
+// say of the access tokens already issued.
+func accessTokensAfterRevocation(m *Model) string {
+	if m.StrictSessions() {
+		return "Their access tokens are refused from then on (session_check: strict)."
+	}
+	return "Access tokens already issued stay valid until they expire."
+}
+
+// watchSessions are FromEnv's statements that start the polling of the
+// other instances' revocations, and the one of its close that stops it.
+func watchSessions(m *Model) (start []jen.Code, stop jen.Code) {
+	if !m.StrictSessions() || !m.Durable() {
+		return nil, jen.Null()
+	}
+	return []jen.Code{
+		jen.List(jen.Id("watch"), jen.Id("stopWatch")).Op(":=").Qual(pkgContext, "WithCancel").Call(jen.Qual(pkgContext, "Background").Call()),
+		jen.Go().Id("svc").Dot("WatchSessions").Call(jen.Id("watch")),
+	}, jen.Id("stopWatch").Call()
+}
+
+// emitSessions renders sessions.go.
+func emitSessions(f *jen.File, m *Model) {
+	f.Comment("Session is one login's session, as the session list shows it: the refresh")
+	f.Comment("tokens it went through share its ID, the \"sid\" of its access tokens.")
+	f.Type().Id("Session").Struct(
+		jen.Id("ID").String().Tag(map[string]string{"json": "id"}),
+		jen.Comment("CreatedAt is the login; rows that cleanup deleted are forgotten, so a"),
+		jen.Comment("session older than the refresh TTL shows its oldest token still stored."),
+		jen.Id("CreatedAt").Qual(pkgTime, "Time").Tag(map[string]string{"json": "created_at"}),
+		jen.Comment("LastUsedAt is the last login or refresh: an access token is used for at"),
+		jen.Comment("most its TTL before the client refreshes it."),
+		jen.Id("LastUsedAt").Qual(pkgTime, "Time").Tag(map[string]string{"json": "last_used_at"}),
+		jen.Comment("ExpiresAt is when the session ends unless its refresh token is used."),
+		jen.Id("ExpiresAt").Qual(pkgTime, "Time").Tag(map[string]string{"json": "expires_at"}),
+		jen.Id("UserAgent").String().Tag(map[string]string{"json": "user_agent"}),
+		jen.Id("ClientAddr").String().Tag(map[string]string{"json": "client_address"}),
+		jen.Comment("Current marks the session of the access token that asked."),
+		jen.Id("Current").Bool().Tag(map[string]string{"json": "current"}),
+	)
+	f.Line()
+	emitSessionOf(f)
+	emitListSessions(f, m)
+	emitEndSession(f, m)
+	emitEndOtherSessions(f, m)
+	if m.StrictSessions() {
+		emitStrictSessions(f, m)
+	}
+}
+
+func emitListSessions(f *jen.File, m *Model) {
+	handlerDoc(f, m, "ListSessions", "GET "+m.Route("/sessions")+" behind Require",
+		"It answers 200 with the user's live sessions, the caller's marked current.")
+	body := append(requireClaims(),
+		storeContext(),
+		jen.List(jen.Id("sessions"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Sessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
+		ifErr(unavailableReturn("list sessions")...),
+		jen.For(jen.Id("i").Op(":=").Range().Id("sessions")).Block(
+			jen.Id("sessions").Index(jen.Id("i")).Dot("Current").Op("=").Id("sessions").Index(jen.Id("i")).Dot("ID").Op("==").Id("claims").Dot("SessionID"),
+		),
+		jen.If(jen.Id("sessions").Op("==").Nil()).Block(jen.Id("sessions").Op("=").Index().Id("Session").Values()),
+		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("sessions")),
+	)
+	f.Func().Add(recv()).Id("ListSessions").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitEndSession(f *jen.File, m *Model) {
+	handlerDoc(f, m, "EndSession", "DELETE "+m.Route("/sessions/{id}")+" behind Require",
+		"It revokes one of the user's live sessions and answers 204; any other ID,",
+		"another user's included, is 404, so IDs cannot be probed. Ending the",
+		"caller's own session is a logout"+cookieClause(m)+".")
+	body := append(requireClaims(),
+		jen.Comment("The router matched one segment after /sessions/: whichever router it"),
+		jen.Comment("is, that segment ends the path."),
+		jen.Id("id").Op(":=").Qual("path", "Base").Call(jen.Id("r").Dot("URL").Dot("Path")),
+		storeContext(),
+		jen.List(jen.Id("sessions"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Sessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
+		ifErr(unavailableReturn("list sessions")...),
+		jen.If(jen.Op("!").Qual("slices", "ContainsFunc").Call(jen.Id("sessions"), jen.Func().Params(jen.Id("x").Id("Session")).Bool().Block(jen.Return(jen.Id("x").Dot("ID").Op("==").Id("id"))))).Block(
+			writeProblemReturn(problem("StatusNotFound", "CodeNotFound", "no live session of yours has this ID"))...,
+		),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("id")), jen.Err().Op("!=").Nil()).Block(
+			unavailableReturn("end session")...,
+		),
+		emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Id("id")),
+	)
+	if m.UsesCookies() {
+		body = append(body, jen.If(jen.Id("id").Op("==").Id("claims").Dot("SessionID")).Block(clearCookies(m)))
+	}
+	body = append(body,
+		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
+		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
+	)
+	f.Func().Add(recv()).Id("EndSession").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+// cookieClause is what ending one's own session does to the cookies.
+func cookieClause(m *Model) string {
+	if m.UsesCookies() {
+		return ", and clears the cookies"
+	}
+	return ""
+}
+
+func emitEndOtherSessions(f *jen.File, m *Model) {
+	handlerDoc(f, m, "EndOtherSessions", "POST "+m.Route("/sessions/revoke-others")+" behind Require",
+		"It revokes every session of the user but the caller's and answers 204.")
+	body := append(requireClaims(),
+		storeContext(),
+		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeOtherSessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
+			unavailableReturn("end sessions")...,
+		),
+		emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Lit("")),
+		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
+		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
+	)
+	f.Func().Add(recv()).Id("EndOtherSessions").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+// emitStrictSessions renders checkSession, endingStore and WatchSessions.
+func emitStrictSessions(f *jen.File, m *Model) {
+	f.Comment("checkSession refuses the access token of a session that has ended, and")
+	f.Comment("answers 503 while the list of ended sessions may be missing another")
+	f.Comment("instance's revocations (the store has not answered its polls lately).")
+	f.Func().Add(recv()).Id("checkSession").Params(jen.Id("claims").Op("*").Qual(pkgToken, "Claims")).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.If(jen.Id("s").Dot("ended").Dot("Revoked").Call(jen.Id("claims").Dot("SessionID"))).Block(
+			jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
+		),
+		jen.If(jen.Id("s").Dot("ended").Dot("Stale").Call()).Block(
+			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusServiceUnavailable"), jen.Qual(pkgHTTPAuth, "CodeUnavailable"), jen.Lit("sessions cannot be checked right now: try again after the time in Retry-After")),
+			jen.Id("p").Dot("RetryAfter").Op("=").Lit(1),
+			jen.Return(jen.Id("p")),
+		),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	f.Comment("endingStore is the Store with every revocation passed on to the list of")
+	f.Comment("ended sessions before it returns: the instance that revokes a session")
+	f.Comment("refuses its access tokens before it answers the request that revoked it.")
+	f.Type().Id("endingStore").Struct(
+		jen.Id("Store"),
+		jen.Id("ended").Op("*").Qual(pkgRevocation, "List"),
+	)
+	f.Line()
+	now := jen.Id("now").Qual(pkgTime, "Time")
+	f.Comment("RevokeRefreshFamily implements refresh.Store: logout, a session ended from")
+	f.Comment("the list, and a reused refresh token.")
+	f.Func().Params(jen.Id("e").Id("endingStore")).Id("RevokeRefreshFamily").Params(ctxParam(), jen.Id("family").String(), now).Error().Block(
+		jen.If(jen.Err().Op(":=").Id("e").Dot("Store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Id("now")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.Id("e").Dot("ended").Dot("Add").Call(jen.Id("family"), jen.Id("now")),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	synced := func(doc, name string, params []jen.Code, args ...jen.Code) {
+		f.Comment(doc)
+		f.Func().Params(jen.Id("e").Id("endingStore")).Id(name).Params(params...).Error().Block(
+			jen.If(jen.Err().Op(":=").Id("e").Dot("Store").Dot(name).Call(args...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+			jen.Return(jen.Id("e").Dot("ended").Dot("Sync").Call(jen.Id("ctx"))),
+		)
+		f.Line()
+	}
+	synced("RevokeUserRefresh implements Store, then learns the sessions it ended.", "RevokeUserRefresh",
+		[]jen.Code{ctxParam(), jen.Id("userID").String(), now}, jen.Id("ctx"), jen.Id("userID"), jen.Id("now"))
+	synced("RevokeOtherSessions implements Store, then learns the sessions it ended.", "RevokeOtherSessions",
+		[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("keep")).String(), now}, jen.Id("ctx"), jen.Id("userID"), jen.Id("keep"), jen.Id("now"))
+	synced("ReplacePasswordHash implements Store, then learns the sessions it ended.", "ReplacePasswordHash",
+		[]jen.Code{ctxParam(), jen.List(jen.Id("id"), jen.Id("old"), jen.Id("next")).String(), now}, jen.Id("ctx"), jen.Id("id"), jen.Id("old"), jen.Id("next"), jen.Id("now"))
+	if !m.Durable() {
+		return
+	}
+	f.Comment("WatchSessions polls the store for the sessions other instances revoke until")
+	f.Comment("ctx ends: their access tokens are refused here within a second of the")
+	f.Comment("revocation, and while the store cannot be polled every token is answered")
+	f.Comment("503 after 1.5 s rather than trusted. FromEnv starts it; a service that")
+	f.Comment("builds its Service with New runs it itself: go svc.WatchSessions(ctx).")
+	f.Func().Add(recv()).Id("WatchSessions").Params(ctxParam()).Block(
+		jen.Id("s").Dot("ended").Dot("Watch").Call(jen.Id("ctx"), millis(sessionPoll), millis(sessionStale), jen.Func().Params(jen.Err().Error()).Block(
+			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: poll revoked sessions"), jen.Lit("err"), jen.Err()),
+		)),
+	)
+	f.Line()
+}
+
+// emitSessionOf renders sessionOf, which both kinds of store describe a
+// session with.
+func emitSessionOf(f *jen.File) {
+	f.Comment("sessionOf describes the session whose live refresh token is r and whose")
+	f.Comment("first token was issued at created.")
+	f.Func().Id("sessionOf").Params(jen.Id("r").Qual(pkgRefresh, "Record"), jen.Id("created").Qual(pkgTime, "Time")).Id("Session").Block(
+		jen.Return(jen.Id("Session").Values(jen.Dict{
+			jen.Id("ID"):         jen.Id("r").Dot("FamilyID"),
+			jen.Id("CreatedAt"):  jen.Id("created"),
+			jen.Id("LastUsedAt"): jen.Id("r").Dot("IssuedAt"),
+			jen.Id("ExpiresAt"):  jen.Id("r").Dot("ExpiresAt"),
+			jen.Id("UserAgent"):  jen.Id("r").Dot("UserAgent"),
+			jen.Id("ClientAddr"): jen.Id("r").Dot("ClientAddr"),
+		})),
+	)
+	f.Line()
+}
+
+// memorySessionMethods renders MemoryStore's share of the feature; method
+// holds the store's mutex around body.
+func memorySessionMethods(m *Model, method func(doc, name string, params, results []jen.Code, body ...jen.Code)) {
+	ctx := jen.Id("_").Qual(pkgContext, "Context")
+	now := jen.Id("now").Qual(pkgTime, "Time")
+	rec := jen.Id("r")
+	method("Sessions implements Store.", "Sessions",
+		[]jen.Code{ctx, jen.Id("userID").String(), now}, []jen.Code{jen.Index().Id("Session"), jen.Error()},
+		jen.Id("created").Op(":=").Map(jen.String()).Qual(pkgTime, "Time").Values(),
+		jen.Var().Id("live").Index().Qual(pkgRefresh, "Record"),
+		jen.For(jen.List(jen.Id("_"), rec).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.If(jen.Id("r").Dot("UserID").Op("!=").Id("userID")).Block(jen.Continue()),
+			jen.If(jen.List(jen.Id("c"), jen.Id("ok")).Op(":=").Id("created").Index(jen.Id("r").Dot("FamilyID")), jen.Op("!").Id("ok").Op("||").Id("r").Dot("IssuedAt").Dot("Before").Call(jen.Id("c"))).Block(
+				jen.Id("created").Index(jen.Id("r").Dot("FamilyID")).Op("=").Id("r").Dot("IssuedAt"),
+			),
+			jen.If(jen.Id("r").Dot("Live").Call(jen.Id("now"))).Block(jen.Id("live").Op("=").Append(jen.Id("live"), jen.Id("r"))),
+		),
+		jen.Id("sessions").Op(":=").Make(jen.Index().Id("Session"), jen.Lit(0), jen.Len(jen.Id("live"))),
+		jen.For(jen.List(jen.Id("_"), rec).Op(":=").Range().Id("live")).Block(
+			jen.Id("sessions").Op("=").Append(jen.Id("sessions"), jen.Id("sessionOf").Call(jen.Id("r"), jen.Id("created").Index(jen.Id("r").Dot("FamilyID")))),
+		),
+		jen.Qual("slices", "SortFunc").Call(jen.Id("sessions"), jen.Func().Params(jen.List(jen.Id("a"), jen.Id("b")).Id("Session")).Int().Block(
+			jen.Return(jen.Id("b").Dot("LastUsedAt").Dot("Compare").Call(jen.Id("a").Dot("LastUsedAt"))),
+		)),
+		jen.Return(jen.Id("sessions"), jen.Nil()),
+	)
+	method("RevokeOtherSessions implements Store.", "RevokeOtherSessions",
+		[]jen.Code{ctx, jen.List(jen.Id("userID"), jen.Id("keep")).String(), now}, []jen.Code{jen.Error()},
+		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(
+			jen.Return(jen.Id("r").Dot("UserID").Op("==").Id("userID").Op("&&").Id("r").Dot("FamilyID").Op("!=").Id("keep")),
+		)),
+		jen.Return(jen.Nil()),
+	)
+	if !m.StrictSessions() {
+		return
+	}
+	method("EndedSessions implements revocation.Source.", "EndedSessions",
+		[]jen.Code{ctx, jen.Id("since").Qual(pkgTime, "Time")}, []jen.Code{jen.Index().Qual(pkgRevocation, "Ended"), jen.Error()},
+		jen.Id("seen").Op(":=").Map(jen.String()).Bool().Values(),
+		jen.Var().Id("ended").Index().Qual(pkgRevocation, "Ended"),
+		jen.For(jen.List(jen.Id("_"), rec).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.If(jen.Id("r").Dot("RevokedAt").Op("!=").Nil().Op("&&").Op("!").Id("r").Dot("RevokedAt").Dot("Before").Call(jen.Id("since")).Op("&&").Op("!").Id("seen").Index(jen.Id("r").Dot("FamilyID"))).Block(
+				jen.Id("seen").Index(jen.Id("r").Dot("FamilyID")).Op("=").True(),
+				jen.Id("ended").Op("=").Append(jen.Id("ended"), jen.Qual(pkgRevocation, "Ended").Values(jen.Dict{
+					jen.Id("Session"): jen.Id("r").Dot("FamilyID"),
+					jen.Id("At"):      jen.Op("*").Id("r").Dot("RevokedAt"),
+				})),
+			),
+		),
+		jen.Return(jen.Id("ended"), jen.Nil()),
+	)
+}
+
+// emitSessionQueries renders a SQL store's share of the feature.
+func (s sqlStore) emitSessionQueries(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
+	now := jen.Id("now").Qual(pkgTime, "Time")
+	rows := func(fail jen.Code, query string, args ...jen.Code) []jen.Code {
+		return []jen.Code{
+			jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(s.db()).Dot(s.query).Call(append([]jen.Code{jen.Id("ctx"), jen.Lit(query)}, args...)...),
+			ifErrReturn(fail, jen.Err()),
+			jen.Defer().Id("rows").Dot("Close").Call(),
+		}
+	}
+	list := rows(jen.Nil(), "SELECT family_id, issued_at, expires_at, user_agent, client_addr, "+
+		"(SELECT MIN(f.issued_at) FROM refresh_tokens f WHERE f.family_id = r.family_id) "+
+		"FROM refresh_tokens r WHERE user_id = "+s.param(1)+" AND revoked_at IS NULL AND replaced_at IS NULL AND expires_at > "+s.param(2)+
+		" ORDER BY issued_at DESC, family_id", jen.Id("userID"), s.timeArg(jen.Id("now")))
+	list = append(list,
+		jen.Var().Id("sessions").Index().Id("Session"),
+		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
+			jen.Var().Id("r").Qual(pkgRefresh, "Record"),
+			jen.Var().List(jen.Id("issued"), jen.Id("expires"), jen.Id("created")).Add(s.timeType()),
+			jen.If(jen.Err().Op(":=").Id("rows").Dot("Scan").Call(
+				jen.Op("&").Id("r").Dot("FamilyID"), jen.Op("&").Id("issued"), jen.Op("&").Id("expires"),
+				jen.Op("&").Id("r").Dot("UserAgent"), jen.Op("&").Id("r").Dot("ClientAddr"), jen.Op("&").Id("created"),
+			), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.List(jen.Id("r").Dot("IssuedAt"), jen.Id("r").Dot("ExpiresAt")).Op("=").List(s.timeOf(jen.Id("issued")), s.timeOf(jen.Id("expires"))),
+			jen.Id("sessions").Op("=").Append(jen.Id("sessions"), jen.Id("sessionOf").Call(jen.Id("r"), s.timeOf(jen.Id("created")))),
+		),
+		jen.Return(jen.Id("sessions"), jen.Id("rows").Dot("Err").Call()),
+	)
+	method("Sessions implements Store: the live token of each of the user's families.", "Sessions",
+		[]jen.Code{ctxParam(), jen.Id("userID").String(), now}, jen.Params(jen.Index().Id("Session"), jen.Error()), list...)
+	others := s.revokeUser() + " AND family_id <> " + s.param(3)
+	if s.lockUser == nil {
+		method("RevokeOtherSessions implements Store.", "RevokeOtherSessions",
+			[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("keep")).String(), now}, jen.Error(),
+			jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit(others), s.timeArg(jen.Id("now")), jen.Id("userID"), jen.Id("keep")),
+			jen.Return(jen.Err()),
+		)
+	} else {
+		method("RevokeOtherSessions implements Store, under the lock of the user (see\n// revokeLocked).", "RevokeOtherSessions",
+			[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("keep")).String(), now}, jen.Error(),
+			jen.Return(jen.Id("s").Dot("revokeLocked").Call(jen.Id("ctx"), jen.Id("userID"), jen.Lit(others), s.timeArg(jen.Id("now")), jen.Id("userID"), jen.Id("keep"))),
+		)
+	}
+	if !s.m.StrictSessions() {
+		return
+	}
+	ended := rows(jen.Nil(), "SELECT family_id, MAX(revoked_at) FROM refresh_tokens WHERE revoked_at >= "+s.param(1)+" GROUP BY family_id", s.timeArg(jen.Id("since")))
+	ended = append(ended,
+		jen.Var().Id("ended").Index().Qual(pkgRevocation, "Ended"),
+		jen.For(jen.Id("rows").Dot("Next").Call()).Block(
+			jen.Var().Id("e").Qual(pkgRevocation, "Ended"),
+			jen.Var().Id("at").Add(s.timeType()),
+			jen.If(jen.Err().Op(":=").Id("rows").Dot("Scan").Call(jen.Op("&").Id("e").Dot("Session"), jen.Op("&").Id("at")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.Id("e").Dot("At").Op("=").Add(s.timeOf(jen.Id("at"))),
+			jen.Id("ended").Op("=").Append(jen.Id("ended"), jen.Id("e")),
+		),
+		jen.Return(jen.Id("ended"), jen.Id("rows").Dot("Err").Call()),
+	)
+	method("EndedSessions implements revocation.Source. The revocation times are the\n// revoking instances' clocks: the list asks again from before its previous\n// poll (revocation.DefaultOverlap), which covers clocks a few seconds apart.", "EndedSessions",
+		[]jen.Code{ctxParam(), jen.Id("since").Qual(pkgTime, "Time")}, jen.Params(jen.Index().Qual(pkgRevocation, "Ended"), jen.Error()), ended...)
+}
