@@ -112,6 +112,7 @@ func TestInteractiveInit(t *testing.T) {
 		{"Failed logins are counted:", "\r"},
 		{"Header a trusted proxy sets", "\r"},
 		{"Registering an existing identity answers:", "\r"},
+		{"Access tokens of a revoked session are:", "\r"}, // default strict
 		{"User fields (comma-separated, may be empty):", "display_name:string:required:max_length=64\r"},
 		{"Write a new ES256 key pair into", "../out\r"},                             // asked only for key pairs
 		{"must be a directory inside the module", strings.Repeat("\x7f", 6) + "\r"}, // default keys
@@ -126,7 +127,7 @@ func TestInteractiveInit(t *testing.T) {
 	waitExit(t, done)
 
 	cfg := string(mustRead(t, filepath.Join(mod, "authgen.yaml")))
-	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "cookie_samesite: lax", "exclude_paths: [/healthz, /public/*]", "access_ttl: 10m", "refresh_ttl: 720h", `issuer: "example.com/svc"`, `audience: "billing"`, "name: display_name"} {
+	for _, want := range []string{"prefix: /auth", "storage: memory", "identity: email", "algorithm: ES256", "transport: cookie", "cookie_secure: false", "cookie_samesite: lax", "exclude_paths: [/healthz, /public/*]", "access_ttl: 10m", "refresh_ttl: 720h", "session_check: strict", `issuer: "example.com/svc"`, `audience: "billing"`, "name: display_name"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("authgen.yaml lacks %q:\n%s", want, cfg)
 		}

@@ -1,6 +1,7 @@
 package peerbench
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"github.com/labstack/echo/v4"
 	jwxjwt "github.com/lestrrat-go/jwx/v2/jwt"
 
+	"github.com/authgen/authgen/runtime/refresh"
 	"github.com/authgen/authgen/runtime/token"
 
 	"example.com/peerbench/chiauth"
@@ -43,18 +45,50 @@ const (
 // makes every request present a token the cache no longer holds.
 const poolSize = 8 * 4 * token.DefaultCacheSize
 
+// sessionClaims are the claims of a generated service's access tokens: the
+// registered ones and the session (sid), which session_check: strict looks
+// up in the list of ended sessions on every request. Peers ignore it.
+type sessionClaims struct {
+	jwt.RegisteredClaims
+	SessionID string `json:"sid"`
+}
+
+// endedSessions is how many revoked sessions the generated services' lists
+// hold while they are measured: session_check: strict (the default) looks
+// every token's session up among them.
+const endedSessions = 10_000
+
+// withEndedSessions fills store with endedSessions revoked sessions, which
+// New then loads into the service's list of ended sessions.
+func withEndedSessions[S refresh.Store](store S) S {
+	ctx, now := context.Background(), time.Now()
+	for i := range endedSessions {
+		family := "ended-" + strconv.Itoa(i)
+		rec := refresh.Record{Digest: refresh.Digest(family), FamilyID: family, UserID: "someone", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := store.InsertRefresh(ctx, rec); err != nil {
+			panic(err)
+		}
+	}
+	for i := range endedSessions {
+		if err := store.RevokeRefreshFamily(ctx, "ended-"+strconv.Itoa(i), now); err != nil {
+			panic(err)
+		}
+	}
+	return store
+}
+
 var pool = sync.OnceValue(func() []string {
 	now := time.Now()
 	raws := make([]string, poolSize)
 	for i := range raws {
-		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.RegisteredClaims{
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, sessionClaims{jwt.RegisteredClaims{
 			Subject:   subject,
 			Issuer:    issuer,
 			Audience:  jwt.ClaimStrings{audience},
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour)),
 			ID:        strconv.Itoa(i),
-		})
+		}, "live-" + strconv.Itoa(i)})
 		tok.Header["typ"] = token.Type
 		s, err := tok.SignedString([]byte(secret))
 		if err != nil {
@@ -133,21 +167,33 @@ func loop(b *testing.B, raws []string, verify func(string) string) {
 // the pool, "again" repeats one token.
 
 func BenchmarkNetHTTP(b *testing.B) {
-	svc := must(nethttpauth.New(nethttpauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, nethttpauth.NewMemoryStore()))
-	mux := http.NewServeMux()
-	mux.Handle("GET /me", svc.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		answer(w, nethttpauth.ClaimsFrom(r.Context()).Subject)
-	})))
-	authgenCases(b, mux)
+	authgenCases(b, func(ended bool) http.Handler {
+		store := nethttpauth.NewMemoryStore()
+		if ended {
+			withEndedSessions(store)
+		}
+		svc := must(nethttpauth.New(nethttpauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, store))
+		mux := http.NewServeMux()
+		mux.Handle("GET /me", svc.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			answer(w, nethttpauth.ClaimsFrom(r.Context()).Subject)
+		})))
+		return mux
+	})
 }
 
 func BenchmarkChi(b *testing.B) {
-	svc := must(chiauth.New(chiauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, chiauth.NewMemoryStore()))
-	r := chi.NewRouter()
-	r.With(svc.Require).Get("/me", func(w http.ResponseWriter, r *http.Request) {
-		answer(w, chiauth.ClaimsFrom(r.Context()).Subject)
+	authgenCases(b, func(ended bool) http.Handler {
+		store := chiauth.NewMemoryStore()
+		if ended {
+			withEndedSessions(store)
+		}
+		svc := must(chiauth.New(chiauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, store))
+		r := chi.NewRouter()
+		r.With(svc.Require).Get("/me", func(w http.ResponseWriter, r *http.Request) {
+			answer(w, chiauth.ClaimsFrom(r.Context()).Subject)
+		})
+		return r
 	})
-	authgenCases(b, r)
 
 	ja := jwtauth.New("HS256", []byte(secret), nil,
 		jwxjwt.WithIssuer(issuer), jwxjwt.WithAudience(audience), jwxjwt.WithAcceptableSkew(leeway))
@@ -160,12 +206,18 @@ func BenchmarkChi(b *testing.B) {
 }
 
 func BenchmarkEcho(b *testing.B) {
-	svc := must(echoauth.New(echoauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, echoauth.NewMemoryStore()))
-	e := echo.New()
-	e.GET("/me", func(c echo.Context) error {
-		return c.NoContent(status(echoauth.Claims(c).Subject))
-	}, svc.Require)
-	authgenCases(b, e)
+	authgenCases(b, func(ended bool) http.Handler {
+		store := echoauth.NewMemoryStore()
+		if ended {
+			withEndedSessions(store)
+		}
+		svc := must(echoauth.New(echoauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, store))
+		e := echo.New()
+		e.GET("/me", func(c echo.Context) error {
+			return c.NoContent(status(echoauth.Claims(c).Subject))
+		}, svc.Require)
+		return e
+	})
 
 	peer := echo.New()
 	peer.GET("/me", func(c echo.Context) error {
@@ -181,12 +233,18 @@ func BenchmarkEcho(b *testing.B) {
 
 func BenchmarkGin(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
-	svc := must(ginauth.New(ginauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, ginauth.NewMemoryStore()))
-	g := gin.New()
-	g.GET("/me", svc.Require(), func(c *gin.Context) {
-		c.Status(status(ginauth.Claims(c).Subject))
+	authgenCases(b, func(ended bool) http.Handler {
+		store := ginauth.NewMemoryStore()
+		if ended {
+			withEndedSessions(store)
+		}
+		svc := must(ginauth.New(ginauth.Config{Secret: []byte(secret), Issuer: issuer, Audience: audience, AccessTTL: time.Hour, RefreshTTL: 720 * time.Hour}, store))
+		g := gin.New()
+		g.GET("/me", svc.Require(), func(c *gin.Context) {
+			c.Status(status(ginauth.Claims(c).Subject))
+		})
+		return g
 	})
-	authgenCases(b, g)
 
 	mw, err := ginjwt.New(&ginjwt.GinJWTMiddleware{
 		Realm:       "peerbench",
@@ -204,9 +262,16 @@ func BenchmarkGin(b *testing.B) {
 	b.Run("gin-jwt", func(b *testing.B) { serve(b, peer, pool()) })
 }
 
-func authgenCases(b *testing.B, h http.Handler) {
+// authgenCases measures the generated middleware of handler(true), whose
+// service's list holds endedSessions ended sessions, and for the cost of
+// session_check: strict, "first" again through handler(false), whose list
+// is empty (the check's lookup then stops at the list's count).
+func authgenCases(b *testing.B, handler func(ended bool) http.Handler) {
+	h := handler(true)
 	b.Run("authgen-first", func(b *testing.B) { serve(b, h, pool()) })
 	b.Run("authgen-again", func(b *testing.B) { serve(b, h, pool()[:1]) })
+	none := handler(false)
+	b.Run("authgen-first-none-ended", func(b *testing.B) { serve(b, none, pool()) })
 }
 
 // serve sends one request per iteration, each with the next token of raws,
