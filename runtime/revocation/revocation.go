@@ -48,9 +48,13 @@ type List struct {
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 
-	ended sync.Map     // session ID -> time.Time it may be forgotten
-	count atomic.Int64 // entries in ended, so that an empty List costs a load
-	stale atomic.Bool
+	// ended maps a session ID to when it may be forgotten (Unix
+	// nanoseconds): plain values, so that the collector scans only the keys.
+	// Reads far outnumber writes (one per revocation and per poll).
+	endedMu sync.RWMutex
+	ended   map[string]int64
+	count   atomic.Int64 // entries in ended, so that an empty List costs a load
+	stale   atomic.Bool
 
 	mu     sync.Mutex // serialises polls
 	since  time.Time  // where the next poll asks from
@@ -61,7 +65,7 @@ type List struct {
 // for keep: the access-token lifetime plus the verifier's leeway, after
 // which every token of the session has expired anyway.
 func New(source Source, keep time.Duration) *List {
-	return &List{source: source, keep: keep}
+	return &List{source: source, keep: keep, ended: map[string]int64{}}
 }
 
 func (l *List) now() time.Time {
@@ -84,7 +88,9 @@ func (l *List) Revoked(session string) bool {
 	if session == "" || l.count.Load() == 0 {
 		return false
 	}
-	_, ok := l.ended.Load(session)
+	l.endedMu.RLock()
+	_, ok := l.ended[session]
+	l.endedMu.RUnlock()
 	return ok
 }
 
@@ -124,21 +130,22 @@ func (l *List) Add(session string, at time.Time) {
 	if session == "" {
 		return
 	}
-	if _, loaded := l.ended.Swap(session, at.Add(l.keep)); !loaded {
-		l.count.Add(1)
-	}
+	l.endedMu.Lock()
+	defer l.endedMu.Unlock()
+	l.ended[session] = at.Add(l.keep).UnixNano()
+	l.count.Store(int64(len(l.ended)))
 }
 
 // forget drops the sessions whose tokens have all expired by now.
 func (l *List) forget(now time.Time) {
-	l.ended.Range(func(k, v any) bool {
-		if now.After(v.(time.Time)) {
-			if l.ended.CompareAndDelete(k, v) {
-				l.count.Add(-1)
-			}
+	l.endedMu.Lock()
+	defer l.endedMu.Unlock()
+	for session, until := range l.ended {
+		if now.UnixNano() > until {
+			delete(l.ended, session)
 		}
-		return true
-	})
+	}
+	l.count.Store(int64(len(l.ended)))
 }
 
 // Watch polls the source every interval until ctx ends, each poll bounded
