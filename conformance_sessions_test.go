@@ -127,6 +127,46 @@ func (s *suite) sessions(password string) {
 		s.t.Errorf("sessions: after revoke-others the list is %+v", left)
 	}
 	s.tokens("refresh: the caller's session survived revoke-others", s.postJSON(refresh, map[string]string{"refresh_token": laptop.refresh}))
+
+	s.revocation(password)
+}
+
+// revocation checks RFC 7009 token revocation: a refresh token and an access
+// token each end their session, anything else is answered the same 200, and
+// only a request without a token, or not a form, is refused.
+func (s *suite) revocation(password string) {
+	const revoke, form = "/auth/revoke", "application/x-www-form-urlencoded"
+	ada := s.creds("ada@example.com", password)
+	byRefresh := s.tokens("revoke: login to revoke by refresh token", s.postJSON("/auth/login", ada))
+	byAccess := s.tokens("revoke: login to revoke by access token", s.postJSON("/auth/login", ada))
+	answers := map[string]string{}
+	for _, c := range []struct{ name, body string }{
+		{"revoke: a refresh token", "token=" + byRefresh.refresh + "&token_type_hint=refresh_token"},
+		{"revoke: an access token", "token=" + byAccess.access + "&token_type_hint=access_token"},
+		{"revoke: the refresh token again", "token=" + byRefresh.refresh},
+		{"revoke: garbage", "token=garbage&token_type_hint=refresh_token"},
+		{"revoke: an unknown hint", "token=garbage&token_type_hint=id_token"},
+	} {
+		r := s.expect(c.name, s.send("POST", revoke, form, []byte(c.body)), 200, "")
+		answers[string(r.body)+r.header.Get("Content-Type")] = c.name
+	}
+	if len(answers) != 1 {
+		s.t.Errorf("revoke: valid and invalid tokens answer differently: %v", answers)
+	}
+	s.expect("refresh: a refresh token revoked by RFC 7009", s.postJSON("/auth/refresh", map[string]string{"refresh_token": byRefresh.refresh}), 401, "invalid_token")
+	s.expect("me: an access token revoked by RFC 7009", s.send("GET", "/auth/me", "", nil, s.auth(byAccess.access)...), 401, "invalid_token")
+	s.expect("refresh: the session of an access token revoked by RFC 7009", s.postJSON("/auth/refresh", map[string]string{"refresh_token": byAccess.refresh}), 401, "invalid_token")
+	r := s.expect("revoke: no token", s.send("POST", revoke, form, []byte("token_type_hint=refresh_token")), 400, "malformed_body")
+	if r.json()["error"] != "invalid_request" {
+		s.t.Errorf("revoke: no token: %s, want error invalid_request", r.body)
+	}
+	s.expect("revoke: the token twice", s.send("POST", revoke, form, []byte("token=a&token=b")), 400, "malformed_body")
+	s.expect("revoke: JSON", s.send("POST", revoke, "application/json", []byte(`{"token":"x"}`)), 415, "unsupported_media_type")
+	s.expect("revoke: 2 MiB form", s.send("POST", revoke, form, []byte("token="+strings.Repeat("a", 2<<20))), 413, "body_too_large")
+	s.expect("revoke: invalid UTF-8 and NUL", s.send("POST", revoke, form, []byte("token=%FF%00%FE")), 200, "")
+	if s.transport != "header" {
+		s.expect("revoke: a cross-site form post", s.send("POST", revoke, form, []byte("token=garbage"), "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"), 403, "cross_origin")
+	}
 }
 
 // expectAt checks the status of one request to another instance at base.

@@ -35,6 +35,7 @@ func (sessionsFeature) endpoints(*Model) []Endpoint {
 		{"GET", "/sessions", "ListSessions", true},
 		{"DELETE", "/sessions/{id}", "EndSession", true},
 		{"POST", "/sessions/revoke-others", "EndOtherSessions", true},
+		{"POST", "/revoke", "RevokeToken", false},
 	}
 }
 
@@ -157,6 +158,7 @@ func emitSessions(f *jen.File, m *Model) {
 	emitListSessions(f, m)
 	emitEndSession(f, m)
 	emitEndOtherSessions(f, m)
+	emitRevokeToken(f, m)
 	if m.StrictSessions() {
 		emitStrictSessions(f, m)
 	}
@@ -232,6 +234,38 @@ func emitEndOtherSessions(f *jen.File, m *Model) {
 		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
 	)
 	f.Func().Add(recv()).Id("EndOtherSessions").Add(httpParams()).Block(body...)
+	f.Line()
+}
+
+func emitRevokeToken(f *jen.File, m *Model) {
+	handlerDoc(f, m, "RevokeToken", "POST "+m.Route("/revoke"),
+		"It is RFC 7009 token revocation: the form's token, a refresh token or an",
+		"access token, ends its session; token_type_hint only says which it is",
+		"likely to be. The answer is 200 whether or not the token was valid, so it",
+		"tells the caller nothing about the token; a request without a token is",
+		"400 invalid_request.")
+	body := append(crossOriginGuard(m),
+		jen.List(jen.Id("form"), jen.Id("p")).Op(":=").Qual(pkgHTTPAuth, "DecodeForm").Call(jen.Id("w"), jen.Id("r")),
+		jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p").Dot("OAuth2").Call())...),
+		jen.Id("raw").Op(":=").Id("form").Dot("Get").Call(jen.Lit("token")),
+		jen.If(jen.Id("raw").Op("==").Lit("")).Block(
+			writeProblemReturn(problem("StatusBadRequest", "CodeMalformedBody", "token is required").Dot("OAuth2").Call())...,
+		),
+		storeContext(),
+		jen.If(jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")), jen.Err().Op("==").Nil()).Block(
+			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
+				unavailableReturn("revoke session")...,
+			),
+			emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID")),
+		).Else().If(jen.List(jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Revoke").Call(jen.Id("ctx"), jen.Id("raw")), jen.Err().Op("==").Nil()).Block(
+			emit("EventSessionRevoked", jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
+		).Else().If(jen.Op("!").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
+			unavailableReturn("revoke refresh token")...,
+		),
+		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
+		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusOK")),
+	)
+	f.Func().Add(recv()).Id("RevokeToken").Add(httpParams()).Block(body...)
 	f.Line()
 }
 

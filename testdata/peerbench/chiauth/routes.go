@@ -23,6 +23,7 @@ func (s *Service) Mount(r chi.Router) {
 		r.With(s.Require).Get("/sessions", s.ListSessions)
 		r.With(s.Require).Delete("/sessions/{id}", s.EndSession)
 		r.With(s.Require).Post("/sessions/revoke-others", s.EndOtherSessions)
+		r.Post("/revoke", s.RevokeToken)
 	})
 }
 

@@ -4,6 +4,7 @@ package chiauth
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"path"
 	"slices"
@@ -123,6 +124,41 @@ func (s *Service) EndOtherSessions(w http.ResponseWriter, r *http.Request) {
 	s.emit(r, EventSessionRevoked, claims.Subject, "")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// RevokeToken handles POST /auth/revoke.
+// It is RFC 7009 token revocation: the form's token, a refresh token or an
+// access token, ends its session; token_type_hint only says which it is
+// likely to be. The answer is 200 whether or not the token was valid, so it
+// tells the caller nothing about the token; a request without a token is
+// 400 invalid_request.
+func (s *Service) RevokeToken(w http.ResponseWriter, r *http.Request) {
+	form, p := httpauth.DecodeForm(w, r)
+	if p != nil {
+		httpauth.WriteProblem(w, p.OAuth2())
+		return
+	}
+	raw := form.Get("token")
+	if raw == "" {
+		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusBadRequest, httpauth.CodeMalformedBody, "token is required").OAuth2())
+		return
+	}
+	ctx, cancel := s.storeContext(r)
+	defer cancel()
+	if claims, err := s.tokens.Verify(raw); err == nil {
+		if err := s.endSession(ctx, claims.SessionID); err != nil {
+			s.unavailable(w, "revoke session", err)
+			return
+		}
+		s.emit(r, EventSessionRevoked, claims.Subject, claims.SessionID)
+	} else if rec, err := s.refresh.Revoke(ctx, raw); err == nil {
+		s.emit(r, EventSessionRevoked, rec.UserID, rec.FamilyID)
+	} else if !errors.Is(err, refresh.ErrInvalid) {
+		s.unavailable(w, "revoke refresh token", err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
 }
 
 // checkSession refuses the access token of a session that has ended, and

@@ -95,7 +95,7 @@ func (s *Service) excluded(r *http.Request) bool {
 	if r.URL.RawPath != "" || !canonicalPath(p) {
 		return false
 	}
-	for _, route := range []string{"/auth/register", "/auth/login", "/auth/refresh", "/auth/logout"} {
+	for _, route := range []string{"/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/revoke"} {
 		if before, ok := strings.CutSuffix(p, route); ok && before == s.base {
 			return true
 		}

@@ -34,6 +34,7 @@ func (s *Service) Mount(r Router) {
 	g.GET("/sessions", echo.WrapHandler(http.HandlerFunc(s.ListSessions)), s.Require)
 	g.DELETE("/sessions/:id", echo.WrapHandler(http.HandlerFunc(s.EndSession)), s.Require)
 	g.POST("/sessions/revoke-others", echo.WrapHandler(http.HandlerFunc(s.EndOtherSessions)), s.Require)
+	g.POST("/revoke", echo.WrapHandler(http.HandlerFunc(s.RevokeToken)))
 }
 
 // Require is echo middleware that answers 401 unless the request carries a

@@ -27,6 +27,7 @@ func (s *Service) Mount(r gin.IRouter) {
 	g.GET("/sessions", s.Require(), gin.WrapF(s.ListSessions))
 	g.DELETE("/sessions/:id", s.Require(), gin.WrapF(s.EndSession))
 	g.POST("/sessions/revoke-others", s.Require(), gin.WrapF(s.EndOtherSessions))
+	g.POST("/revoke", gin.WrapF(s.RevokeToken))
 }
 
 // Require returns gin middleware that answers 401 unless the request carries a

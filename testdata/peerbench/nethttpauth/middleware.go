@@ -96,7 +96,7 @@ func (s *Service) excluded(r *http.Request) bool {
 		return false
 	}
 	switch p {
-	case "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout":
+	case "/auth/register", "/auth/login", "/auth/refresh", "/auth/logout", "/auth/revoke":
 		return true
 	}
 	return false

@@ -20,6 +20,7 @@ func (s *Service) Mount(mux *http.ServeMux) {
 	mux.Handle("GET /auth/sessions", s.Require(http.HandlerFunc(s.ListSessions)))
 	mux.Handle("DELETE /auth/sessions/{id}", s.Require(http.HandlerFunc(s.EndSession)))
 	mux.Handle("POST /auth/sessions/revoke-others", s.Require(http.HandlerFunc(s.EndOtherSessions)))
+	mux.HandleFunc("POST /auth/revoke", s.RevokeToken)
 }
 
 // Require is middleware that answers 401 unless the request carries a valid
