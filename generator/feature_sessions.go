@@ -46,6 +46,11 @@ func (sessionsFeature) storeMethods(m *Model) []jen.Code {
 		jen.Comment("Sessions returns the live sessions of the user at now, the most recently"),
 		jen.Comment("used first."),
 		jen.Id("Sessions").Params(ctxParam(), jen.Id("userID").String(), jen.Id("now").Qual(pkgTime, "Time")).Params(jen.Index().Id("Session"), jen.Error()),
+		jen.Comment("RevokeSession revokes the session id of the user at now if it is live,"),
+		jen.Comment("and reports how many refresh tokens that revoked: 0 when the user has no"),
+		jen.Comment("such live session, whoever else may have one; of concurrent calls for one"),
+		jen.Comment("session, one revokes it and the others find it ended."),
+		jen.Id("RevokeSession").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("id")).String(), jen.Id("now").Qual(pkgTime, "Time")).Params(jen.Int64(), jen.Error()),
 		jen.Comment("RevokeOtherSessions revokes every session of the user but keep at now."),
 		jen.Id("RevokeOtherSessions").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("keep")).String(), jen.Id("now").Qual(pkgTime, "Time")).Error(),
 	}
@@ -188,18 +193,12 @@ func emitEndSession(f *jen.File, m *Model) {
 		"another user's included, is 404, so IDs cannot be probed. Ending the",
 		"caller's own session is a logout"+cookieClause(m)+".")
 	body := append(requireClaims(),
-		jen.Comment("The router matched one segment after /sessions/: whichever router it"),
-		jen.Comment("is, that segment ends the path."),
-		jen.Id("id").Op(":=").Qual("path", "Base").Call(jen.Id("r").Dot("URL").Dot("Path")),
+		jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Id("sessionIDOf").Call(jen.Id("r")),
+		jen.If(jen.Op("!").Id("ok")).Block(writeProblemReturn(jen.Id("errNoSuchSession").Call())...),
 		storeContext(),
-		jen.List(jen.Id("sessions"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Sessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
-		ifErr(unavailableReturn("list sessions")...),
-		jen.If(jen.Op("!").Qual("slices", "ContainsFunc").Call(jen.Id("sessions"), jen.Func().Params(jen.Id("x").Id("Session")).Bool().Block(jen.Return(jen.Id("x").Dot("ID").Op("==").Id("id"))))).Block(
-			writeProblemReturn(problem("StatusNotFound", "CodeNotFound", "no live session of yours has this ID"))...,
-		),
-		jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("id")), jen.Err().Op("!=").Nil()).Block(
-			unavailableReturn("end session")...,
-		),
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("RevokeSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("id"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
+		ifErr(unavailableReturn("end session")...),
+		jen.If(jen.Id("n").Op("==").Lit(0)).Block(writeProblemReturn(jen.Id("errNoSuchSession").Call())...),
 		emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Id("id")),
 	)
 	if m.UsesCookies() {
@@ -210,6 +209,28 @@ func emitEndSession(f *jen.File, m *Model) {
 		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
 	)
 	f.Func().Add(recv()).Id("EndSession").Add(httpParams()).Block(body...)
+	f.Line()
+	f.Func().Id("errNoSuchSession").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(problem("StatusNotFound", "CodeNotFound", "no live session of yours has this ID")),
+	)
+	f.Line()
+	f.Comment("sessionIDOf returns the session ID that ends the path of r, as the client")
+	f.Comment("sent it. Routers differ in what they match for {id} (an escaped \"/\", a")
+	f.Comment("path they would clean), so the path must be in its one canonical spelling")
+	f.Comment("and its last segment an ID as refresh.Manager makes them; anything else")
+	f.Comment("names no session.")
+	f.Func().Id("sessionIDOf").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.String(), jen.Bool()).Block(
+		jen.Id("p").Op(":=").Id("r").Dot("URL").Dot("EscapedPath").Call(),
+		jen.If(jen.Id("r").Dot("URL").Dot("RawPath").Op("!=").Lit("").Op("||").Qual("path", "Clean").Call(jen.Id("p")).Op("!=").Id("p")).Block(
+			jen.Return(jen.Lit(""), jen.False()),
+		),
+		jen.Id("id").Op(":=").Id("p").Index(jen.Qual("strings", "LastIndexByte").Call(jen.Id("p"), jen.LitRune('/')).Op("+").Lit(1), jen.Empty()),
+		jen.Return(jen.Id("id"), jen.Id("sessionID").Dot("MatchString").Call(jen.Id("id"))),
+	)
+	f.Line()
+	f.Comment("sessionID is the form of a session ID: base64url, as refresh.Manager makes")
+	f.Comment("them (22 characters), with room to spare.")
+	f.Var().Id("sessionID").Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(`^[A-Za-z0-9_-]{1,64}$`))
 	f.Line()
 }
 
@@ -295,12 +316,19 @@ func emitStrictSessions(f *jen.File, m *Model) {
 	)
 	f.Line()
 	now := jen.Id("now").Qual(pkgTime, "Time")
-	f.Comment("RevokeRefreshFamily implements refresh.Store: logout, a session ended from")
-	f.Comment("the list, and a reused refresh token.")
+	f.Comment("RevokeRefreshFamily implements refresh.Store: logout, RFC 7009 revocation")
+	f.Comment("and a reused refresh token.")
 	f.Func().Params(jen.Id("e").Id("endingStore")).Id("RevokeRefreshFamily").Params(ctxParam(), jen.Id("family").String(), now).Error().Block(
 		jen.If(jen.Err().Op(":=").Id("e").Dot("Store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Id("now")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.Id("e").Dot("ended").Dot("Add").Call(jen.Id("family"), jen.Id("now")),
 		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	f.Comment("RevokeSession implements Store: a session ended from the list.")
+	f.Func().Params(jen.Id("e").Id("endingStore")).Id("RevokeSession").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("id")).String(), now).Params(jen.Int64(), jen.Error()).Block(
+		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("e").Dot("Store").Dot("RevokeSession").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("id"), jen.Id("now")),
+		jen.If(jen.Id("n").Op(">").Lit(0)).Block(jen.Id("e").Dot("ended").Dot("Add").Call(jen.Id("id"), jen.Id("now"))),
+		jen.Return(jen.Id("n"), jen.Err()),
 	)
 	f.Line()
 	synced := func(doc, name string, params []jen.Code, args ...jen.Code) {
@@ -377,6 +405,22 @@ func memorySessionMethods(m *Model, method func(doc, name string, params, result
 		)),
 		jen.Return(jen.Id("sessions"), jen.Nil()),
 	)
+	method("RevokeSession implements Store.", "RevokeSession",
+		[]jen.Code{ctx, jen.List(jen.Id("userID"), jen.Id("id")).String(), now}, []jen.Code{jen.Int64(), jen.Error()},
+		jen.Id("live").Op(":=").False(),
+		jen.For(jen.List(jen.Id("_"), rec).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.Id("live").Op("=").Id("live").Op("||").Id("r").Dot("UserID").Op("==").Id("userID").Op("&&").Id("r").Dot("FamilyID").Op("==").Id("id").Op("&&").Id("r").Dot("Live").Call(jen.Id("now")),
+		),
+		jen.Var().Id("n").Int64(),
+		jen.For(jen.List(jen.Id("digest"), rec).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.If(jen.Id("live").Op("&&").Id("r").Dot("FamilyID").Op("==").Id("id").Op("&&").Id("r").Dot("RevokedAt").Op("==").Nil()).Block(
+				jen.Id("r").Dot("RevokedAt").Op("=").Op("&").Id("now"),
+				jen.Id("s").Dot("tokens").Index(jen.Id("digest")).Op("=").Id("r"),
+				jen.Id("n").Op("++"),
+			),
+		),
+		jen.Return(jen.Id("n"), jen.Nil()),
+	)
 	method("RevokeOtherSessions implements Store.", "RevokeOtherSessions",
 		[]jen.Code{ctx, jen.List(jen.Id("userID"), jen.Id("keep")).String(), now}, []jen.Code{jen.Error()},
 		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(
@@ -434,6 +478,7 @@ func (s sqlStore) emitSessionQueries(method func(doc, name string, params []jen.
 	)
 	method("Sessions implements Store: the live token of each of the user's families.", "Sessions",
 		[]jen.Code{ctxParam(), jen.Id("userID").String(), now}, jen.Params(jen.Index().Id("Session"), jen.Error()), list...)
+	s.emitRevokeSession(method)
 	others := s.revokeUser() + " AND family_id <> " + s.param(3)
 	if s.lockUser == nil {
 		method("RevokeOtherSessions implements Store.", "RevokeOtherSessions",
@@ -464,4 +509,32 @@ func (s sqlStore) emitSessionQueries(method func(doc, name string, params []jen.
 	)
 	method("EndedSessions implements revocation.Source. The revocation times are the\n// revoking instances' clocks: the list asks again from before its previous\n// poll (revocation.DefaultOverlap), which covers clocks a few seconds apart.", "EndedSessions",
 		[]jen.Code{ctxParam(), jen.Id("since").Qual(pkgTime, "Time")}, jen.Params(jen.Index().Qual(pkgRevocation, "Ended"), jen.Error()), ended...)
+}
+
+// emitRevokeSession renders RevokeSession: one UPDATE of the family's
+// unrevoked tokens, on condition that the user has a live token in it, so
+// that of concurrent calls one revokes and the others match nothing. Where
+// the dialect locks rows it runs under the user's lock, as every revocation
+// does (see revokeLocked).
+func (s sqlStore) emitRevokeSession(method func(doc, name string, params []jen.Code, results jen.Code, body ...jen.Code)) {
+	query := "UPDATE refresh_tokens SET revoked_at = " + s.param(1) + " WHERE family_id = " + s.param(2) + " AND user_id = " + s.param(3) + " AND revoked_at IS NULL" +
+		" AND EXISTS (SELECT 1 FROM refresh_tokens l WHERE l.family_id = " + s.param(4) + " AND l.replaced_at IS NULL AND l.revoked_at IS NULL AND l.expires_at > " + s.param(5) + ")"
+	args := []jen.Code{jen.Id("ctx"), jen.Lit(query), s.timeArg(jen.Id("now")), jen.Id("id"), jen.Id("userID"), jen.Id("id"), s.timeArg(jen.Id("now"))}
+	var body []jen.Code
+	if s.lockUser == nil {
+		body = append(body,
+			jen.List(jen.Id("res"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(args...),
+			ifErrReturn(jen.Lit(0), jen.Err()),
+		)
+	} else {
+		body = append(s.beginTx(jen.Lit(0)),
+			s.txExec([]jen.Code{jen.Lit(0)}, jen.Lit(s.lockUser("FOR UPDATE")), jen.Id("userID")),
+			jen.List(jen.Id("res"), jen.Err()).Op(":=").Id("tx").Dot(s.exec).Call(args...),
+			ifErrReturn(jen.Lit(0), jen.Err()),
+			jen.If(jen.Err().Op(":=").Id("tx").Dot("Commit").Call(s.txEndArgs...), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(0), jen.Err())),
+		)
+	}
+	method("RevokeSession implements Store.", "RevokeSession",
+		[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("id")).String(), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(jen.Int64(), jen.Error()),
+		append(body, s.rowsAffected()...)...)
 }

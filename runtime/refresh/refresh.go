@@ -296,14 +296,16 @@ const (
 	MaxClientAddr = 64
 )
 
-// Clean makes s safe to store as text of at most n bytes whatever the
-// client sent: invalid UTF-8 becomes U+FFFD, control characters (NUL
-// included, which PostgreSQL refuses in text) are dropped, and the result
-// is cut on a rune boundary.
+// Clean makes s safe to store and show as text of at most n bytes whatever
+// the client sent: invalid UTF-8 becomes U+FFFD, control characters (NUL
+// included, which PostgreSQL refuses in text) and format characters (the
+// bidirectional overrides that make a session list show "moc.elgoog" as
+// "google.com", zero-width characters) are dropped, and the result is cut
+// on a rune boundary.
 func Clean(s string, n int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
 			return -1
 		}
 		return r

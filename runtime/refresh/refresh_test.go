@@ -245,6 +245,7 @@ func TestCleanStoresValidText(t *testing.T) {
 		"curl/8.5":                     "curl/8.5",
 		"a\x00b\x1fc\x7fd":             "abcd",
 		"bad \xff\xfe utf-8":           "bad \uFFFD utf-8",
+		"evil \u202egoogle.com\u200b":  "evil google.com",              // bidi override and zero-width space
 		strings.Repeat("é", 200):       strings.Repeat("é", 128),       // 256 bytes exactly
 		"x" + strings.Repeat("é", 200): "x" + strings.Repeat("é", 127), // cut before the rune that would straddle 256
 	} {

@@ -7,7 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"path"
-	"slices"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
@@ -82,30 +83,48 @@ func (s *Service) EndSession(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, errMissingToken())
 		return
 	}
-	// The router matched one segment after /sessions/: whichever router it
-	// is, that segment ends the path.
-	id := path.Base(r.URL.Path)
+	id, ok := sessionIDOf(r)
+	if !ok {
+		httpauth.WriteProblem(w, errNoSuchSession())
+		return
+	}
 	ctx, cancel := s.storeContext(r)
 	defer cancel()
-	sessions, err := s.store.Sessions(ctx, claims.Subject, time.Now().UTC())
+	n, err := s.store.RevokeSession(ctx, claims.Subject, id, time.Now().UTC())
 	if err != nil {
-		s.unavailable(w, "list sessions", err)
-		return
-	}
-	if !slices.ContainsFunc(sessions, func(x Session) bool {
-		return x.ID == id
-	}) {
-		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusNotFound, httpauth.CodeNotFound, "no live session of yours has this ID"))
-		return
-	}
-	if err := s.endSession(ctx, id); err != nil {
 		s.unavailable(w, "end session", err)
+		return
+	}
+	if n == 0 {
+		httpauth.WriteProblem(w, errNoSuchSession())
 		return
 	}
 	s.emit(r, EventSessionRevoked, claims.Subject, id)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusNoContent)
 }
+
+func errNoSuchSession() *httpauth.Problem {
+	return httpauth.NewProblem(http.StatusNotFound, httpauth.CodeNotFound, "no live session of yours has this ID")
+}
+
+// sessionIDOf returns the session ID that ends the path of r, as the client
+// sent it. Routers differ in what they match for {id} (an escaped "/", a
+// path they would clean), so the path must be in its one canonical spelling
+// and its last segment an ID as refresh.Manager makes them; anything else
+// names no session.
+func sessionIDOf(r *http.Request) (string, bool) {
+	p := r.URL.EscapedPath()
+	if r.URL.RawPath != "" || path.Clean(p) != p {
+		return "", false
+	}
+	id := p[strings.LastIndexByte(p, '/')+1:]
+	return id, sessionID.MatchString(id)
+}
+
+// sessionID is the form of a session ID: base64url, as refresh.Manager makes
+// them (22 characters), with room to spare.
+var sessionID = regexp.MustCompile("^[A-Za-z0-9_-]{1,64}$")
 
 // EndOtherSessions handles POST /auth/sessions/revoke-others behind Require.
 // It revokes every session of the user but the caller's and answers 204.
@@ -184,14 +203,23 @@ type endingStore struct {
 	ended *revocation.List
 }
 
-// RevokeRefreshFamily implements refresh.Store: logout, a session ended from
-// the list, and a reused refresh token.
+// RevokeRefreshFamily implements refresh.Store: logout, RFC 7009 revocation
+// and a reused refresh token.
 func (e endingStore) RevokeRefreshFamily(ctx context.Context, family string, now time.Time) error {
 	if err := e.Store.RevokeRefreshFamily(ctx, family, now); err != nil {
 		return err
 	}
 	e.ended.Add(family, now)
 	return nil
+}
+
+// RevokeSession implements Store: a session ended from the list.
+func (e endingStore) RevokeSession(ctx context.Context, userID, id string, now time.Time) (int64, error) {
+	n, err := e.Store.RevokeSession(ctx, userID, id, now)
+	if n > 0 {
+		e.ended.Add(id, now)
+	}
+	return n, err
 }
 
 // RevokeUserRefresh implements Store, then learns the sessions it ended.

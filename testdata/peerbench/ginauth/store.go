@@ -63,6 +63,11 @@ type Store interface {
 	// Sessions returns the live sessions of the user at now, the most recently
 	// used first.
 	Sessions(ctx context.Context, userID string, now time.Time) ([]Session, error)
+	// RevokeSession revokes the session id of the user at now if it is live,
+	// and reports how many refresh tokens that revoked: 0 when the user has no
+	// such live session, whoever else may have one; of concurrent calls for one
+	// session, one revokes it and the others find it ended.
+	RevokeSession(ctx context.Context, userID, id string, now time.Time) (int64, error)
 	// RevokeOtherSessions revokes every session of the user but keep at now.
 	RevokeOtherSessions(ctx context.Context, userID, keep string, now time.Time) error
 	// EndedSessions reports the sessions revoked at or after since, for the

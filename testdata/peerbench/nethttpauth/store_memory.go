@@ -204,6 +204,25 @@ func (s *MemoryStore) Sessions(_ context.Context, userID string, now time.Time) 
 	return sessions, nil
 }
 
+// RevokeSession implements Store.
+func (s *MemoryStore) RevokeSession(_ context.Context, userID, id string, now time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	live := false
+	for _, r := range s.tokens {
+		live = live || r.UserID == userID && r.FamilyID == id && r.Live(now)
+	}
+	var n int64
+	for digest, r := range s.tokens {
+		if live && r.FamilyID == id && r.RevokedAt == nil {
+			r.RevokedAt = &now
+			s.tokens[digest] = r
+			n++
+		}
+	}
+	return n, nil
+}
+
 // RevokeOtherSessions implements Store.
 func (s *MemoryStore) RevokeOtherSessions(_ context.Context, userID, keep string, now time.Time) error {
 	s.mu.Lock()
