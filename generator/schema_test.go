@@ -59,6 +59,16 @@ func scaffolded(t *testing.T, opts Options) string {
 	return dir
 }
 
+// serviceDir is an empty module example.com/svc to generate into.
+func serviceDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // testOptions are the defaults without session_check, whose index would
 // add a migration to every new service these tests count migrations of
 // (TestSessionCheckIndexesRevocations covers it).
@@ -85,8 +95,7 @@ func mustReadFile(t *testing.T, p string) []byte {
 func TestSchemaMovesForward(t *testing.T) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
-			dir := t.TempDir()
-			os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+			dir := serviceDir(t)
 			opts := testOptions()
 			opts.Storage = dialect
 			created, err := regenerate(t, dir, opts, false)
@@ -265,8 +274,7 @@ func TestForgedHistoryIsRefused(t *testing.T) {
 func TestSessionCheckIndexesRevocations(t *testing.T) {
 	for _, dialect := range []string{"sqlite", "postgres"} {
 		t.Run(dialect, func(t *testing.T) {
-			dir := t.TempDir()
-			os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+			dir := serviceDir(t)
 			opts := testOptions()
 			opts.Storage = dialect
 			opts.SessionCheck = SessionCheckStrict
@@ -286,8 +294,7 @@ func TestSessionCheckIndexesRevocations(t *testing.T) {
 
 			// A service from before session_check turns it on: the index is its
 			// next migration.
-			old := t.TempDir()
-			os.WriteFile(filepath.Join(old, "go.mod"), []byte("module example.com/svc\n\ngo 1.26\n"), 0o644)
+			old := serviceDir(t)
 			opts.SessionCheck = SessionCheckOff
 			opts.LoginThrottle = ThrottleStore
 			if _, err := regenerate(t, old, opts, false); err != nil {
@@ -297,6 +304,18 @@ func TestSessionCheckIndexesRevocations(t *testing.T) {
 			created, err = regenerate(t, old, opts, false)
 			if want := []string{dialect + "/0004_refresh_tokens_revoked_at.down.sql", dialect + "/0004_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
 				t.Fatalf("turning strict on created %v, %v; want %v", created, err, want)
+			}
+
+			// Turning it off again drops the index: refused like any drop until
+			// --allow-drop, which writes the dropping migration.
+			opts.SessionCheck = SessionCheckOff
+			var drop *DropError
+			if _, err := regenerate(t, old, opts, false); !errors.As(err, &drop) || !strings.Contains(err.Error(), "index refresh_tokens.revoked_at") {
+				t.Fatalf("turning strict off without --allow-drop: %v", err)
+			}
+			created, err = regenerate(t, old, opts, true)
+			if want := []string{dialect + "/0005_drop_refresh_tokens_revoked_at.down.sql", dialect + "/0005_drop_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
+				t.Fatalf("--allow-drop created %v, %v; want %v", created, err, want)
 			}
 		})
 	}
