@@ -197,18 +197,19 @@ func emitService(f *jen.File, m *Model) {
 	}...)...)
 	f.Line()
 	f.Comment("New returns a Service that keeps its state in store.")
-	f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("store").Id("Store")).Params(jen.Op("*").Id("Service"), jen.Error()).Block(append(append([]jen.Code{
-		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(
-			append([]any{"Algorithm", jen.Lit(string(m.Algorithm))}, tokenKeys(m)...),
-			"Issuer", jen.Id("cfg").Dot("Issuer"),
-			"Audience", jen.Id("cfg").Dot("Audience"),
-			"TTL", jen.Id("cfg").Dot("AccessTTL"),
-		)...))),
-		ifErrReturn(jen.Nil(), jen.Err()),
+	tokenConfig := append(append([]any{"Algorithm", jen.Lit(string(m.Algorithm))}, tokenKeys(m)...),
+		"Issuer", jen.Id("cfg").Dot("Issuer"),
+		"Audience", jen.Id("cfg").Dot("Audience"),
+		"TTL", jen.Id("cfg").Dot("AccessTTL"),
+	)
+	f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("store").Id("Store")).Params(jen.Op("*").Id("Service"), jen.Error()).Block(append(append(append([]jen.Code{
 		jen.If(jen.Id("cfg").Dot("StoreTimeout").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("StoreTimeout").Op("=").Lit(5).Op("*").Qual(pkgTime, "Second"),
 		),
 	}, collect(m, feature.newStatements)...),
+		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Qual(pkgToken, "New").Call(jen.Qual(pkgToken, "Config").Values(fields(append(tokenConfig, collect(m, feature.tokenConfig)...)...))),
+		ifErrReturn(jen.Nil(), jen.Err()),
+	),
 		jen.Return(jen.Op("&").Id("Service").Values(fields(append([]any{
 			"store", jen.Id("store"),
 			"tokens", jen.Id("tokens"),

@@ -354,10 +354,15 @@ func requireClaims() []jen.Code {
 
 // noContent is the 204 that ends a session; with cookies, it deletes them.
 func noContent(m *Model) []jen.Code {
+	return append([]jen.Code{clearCookies(m)}, bodyless("StatusNoContent")...)
+}
+
+// bodyless is an answer of the status (http.StatusX) without a body, which
+// no cache may keep.
+func bodyless(status string) []jen.Code {
 	return []jen.Code{
-		clearCookies(m),
 		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
-		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
+		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, status)),
 	}
 }
 
@@ -605,8 +610,8 @@ func emitMiddleware(f *jen.File, m *Model) {
 	f.Func().Add(recv()).Id("authenticate").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
 		append(extractAccessToken(m),
 			jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),
-			ifErrReturn(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
-				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True())),
+			ifErr(sessionEnded(m), jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
+				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True()))),
 			sessionCheck(m),
 			jen.Return(jen.Id("claims"), jen.Nil()),
 		)...,

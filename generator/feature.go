@@ -21,9 +21,12 @@ type feature interface {
 	configFuncs(f *jen.File, m *Model)
 	// serviceFields are Service's unexported fields.
 	serviceFields(m *Model) []jen.Code
-	// newStatements run in New before the Service literal; cfg, store and
-	// err are in scope, and a failure returns nil, err.
+	// newStatements run first in New, before the token service is made; cfg
+	// and store are in scope, and a failure returns nil, err.
 	newStatements(m *Model) []jen.Code
+	// tokenConfig are the feature's fields of the token.Config that New
+	// makes, as name, value pairs; what newStatements declared is in scope.
+	tokenConfig(m *Model) []any
 	// serviceValues are the feature's fields in New's Service literal, as
 	// name, value pairs.
 	serviceValues(m *Model) []any
@@ -65,6 +68,7 @@ func (noFeature) configFuncs(*jen.File, *Model)   {}
 func (noFeature) serviceFields(*Model) []jen.Code { return nil }
 func (noFeature) newStatements(*Model) []jen.Code { return nil }
 func (noFeature) serviceValues(*Model) []any      { return nil }
+func (noFeature) tokenConfig(*Model) []any        { return nil }
 func (noFeature) storeMethods(*Model) []jen.Code  { return nil }
 func (noFeature) endpoints(*Model) []Endpoint     { return nil }
 func (noFeature) wellKnown(*Model) []Endpoint     { return nil }

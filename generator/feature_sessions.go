@@ -82,11 +82,24 @@ func (sessionsFeature) newStatements(m *Model) []jen.Code {
 		jen.Comment("verifier's leeway after the revocation: the list keeps it that long."),
 		jen.Id("ended").Op(":=").Qual(pkgRevocation, "New").Call(jen.Id("store"), jen.Id("cfg").Dot("AccessTTL").Op("+").Qual(pkgToken, "DefaultLeeway")),
 		jen.List(jen.Id("ctx"), jen.Id("cancel")).Op(":=").Qual(pkgContext, "WithTimeout").Call(jen.Qual(pkgContext, "Background").Call(), jen.Id("cfg").Dot("StoreTimeout")),
-		jen.Err().Op("=").Id("ended").Dot("Sync").Call(jen.Id("ctx")),
-		jen.Id("cancel").Call(),
-		ifErrReturn(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("session_check: read the revoked sessions: %w"), jen.Err())),
+		jen.Defer().Id("cancel").Call(),
+		jen.If(jen.Err().Op(":=").Id("ended").Dot("Sync").Call(jen.Id("ctx")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit("session_check: read the revoked sessions: %w"), jen.Err())),
+		),
 		jen.Id("store").Op("=").Id("endingStore").Values(jen.Id("store"), jen.Id("ended")),
 	}
+}
+
+// tokenConfig makes the token service refuse the tokens of ended sessions:
+// its Revoked hook, asked about every token that verifies, cached or not.
+func (sessionsFeature) tokenConfig(m *Model) []any {
+	if !m.StrictSessions() {
+		return nil
+	}
+	claims := jen.Id("claims").Op("*").Qual(pkgToken, "Claims")
+	return []any{"Revoked", jen.Func().Params(claims).Bool().Block(
+		jen.Return(jen.Id("ended").Dot("Revoked").Call(jen.Id("claims").Dot("SessionID"))),
+	)}
 }
 
 func (sessionsFeature) serviceValues(m *Model) []any {
@@ -103,19 +116,30 @@ func (sessionsFeature) files(m *Model) []step {
 
 // schema indexes the revocation times that the strict list polls.
 func (sessionsFeature) schema(m *Model) []schemaObject {
-	if !m.StrictSessions() || !m.Durable() {
+	if !m.PollsSessions() {
 		return nil
 	}
 	return []schemaObject{{key: "index:refresh_tokens.revoked_at"}}
 }
 
-// sessionCheck is authenticate's statement after the token verified: the
-// session must not have ended.
-func sessionCheck(m *Model) jen.Code {
+// sessionEnded is authenticate's answer, among the ways a token fails to
+// verify, to the token of an ended session (the Revoked hook's ErrRevoked).
+func sessionEnded(m *Model) jen.Code {
 	if !m.StrictSessions() {
 		return jen.Null()
 	}
-	return jen.If(jen.Id("p").Op(":=").Id("s").Dot("checkSession").Call(jen.Id("claims")), jen.Id("p").Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p")))
+	return jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgToken, "ErrRevoked"))).Block(
+		jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
+	)
+}
+
+// sessionCheck is authenticate's statement after the token verified: the
+// list of ended sessions must be current enough to have vouched for it.
+func sessionCheck(m *Model) jen.Code {
+	if !m.PollsSessions() {
+		return jen.Null()
+	}
+	return jen.If(jen.Id("p").Op(":=").Id("s").Dot("checkSessions").Call(), jen.Id("p").Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p")))
 }
 
 // accessTokensAfterRevocation is what the doc comments of revoking handlers
@@ -130,7 +154,7 @@ func accessTokensAfterRevocation(m *Model) string {
 // watchSessions are FromEnv's statements that start the polling of the
 // other instances' revocations, and the one of its close that stops it.
 func watchSessions(m *Model) (start []jen.Code, stop jen.Code) {
-	if !m.StrictSessions() || !m.Durable() {
+	if !m.PollsSessions() {
 		return nil, jen.Null()
 	}
 	return []jen.Code{
@@ -204,10 +228,7 @@ func emitEndSession(f *jen.File, m *Model) {
 	if m.UsesCookies() {
 		body = append(body, jen.If(jen.Id("id").Op("==").Id("claims").Dot("SessionID")).Block(clearCookies(m)))
 	}
-	body = append(body,
-		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
-		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
-	)
+	body = append(body, bodyless("StatusNoContent")...)
 	f.Func().Add(recv()).Id("EndSession").Add(httpParams()).Block(body...)
 	f.Line()
 	f.Func().Id("errNoSuchSession").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
@@ -251,9 +272,8 @@ func emitEndOtherSessions(f *jen.File, m *Model) {
 			unavailableReturn("end sessions")...,
 		),
 		emit("EventSessionRevoked", jen.Id("claims").Dot("Subject"), jen.Lit("")),
-		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
-		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusNoContent")),
 	)
+	body = append(body, bodyless("StatusNoContent")...)
 	f.Func().Add(recv()).Id("EndOtherSessions").Add(httpParams()).Block(body...)
 	f.Line()
 }
@@ -283,30 +303,27 @@ func emitRevokeToken(f *jen.File, m *Model) {
 		).Else().If(jen.Op("!").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
 			unavailableReturn("revoke refresh token")...,
 		),
-		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
-		jen.Id("w").Dot("WriteHeader").Call(jen.Qual(pkgHTTP, "StatusOK")),
 	)
+	body = append(body, bodyless("StatusOK")...)
 	f.Func().Add(recv()).Id("RevokeToken").Add(httpParams()).Block(body...)
 	f.Line()
 }
 
-// emitStrictSessions renders checkSession, endingStore and WatchSessions.
+// emitStrictSessions renders endingStore and, for a store several instances
+// share, checkSessions and WatchSessions.
 func emitStrictSessions(f *jen.File, m *Model) {
-	f.Comment("checkSession refuses the access token of a session that has ended, and")
-	f.Comment("answers 503 while the list of ended sessions may be missing another")
-	f.Comment("instance's revocations (the store has not answered its polls lately).")
-	f.Func().Add(recv()).Id("checkSession").Params(jen.Id("claims").Op("*").Qual(pkgToken, "Claims")).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.If(jen.Id("s").Dot("ended").Dot("Revoked").Call(jen.Id("claims").Dot("SessionID"))).Block(
-			jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
-		),
-		jen.If(jen.Id("s").Dot("ended").Dot("Stale").Call()).Block(
+	if m.PollsSessions() {
+		f.Comment("checkSessions answers 503 while the list of ended sessions may be missing")
+		f.Comment("another instance's revocations (the store has not answered its polls")
+		f.Comment("lately), rather than vouch for a token it cannot check.")
+		f.Func().Add(recv()).Id("checkSessions").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+			jen.If(jen.Op("!").Id("s").Dot("ended").Dot("Stale").Call()).Block(jen.Return(jen.Nil())),
 			jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "NewProblem").Call(jen.Qual(pkgHTTP, "StatusServiceUnavailable"), jen.Qual(pkgHTTPAuth, "CodeUnavailable"), jen.Lit("sessions cannot be checked right now: try again after the time in Retry-After")),
 			jen.Id("p").Dot("RetryAfter").Op("=").Lit(1),
 			jen.Return(jen.Id("p")),
-		),
-		jen.Return(jen.Nil()),
-	)
-	f.Line()
+		)
+		f.Line()
+	}
 	f.Comment("endingStore is the Store with every revocation passed on to the list of")
 	f.Comment("ended sessions before it returns: the instance that revokes a session")
 	f.Comment("refuses its access tokens before it answers the request that revoked it.")
@@ -345,7 +362,7 @@ func emitStrictSessions(f *jen.File, m *Model) {
 		[]jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("keep")).String(), now}, jen.Id("ctx"), jen.Id("userID"), jen.Id("keep"), jen.Id("now"))
 	synced("ReplacePasswordHash implements Store, then learns the sessions it ended.", "ReplacePasswordHash",
 		[]jen.Code{ctxParam(), jen.List(jen.Id("id"), jen.Id("old"), jen.Id("next")).String(), now}, jen.Id("ctx"), jen.Id("id"), jen.Id("old"), jen.Id("next"), jen.Id("now"))
-	if !m.Durable() {
+	if !m.PollsSessions() {
 		return
 	}
 	f.Comment("WatchSessions polls the store for the sessions other instances revoke until")

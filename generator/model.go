@@ -124,6 +124,10 @@ func (o Options) Durable() bool {
 // (session_check: strict).
 func (o Options) StrictSessions() bool { return o.SessionCheck == SessionCheckStrict }
 
+// PollsSessions reports whether the service polls its store for the sessions
+// other instances revoke: strict checking on a store they may share.
+func (o Options) PollsSessions() bool { return o.StrictSessions() && o.Durable() }
+
 // HidesRegistration reports whether registration hides which identities
 // exist (duplicate_registration: accepted).
 func (o Options) HidesRegistration() bool { return o.DuplicateRegistration == DuplicateAccepted }

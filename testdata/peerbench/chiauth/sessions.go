@@ -14,7 +14,6 @@ import (
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/refresh"
 	"github.com/authgen/authgen/runtime/revocation"
-	"github.com/authgen/authgen/runtime/token"
 )
 
 // Session is one login's session, as the session list shows it: the refresh
@@ -178,21 +177,6 @@ func (s *Service) RevokeToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-}
-
-// checkSession refuses the access token of a session that has ended, and
-// answers 503 while the list of ended sessions may be missing another
-// instance's revocations (the store has not answered its polls lately).
-func (s *Service) checkSession(claims *token.Claims) *httpauth.Problem {
-	if s.ended.Revoked(claims.SessionID) {
-		return httpauth.Unauthorized(httpauth.CodeInvalidToken, "the session of this access token has ended", true)
-	}
-	if s.ended.Stale() {
-		p := httpauth.NewProblem(http.StatusServiceUnavailable, httpauth.CodeUnavailable, "sessions cannot be checked right now: try again after the time in Retry-After")
-		p.RetryAfter = 1
-		return p
-	}
-	return nil
 }
 
 // endingStore is the Store with every revocation passed on to the list of

@@ -25,10 +25,10 @@ func (s *Service) authenticate(r *http.Request) (*token.Claims, *httpauth.Proble
 	}
 	claims, err := s.tokens.Verify(raw)
 	if err != nil {
+		if errors.Is(err, token.ErrRevoked) {
+			return nil, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the session of this access token has ended", true)
+		}
 		return nil, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the access token is invalid or expired", true)
-	}
-	if p := s.checkSession(claims); p != nil {
-		return nil, p
 	}
 	return claims, nil
 }

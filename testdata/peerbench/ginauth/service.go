@@ -38,16 +38,6 @@ type Service struct {
 
 // New returns a Service that keeps its state in store.
 func New(cfg Config, store Store) (*Service, error) {
-	tokens, err := token.New(token.Config{
-		Algorithm: "HS256",
-		Secret:    cfg.Secret,
-		Issuer:    cfg.Issuer,
-		Audience:  cfg.Audience,
-		TTL:       cfg.AccessTTL,
-	})
-	if err != nil {
-		return nil, err
-	}
 	if cfg.StoreTimeout <= 0 {
 		cfg.StoreTimeout = 5 * time.Second
 	}
@@ -60,12 +50,24 @@ func New(cfg Config, store Store) (*Service, error) {
 	// verifier's leeway after the revocation: the list keeps it that long.
 	ended := revocation.New(store, cfg.AccessTTL+token.DefaultLeeway)
 	ctx, cancel := context.WithTimeout(context.Background(), cfg.StoreTimeout)
-	err = ended.Sync(ctx)
-	cancel()
-	if err != nil {
+	defer cancel()
+	if err := ended.Sync(ctx); err != nil {
 		return nil, fmt.Errorf("session_check: read the revoked sessions: %w", err)
 	}
 	store = endingStore{store, ended}
+	tokens, err := token.New(token.Config{
+		Algorithm: "HS256",
+		Secret:    cfg.Secret,
+		Issuer:    cfg.Issuer,
+		Audience:  cfg.Audience,
+		TTL:       cfg.AccessTTL,
+		Revoked: func(claims *token.Claims) bool {
+			return ended.Revoked(claims.SessionID)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
 	return &Service{
 		store:  store,
 		tokens: tokens,
