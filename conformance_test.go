@@ -274,10 +274,13 @@ type suite struct {
 }
 
 // route is the path of the route that path is a request to, as openapi.yaml
-// writes it: a session's ID is its {id} parameter.
+// writes it: a session's or a token's ID is its {id} parameter.
 func route(path string) string {
 	if id, ok := strings.CutPrefix(path, "/auth/sessions/"); ok && id != "revoke-others" {
 		return "/auth/sessions/{id}"
+	}
+	if _, ok := strings.CutPrefix(path, "/auth/tokens/"); ok {
+		return "/auth/tokens/{id}"
 	}
 	return path
 }
@@ -692,6 +695,9 @@ func (s *suite) run() {
 	s.tokens("login with the new password", s.postJSON(login, s.creds(ada, "another long passphrase")))
 
 	s.sessions("another long passphrase")
+	if s.transport != "cookie" {
+		s.apiTokens("another long passphrase")
+	}
 	s.throttle()
 }
 

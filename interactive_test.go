@@ -60,16 +60,16 @@ func TestInteractiveFeatures(t *testing.T) {
 	steps := []struct{ prompt, answer string }{
 		{"Router:", "chi\r"},
 		{"Storage:", "postgres\r"},
-		// Browser sessions, Login throttle, Sign-up, Adjust: choose the
-		// second and the third.
-		{"Features (space to choose, Enter when done):", down + " " + down + " \r"},
+		// Browser sessions, Login throttle, Sign-up, Personal access
+		// tokens, Adjust: choose the second, third and fourth.
+		{"Features (space to choose, Enter when done):", down + " " + down + " " + down + " \r"},
 		{"Equivalent command, without prompts:", ""},
-		{"authgen init --framework chi --storage postgres --login-throttle store --duplicate-registration accepted --no-tidy --yes", ""},
+		{"authgen init --framework chi --storage postgres --login-throttle store --duplicate-registration accepted --api-tokens=true --no-tidy --yes", ""},
 	}
 	answer(t, c, steps)
 	waitExit(t, done)
 	cfg := string(mustRead(t, filepath.Join(mod, "authgen.yaml")))
-	for _, want := range []string{"login_throttle: store", "duplicate_registration: accepted", "transport: header"} {
+	for _, want := range []string{"login_throttle: store", "duplicate_registration: accepted", "transport: header", "api_tokens: true"} {
 		if !strings.Contains(cfg, want) {
 			t.Errorf("authgen.yaml lacks %q:\n%s", want, cfg)
 		}
@@ -88,8 +88,8 @@ func TestInteractiveInit(t *testing.T) {
 		{"Router:", "chi\r"},     // type to filter, Enter to pick
 		{"Storage:", "memory\r"}, //
 		// memory: no shared login throttle on offer. Browser sessions, then
-		// Adjust, three lines below.
-		{"Sign-up that tells no one who has an account", " " + down + down + " \r"},
+		// Adjust, three lines below (Sign-up, Personal access tokens).
+		{"Sign-up that tells no one who has an account", " " + down + down + down + " \r"},
 		{"Users log in with:", "\r"},                // default: email
 		{"Signing algorithm:", "ES256\r"},           //
 		{"Clients send tokens in:", "cookie\r"},     // the feature chose both; cookie only
@@ -310,7 +310,7 @@ func TestInteractiveCtrlCAborts(t *testing.T) {
 	}{
 		{"where", []struct{ prompt, answer string }{{"Router:", ""}}, down, "> chi"},
 		{"what", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", ""}}, " ", "[x]"},
-		{"adjustments", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", down + down + down + " \r"}, {"Users log in with:", ""}}, down, "> username"},
+		{"adjustments", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", down + down + down + down + " \r"}, {"Users log in with:", ""}}, down, "> username"},
 	} {
 		t.Run(c.group, func(t *testing.T) {
 			mod := newModule(t, "example.com/svc")

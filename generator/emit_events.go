@@ -24,6 +24,9 @@ var eventKinds = []eventKind{
 	{"EventSessionRevoked", "session_revoked", "a logout ended a session, or every session of the user (no SessionID)"},
 	{"EventPasswordChanged", "password_changed", "the password was replaced, and every session revoked"},
 	{"EventPasswordChangeFailed", "password_change_failed", "a password change gave a wrong current password"},
+	{"EventTokenCreated", "token_created", "a personal access token was made (api_tokens)"},
+	{"EventTokenUsed", "token_first_used", "a personal access token authenticated its first request"},
+	{"EventTokenRevoked", "token_revoked", "a personal access token was deleted by its owner or revoked through RFC 7009"},
 }
 
 // EventKind is one kind of event, for AUTH.md.
@@ -95,6 +98,8 @@ func emitEvents(f *jen.File, m *Model) {
 		jen.Id("UserID").String(),
 		jen.Comment("SessionID is the session's (its refresh-token family), for events of one."),
 		jen.Id("SessionID").String(),
+		jen.Comment("TokenID is the personal access token's, for events of one."),
+		jen.Id("TokenID").String(),
 		jen.Comment("ClientAddr and UserAgent are the request's (see AUTH.md), cleaned and bounded."),
 		jen.Id("ClientAddr").String(),
 		jen.Id("UserAgent").String(),
@@ -111,6 +116,7 @@ func emitEvents(f *jen.File, m *Model) {
 		jen.Id("attrs").Op(":=").Index().Qual("log/slog", "Attr").Values(jen.Qual("log/slog", "String").Call(jen.Lit("event"), jen.String().Call(jen.Id("e").Dot("Kind")))),
 		attr("user", jen.Id("e").Dot("UserID")),
 		attr("session", jen.Id("e").Dot("SessionID")),
+		attr("token", jen.Id("e").Dot("TokenID")),
 		attr("client", jen.Id("e").Dot("ClientAddr")),
 		attr("user_agent", jen.Id("e").Dot("UserAgent")),
 		jen.Id("log").Dot("LogAttrs").Call(jen.Id("ctx"), jen.Qual("log/slog", "LevelInfo"), jen.Lit("auth: event"), jen.Id("attrs").Op("...")),
@@ -136,15 +142,16 @@ func emitEvents(f *jen.File, m *Model) {
 	f.Comment("emit tells the event hook that kind happened to the user's session, for")
 	f.Comment("the client of r.")
 	f.Func().Add(recv()).Id("emit").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("kind").Id("EventKind"), jen.List(jen.Id("userID"), jen.Id("sessionID")).String()).Block(
+		jen.Id("s").Dot("event").Call(jen.Id("r"), jen.Id("Event").Values(jen.Dict{jen.Id("Kind"): jen.Id("kind"), jen.Id("UserID"): jen.Id("userID"), jen.Id("SessionID"): jen.Id("sessionID")})),
+	)
+	f.Line()
+	f.Comment("event tells the event hook of e, stamped with the time and the client of r.")
+	f.Func().Add(recv()).Id("event").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("e").Id("Event")).Block(
 		jen.Id("meta").Op(":=").Id("clientMeta").Call(jen.Id("r")),
-		jen.Id("s").Dot("hooks").Dot("event").Call(jen.Id("r").Dot("Context").Call(), jen.Id("s").Dot("log"), jen.Id("Event").Values(fields(
-			"Kind", jen.Id("kind"),
-			"Time", jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call(),
-			"UserID", jen.Id("userID"),
-			"SessionID", jen.Id("sessionID"),
-			"ClientAddr", jen.Qual(pkgRefresh, "Clean").Call(jen.Id("meta").Dot("ClientAddr"), jen.Qual(pkgRefresh, "MaxClientAddr")),
-			"UserAgent", jen.Qual(pkgRefresh, "Clean").Call(jen.Id("meta").Dot("UserAgent"), jen.Qual(pkgRefresh, "MaxUserAgent")),
-		))),
+		jen.Id("e").Dot("Time").Op("=").Qual(pkgTime, "Now").Call().Dot("UTC").Call(),
+		jen.Id("e").Dot("ClientAddr").Op("=").Qual(pkgRefresh, "Clean").Call(jen.Id("meta").Dot("ClientAddr"), jen.Qual(pkgRefresh, "MaxClientAddr")),
+		jen.Id("e").Dot("UserAgent").Op("=").Qual(pkgRefresh, "Clean").Call(jen.Id("meta").Dot("UserAgent"), jen.Qual(pkgRefresh, "MaxUserAgent")),
+		jen.Id("s").Dot("hooks").Dot("event").Call(jen.Id("r").Dot("Context").Call(), jen.Id("s").Dot("log"), jen.Id("e")),
 	)
 	f.Line()
 	f.Comment("refused answers a hook's error: its problem, or 503 for any other error,")

@@ -345,10 +345,11 @@ func emitMe(f *jen.File, m *Model) {
 
 // requireClaims is "claims := ClaimsFrom(r.Context()); if nil { 401 }": the
 // guard of handlers mounted behind Require.
-func requireClaims() []jen.Code {
+func requireClaims(m *Model) []jen.Code {
 	return []jen.Code{
 		jen.Id("claims").Op(":=").Id("ClaimsFrom").Call(jen.Id("r").Dot("Context").Call()),
 		jen.If(jen.Id("claims").Op("==").Nil()).Block(writeProblemReturn(jen.Id("errMissingToken").Call())...),
+		personalTokenRefused(m),
 	}
 }
 
@@ -370,7 +371,7 @@ func emitLogoutAll(f *jen.File, m *Model) {
 	handlerDoc(f, m, "LogoutAll", "POST "+m.Route("/logout-all")+" behind Require",
 		"It revokes every session of the user, on every device, and answers 204.",
 		accessTokensAfterRevocation(m))
-	body := requireClaims()
+	body := requireClaims(m)
 	body = append(body,
 		storeContext(),
 		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeUserRefresh").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
@@ -388,7 +389,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 		"Given the current password and a new one, it replaces the hash, revokes",
 		"every session, and answers 204; the client logs in again. A wrong current",
 		"password is 403: the token is fine, the proof of knowledge is not.")
-	body := requireClaims()
+	body := requireClaims(m)
 	body = append(body, decodeInto("passwordChange", "DecodeJSON")...)
 	body = append(body,
 		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Lit("new_password"), jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
@@ -609,6 +610,7 @@ func emitMiddleware(f *jen.File, m *Model) {
 	f.Comment("gets nil claims and no problem: it is anonymous, not wrong.")
 	f.Func().Add(recv()).Id("authenticate").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
 		append(extractAccessToken(m),
+			apiTokenBranch(m, fromHeader(m)),
 			jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),
 			ifErr(sessionEnded(m), jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(
 				jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the access token is invalid or expired"), jen.True()))),

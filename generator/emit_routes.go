@@ -93,13 +93,19 @@ func emitRouterMiddleware(f *jen.File, m *Model) {
 		f.Comment(l)
 	}
 	roleResult, wrap := id.RoleMiddleware(m)
-	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Add(roleResult).Block(
-		jen.Return(wrap(id.Handler(m, append([]jen.Code{
-			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("requireRole").Call(req, jen.Id("roles")),
+	// guard is the middleware of RequireRole and RequireScope: check
+	// returns the claims or the problem that stops the request.
+	guard := func(check jen.Code) jen.Code {
+		return wrap(id.Handler(m, append([]jen.Code{
+			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Add(check),
 			stop,
-		}, id.NextWithClaims()...)...))),
+		}, id.NextWithClaims()...)...))
+	}
+	f.Func().Add(recv()).Id("RequireRole").Params(jen.Id("roles").Op("...").String()).Add(roleResult).Block(
+		jen.Return(guard(jen.Id("s").Dot("requireRole").Call(req, jen.Id("roles")))),
 	)
 	f.Line()
+	emitRequireScope(f, m, guard)
 	id.ClaimsAccess(f, m)
 }
 
@@ -121,8 +127,9 @@ func emitTestRouter(f *jen.File, m *Model) {
 		id.Handle(r, "GET", "/optional", whoami, id.Guard("s", "Authenticate")),
 		id.Handle(r, "GET", testAdminPath, whoami, id.Guard("s", "RequireRole", jen.Lit("admin"))),
 		id.Handle(r, "GET", testOpenPath, whoami, id.Guard("s", "Require")),
-		jen.Return(jen.Id(r)),
 	)
+	body = append(body, scopedRoutes(m, "s", r, whoami)...)
+	body = append(body, jen.Return(jen.Id(r)))
 	f.Func().Id("newTestRouter").Params(jen.Id("s").Op("*").Id("Service")).Qual(pkgHTTP, "Handler").Block(body...)
 	f.Line()
 	m.Framework.Whoami(f, m)
@@ -191,12 +198,13 @@ func mainRouter(m *Model) []jen.Code {
 	id := m.Framework
 	r, body := id.NewRouter(m, forMain)
 	hello := jen.Id("hello")
-	return append(body,
+	body = append(body,
 		jen.Id("svc").Dot("Mount").Call(jen.Id(r)),
 		id.Handle(r, "GET", "/hello", hello, id.Guard("svc", "Require")),
 		id.Handle(r, "GET", "/hello/admin", hello, id.Guard("svc", "RequireRole", jen.Lit("admin"))),
-		jen.Id("handler").Op(":=").Id(r),
 	)
+	body = append(body, scopedRoutes(m, "svc", r, hello)...)
+	return append(body, jen.Id("handler").Op(":=").Id(r))
 }
 
 // httpIdiom is the idiom of net/http and of the routers built on it (chi):

@@ -57,6 +57,7 @@ var features = []feature{
 	clientIPFeature{},
 	userFieldsFeature{},
 	sessionsFeature{},
+	apiTokensFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.

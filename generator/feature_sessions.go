@@ -196,7 +196,7 @@ func emitSessions(f *jen.File, m *Model) {
 func emitListSessions(f *jen.File, m *Model) {
 	handlerDoc(f, m, "ListSessions", "GET "+m.Route("/sessions")+" behind Require",
 		"It answers 200 with the user's live sessions, the caller's marked current.")
-	body := append(requireClaims(),
+	body := append(requireClaims(m),
 		storeContext(),
 		jen.List(jen.Id("sessions"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Sessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
 		ifErr(unavailableReturn("list sessions")...),
@@ -216,8 +216,8 @@ func emitEndSession(f *jen.File, m *Model) {
 		"It revokes one of the user's live sessions and answers 204; any other ID,",
 		"another user's included, is 404, so IDs cannot be probed. Ending the",
 		"caller's own session is a logout"+cookieClause(m)+".")
-	body := append(requireClaims(),
-		jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Id("sessionIDOf").Call(jen.Id("r")),
+	body := append(requireClaims(m),
+		jen.List(jen.Id("id"), jen.Id("ok")).Op(":=").Id("idOfPath").Call(jen.Id("r")),
 		jen.If(jen.Op("!").Id("ok")).Block(writeProblemReturn(jen.Id("errNoSuchSession").Call())...),
 		storeContext(),
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("RevokeSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("id"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
@@ -235,23 +235,24 @@ func emitEndSession(f *jen.File, m *Model) {
 		jen.Return(problem("StatusNotFound", "CodeNotFound", "no live session of yours has this ID")),
 	)
 	f.Line()
-	f.Comment("sessionIDOf returns the session ID that ends the path of r, as the client")
-	f.Comment("sent it. Routers differ in what they match for {id} (an escaped \"/\", a")
-	f.Comment("path they would clean), so the path must be in its one canonical spelling")
-	f.Comment("and its last segment an ID as refresh.Manager makes them; anything else")
-	f.Comment("names no session.")
-	f.Func().Id("sessionIDOf").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.String(), jen.Bool()).Block(
+	f.Comment("idOfPath returns the ID that ends the path of r (a session's or a token's),")
+	f.Comment("as the client sent it. Routers differ in what they match for {id} (an")
+	f.Comment("escaped \"/\", a path they would clean), so the path must be in its one")
+	f.Comment("canonical spelling and its last segment an ID as this package makes them;")
+	f.Comment("anything else names nothing.")
+	f.Func().Id("idOfPath").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.String(), jen.Bool()).Block(
 		jen.Id("p").Op(":=").Id("r").Dot("URL").Dot("EscapedPath").Call(),
 		jen.If(jen.Id("r").Dot("URL").Dot("RawPath").Op("!=").Lit("").Op("||").Qual("path", "Clean").Call(jen.Id("p")).Op("!=").Id("p")).Block(
 			jen.Return(jen.Lit(""), jen.False()),
 		),
 		jen.Id("id").Op(":=").Id("p").Index(jen.Qual("strings", "LastIndexByte").Call(jen.Id("p"), jen.LitRune('/')).Op("+").Lit(1), jen.Empty()),
-		jen.Return(jen.Id("id"), jen.Id("sessionID").Dot("MatchString").Call(jen.Id("id"))),
+		jen.Return(jen.Id("id"), jen.Id("pathID").Dot("MatchString").Call(jen.Id("id"))),
 	)
 	f.Line()
-	f.Comment("sessionID is the form of a session ID: base64url, as refresh.Manager makes")
-	f.Comment("them (22 characters), with room to spare.")
-	f.Var().Id("sessionID").Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(`^[A-Za-z0-9_-]{1,64}$`))
+	f.Comment("pathID is the form of a session's or a token's ID: base64url, as")
+	f.Comment("refresh.Manager and apitoken.NewID make them (22 characters), with room to")
+	f.Comment("spare.")
+	f.Var().Id("pathID").Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(`^[A-Za-z0-9_-]{1,64}$`))
 	f.Line()
 }
 
@@ -266,7 +267,7 @@ func cookieClause(m *Model) string {
 func emitEndOtherSessions(f *jen.File, m *Model) {
 	handlerDoc(f, m, "EndOtherSessions", "POST "+m.Route("/sessions/revoke-others")+" behind Require",
 		"It revokes every session of the user but the caller's and answers 204.")
-	body := append(requireClaims(),
+	body := append(requireClaims(m),
 		storeContext(),
 		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeOtherSessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
 			unavailableReturn("end sessions")...,
@@ -293,7 +294,7 @@ func emitRevokeToken(f *jen.File, m *Model) {
 			writeProblemReturn(problem("StatusBadRequest", "CodeMalformedBody", "token is required").Dot("OAuth2").Call())...,
 		),
 		storeContext(),
-		jen.If(jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")), jen.Err().Op("==").Nil()).Block(
+		revokeAPITokenBranch(m, jen.If(jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")), jen.Err().Op("==").Nil()).Block(
 			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
 				unavailableReturn("revoke session")...,
 			),
@@ -302,7 +303,7 @@ func emitRevokeToken(f *jen.File, m *Model) {
 			emit("EventSessionRevoked", jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
 		).Else().If(jen.Op("!").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
 			unavailableReturn("revoke refresh token")...,
-		),
+		)),
 	)
 	body = append(body, bodyless("StatusOK")...)
 	f.Func().Add(recv()).Id("RevokeToken").Add(httpParams()).Block(body...)

@@ -195,22 +195,10 @@ var optionTable = []Option{
 		ask("Clients send tokens in:", "header: Authorization header (APIs, mobile); cookie: HttpOnly cookies (browsers), with cross-origin request protection; both").
 		offer(string(TransportBoth), "Browser sessions in cookies",
 			"tokens also travel in HttpOnly cookies, with cross-origin request checks, beside the Authorization header (transport: both)"),
-	{
-		Key: "cookie_secure", Flag: "cookie-secure", Kind: Switch,
-		Usage:  "Secure cookies with __Host-/__Secure- names; --cookie-secure=false only for plain-http development",
-		Values: "`true`; `false` only for plain-http development", Default: "`true`",
-		Question: "Secure cookies (HTTPS only)?", Help: "true in production; false only for plain-http local development",
-		AskIf: Options.UsesCookies,
-		get:   func(o Options) []string { return []string{strconv.FormatBool(o.CookieSecure)} },
-		set: func(o *Options, v []string) error {
-			b, err := strconv.ParseBool(one(v))
-			if err != nil {
-				return fmt.Errorf("%q is not true or false", one(v))
-			}
-			o.CookieSecure = b
-			return nil
-		},
-	},
+	toggle("cookie_secure", "cookie-secure", "Secure cookies with __Host-/__Secure- names; --cookie-secure=false only for plain-http development", func(o *Options) *bool { return &o.CookieSecure }).
+		docs("`true`; `false` only for plain-http development", "`true`").
+		ask("Secure cookies (HTTPS only)?", "true in production; false only for plain-http local development").
+		askIf(Options.UsesCookies),
 	choice("cookie_samesite", "cookie-samesite", "SameSite of the cookies", names(SameSites), func(o *Options) *SameSite { return &o.CookieSameSite }).
 		ask("Cookies' SameSite:", "strict: never sent from other sites; lax: also on top-level links from them; none: always (needs Secure)").askIf(Options.UsesCookies),
 	lifetime("access_ttl", "access-ttl", "access-token lifetime, e.g. 15m", func(o *Options) *Duration { return &o.AccessTTL }).
@@ -300,6 +288,13 @@ var optionTable = []Option{
 	choice("session_check", "session-check", "what an access token of a revoked session gets", names(SessionChecks), func(o *Options) *SessionCheck { return &o.SessionCheck }).
 		docs("`strict` (refused within 2 s), `off` (valid until it expires)", "`strict`").
 		ask("Access tokens of a revoked session are:", "strict: refused at once here and within 2 s on every other instance; off: accepted until they expire (no background polling)"),
+	toggle("api_tokens", "api-tokens", "personal access tokens for scripts, with scopes (RequireScope)", func(o *Options) *bool { return &o.APITokens }).
+		docs("`true`: users make scoped tokens for scripts at `{prefix}/tokens`", "`false`").
+		ask("Personal access tokens for scripts?", "users make named, scoped, expiring tokens that scripts send in the header; RequireScope guards routes by scope").
+		askIf(Options.UsesHeader).
+		offer("true", "Personal access tokens for scripts",
+			"users make named, scoped, expiring tokens for scripts at {prefix}/tokens, and RequireScope guards routes by scope (api_tokens)").
+		offerIf(Options.UsesHeader),
 	userFieldsOption(),
 }
 
@@ -312,6 +307,21 @@ func choice[T ~string](key, flag, usage string, choices func() []string, at func
 			if v := string(*at(&o)); !slices.Contains(choices(), v) {
 				return fmt.Errorf("unknown %s %q: use one of %s", key, v, strings.Join(choices(), ", "))
 			}
+			return nil
+		},
+	}
+}
+
+func toggle(key, flag, usage string, at func(*Options) *bool) Option {
+	return Option{
+		Key: key, Flag: flag, Kind: Switch, Usage: usage,
+		get: func(o Options) []string { return []string{strconv.FormatBool(*at(&o))} },
+		set: func(o *Options, v []string) error {
+			b, err := strconv.ParseBool(one(v))
+			if err != nil {
+				return fmt.Errorf("%q is not true or false", one(v))
+			}
+			*at(o) = b
 			return nil
 		},
 	}
@@ -434,6 +444,9 @@ func crossChecks(o Options) []error {
 		errs = append(errs, fmt.Errorf("session max age %s is shorter than the refresh TTL %s: use at least the refresh TTL, e.g. --session-max-age 2160h", o.SessionMaxAge, o.RefreshTTL))
 	case o.SessionMaxAge > Duration(2*8760*time.Hour):
 		errs = append(errs, fmt.Errorf("session max age %s is over two years: use at most 17520h", o.SessionMaxAge))
+	}
+	if o.APITokens && o.CookieOnly() {
+		errs = append(errs, errors.New("api_tokens needs the header transport: scripts send their tokens in a header, so use --transport both, or turn api_tokens off"))
 	}
 	if o.CookieSameSite == SameSiteNone && !o.CookieSecure {
 		errs = append(errs, errors.New("cookie_samesite none needs cookie_secure: browsers refuse SameSite=None cookies that are not Secure"))

@@ -53,6 +53,9 @@ type Options struct {
 	// refuses it on every instance within the revocation bound; off accepts
 	// it until it expires, as services before session_check did.
 	SessionCheck SessionCheck `yaml:"session_check"`
+	// APITokens gives users personal access tokens for their scripts, with
+	// scopes, which RequireScope checks.
+	APITokens bool `yaml:"api_tokens"`
 	// ExcludePaths are paths that Require and Authenticate let through
 	// untouched when mounted globally: exact paths, or prefixes ending in
 	// "/*". The public auth routes are always excluded.

@@ -34,6 +34,7 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 		{"no scheme", func(o *Options) { o.Schemes = nil }, "no header scheme"},
 		{"bad header", func(o *Options) { o.Header = "Bad Header" }, "not a valid header name"},
 		{"empty audience", func(o *Options) { o.Audience = "" }, "audience must not be empty: e.g. --audience api"},
+		{"personal access tokens in cookies", func(o *Options) { o.APITokens, o.Transport = true, TransportCookie }, "api_tokens needs the header transport"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,6 +82,7 @@ func TestRenderConfigRoundTrips(t *testing.T) {
 	o.Issuer = "https://auth.example.com"
 	o.Schemes = []string{"Bearer", "Token"}
 	o.AccessTTL = Duration(90 * time.Second)
+	o.APITokens = true
 	data, err := RenderConfig(o)
 	if err != nil {
 		t.Fatal(err)

@@ -41,6 +41,10 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		fields = append(fields, jen.Id("taken").Map(jen.String()).String().Comment("user ID by unique field and value, see uniqueKeys"))
 		values[jen.Id("taken")] = jen.Map(jen.String()).String().Values()
 	}
+	if m.APITokens {
+		fields = append(fields, jen.Id("apiTokens").Map(jen.String()).Id("APIToken").Comment("personal access tokens by digest"))
+		values[jen.Id("apiTokens")] = jen.Map(jen.String()).Id("APIToken").Values()
+	}
 	if m.ThrottleInStore() {
 		fields = append(fields, jen.Line().Comment("Memory keeps the failed-login counts: in one process, the store's memory").Line().Comment("and the instance's are the same.").Line().Op("*").Qual(pkgThrottle, "Memory"))
 		values[jen.Id("Memory")] = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
@@ -108,6 +112,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Id("u").Dot("PasswordHash").Op("=").Id("next"),
 		jen.Id("s").Dot("users").Index(jen.Id("id")).Op("=").Id("u"),
 		jen.Id("s").Dot("revoke").Call(jen.Id("now"), jen.Func().Params(jen.Id("r").Qual(pkgRefresh, "Record")).Bool().Block(jen.Return(jen.Id("r").Dot("UserID").Op("==").Id("id")))),
+		memoryDeleteAPITokens(m),
 		jen.Return(jen.Nil()),
 	)
 	method("StartSession implements Store.", "StartSession",
@@ -160,6 +165,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		jen.Return(jen.Nil()),
 	)
 	memorySessionMethods(m, method)
+	memoryAPITokenMethods(m, method)
 	if unique {
 		emitUniqueKeys(f, m)
 	}

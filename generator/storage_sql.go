@@ -275,6 +275,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 		s.emitThrottleQueries(method)
 	}
 	s.emitSessionQueries(method)
+	s.emitAPITokenQueries(f, method)
 }
 
 // staleLoginFailures is how long an untouched attempt count is kept in the
@@ -390,6 +391,7 @@ func (s sqlStore) emitPasswordSteps(method func(doc, name string, params []jen.C
 		jen.If(jen.Id("current").Op("!=").Id("old")).Block(jen.Return(jen.Id("ErrPasswordChanged"))),
 		s.txExec(nil, jen.Lit("UPDATE users SET password_hash = "+s.param(1)+" WHERE id = "+s.param(2)), jen.Id("next"), jen.Id("id")),
 		s.txExec(nil, jen.Lit(s.revokeUser()), s.timeArg(jen.Id("now")), jen.Id("id")),
+		s.sqlDeleteAPITokens(),
 		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
 	method("ReplacePasswordHash implements Store in one transaction on the user's row.", "ReplacePasswordHash",

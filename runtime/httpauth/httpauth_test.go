@@ -139,3 +139,13 @@ func TestWriteProblem(t *testing.T) {
 		t.Errorf("invalid: %d %s", w.Code, w.Body)
 	}
 }
+
+func TestInsufficientScope(t *testing.T) {
+	p := httpauth.InsufficientScope("write", "needs write")
+	if p.Status != http.StatusForbidden || p.Code != httpauth.CodeInsufficientScope || p.Challenge != `Bearer error="insufficient_scope", scope="write"` {
+		t.Fatalf("InsufficientScope(write) = %+v", p)
+	}
+	if p := httpauth.InsufficientScope("", "no token of this kind"); p.Challenge != `Bearer error="insufficient_scope"` {
+		t.Fatalf("InsufficientScope without a scope: challenge %q", p.Challenge)
+	}
+}

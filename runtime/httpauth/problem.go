@@ -53,6 +53,7 @@ const (
 	CodeNotFound           = "not_found"
 	CodeForbidden          = "forbidden"
 	CodeCrossOrigin        = "cross_origin"
+	CodeInsufficientScope  = "insufficient_scope"
 )
 
 // Invalid returns the 422 Problem of a request member, named field, that
@@ -106,6 +107,18 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// InsufficientScope returns the 403 of a token that lacks what the route
+// needs (RFC 6750 section 3.1): scope, when not empty, is the scope the
+// route requires, which the challenge names for the client.
+func InsufficientScope(scope, detail string) *Problem {
+	p := NewProblem(http.StatusForbidden, CodeInsufficientScope, detail)
+	p.Challenge = `Bearer error="insufficient_scope"`
+	if scope != "" {
+		p.Challenge += `, scope="` + scope + `"`
+	}
+	return p
 }
 
 // CrossOrigin is the answer to an unsafe request from another origin that

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,6 +92,12 @@ type Claims struct {
 	// SessionID ("sid") names the refresh-token family the token was issued
 	// with, so that logout with only an access token can end the session.
 	SessionID string `json:"sid,omitempty"`
+	// Scopes are set only on the claims a service makes for a personal
+	// access token (runtime/apitoken) that a request presented instead of
+	// an access token: what the token may do. They are never a claim of a
+	// JWT. An access token's claims have nil Scopes: it may do whatever its
+	// user may.
+	Scopes []string `json:"-"`
 
 	// payload is the token's decoded JSON claims, for Decode.
 	payload []byte
@@ -103,6 +110,29 @@ func (c *Claims) Decode(v any) error {
 		return errors.New("token: claims of a token that was not verified")
 	}
 	return json.Unmarshal(c.payload, v)
+}
+
+// Personal reports whether c are the claims of a personal access token.
+func (c *Claims) Personal() bool { return c.Scopes != nil }
+
+// PersonalClaims are the claims a service makes for the personal access
+// token id of userID, granted scopes, that a request presented: they stand
+// for the token in the request's context, as an access token's verified
+// claims would, and Decode finds no custom claims in them (no roles).
+func PersonalClaims(userID, id string, expiresAt time.Time, scopes []string) *Claims {
+	if scopes == nil {
+		scopes = []string{}
+	}
+	return &Claims{
+		RegisteredClaims: jwt.RegisteredClaims{Subject: userID, ID: id, ExpiresAt: jwt.NewNumericDate(expiresAt)},
+		Scopes:           scopes,
+	}
+}
+
+// HasScope reports whether c may act in scope: an access token may do
+// anything its user may; a personal access token, only what it was granted.
+func (c *Claims) HasScope(scope string) bool {
+	return !c.Personal() || slices.Contains(c.Scopes, scope)
 }
 
 // registered are the claim names Claims decodes, which Issue writes;

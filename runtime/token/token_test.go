@@ -337,3 +337,29 @@ func TestCustomClaims(t *testing.T) {
 		}
 	}
 }
+
+func TestScopesOfPersonalTokens(t *testing.T) {
+	session := &token.Claims{}
+	if session.Personal() || !session.HasScope("write") {
+		t.Fatal("an access token's claims must pass every scope")
+	}
+	pat := &token.Claims{Scopes: []string{"read"}}
+	if !pat.Personal() || !pat.HasScope("read") || pat.HasScope("write") || pat.HasScope("") {
+		t.Fatal("a personal access token must pass only its own scopes")
+	}
+	if empty := (&token.Claims{Scopes: []string{}}); !empty.Personal() || empty.HasScope("read") {
+		t.Fatal("a personal access token without scopes must pass none")
+	}
+}
+
+func TestPersonalClaims(t *testing.T) {
+	exp := time.Now().Add(time.Hour).Truncate(time.Second)
+	c := token.PersonalClaims("u1", "t1", exp, nil)
+	if !c.Personal() || c.HasScope("read") || c.Subject != "u1" || c.ID != "t1" || !c.ExpiresAt.Time.Equal(exp) || c.SessionID != "" {
+		t.Fatalf("PersonalClaims: %+v", c)
+	}
+	var custom struct{ Roles []string }
+	if err := c.Decode(&custom); err == nil {
+		t.Fatal("a personal access token's claims decode custom claims (roles) it never had")
+	}
+}

@@ -36,6 +36,12 @@ const (
 	EventPasswordChanged EventKind = "password_changed"
 	// EventPasswordChangeFailed means a password change gave a wrong current password.
 	EventPasswordChangeFailed EventKind = "password_change_failed"
+	// EventTokenCreated means a personal access token was made (api_tokens).
+	EventTokenCreated EventKind = "token_created"
+	// EventTokenUsed means a personal access token authenticated its first request.
+	EventTokenUsed EventKind = "token_first_used"
+	// EventTokenRevoked means a personal access token was deleted by its owner or revoked through RFC 7009.
+	EventTokenRevoked EventKind = "token_revoked"
 )
 
 // Event is something that happened to an account or a session, as onEvent
@@ -47,6 +53,8 @@ type Event struct {
 	UserID string
 	// SessionID is the session's (its refresh-token family), for events of one.
 	SessionID string
+	// TokenID is the personal access token's, for events of one.
+	TokenID string
 	// ClientAddr and UserAgent are the request's (see AUTH.md), cleaned and bounded.
 	ClientAddr string
 	UserAgent  string
@@ -61,6 +69,9 @@ func LogEvent(ctx context.Context, log *slog.Logger, e Event) {
 	}
 	if e.SessionID != "" {
 		attrs = append(attrs, slog.String("session", e.SessionID))
+	}
+	if e.TokenID != "" {
+		attrs = append(attrs, slog.String("token", e.TokenID))
 	}
 	if e.ClientAddr != "" {
 		attrs = append(attrs, slog.String("client", e.ClientAddr))
@@ -91,15 +102,20 @@ var ownHooks = hooks{
 // emit tells the event hook that kind happened to the user's session, for
 // the client of r.
 func (s *Service) emit(r *http.Request, kind EventKind, userID, sessionID string) {
-	meta := clientMeta(r)
-	s.hooks.event(r.Context(), s.log, Event{
-		Kind:       kind,
-		Time:       time.Now().UTC(),
-		UserID:     userID,
-		SessionID:  sessionID,
-		ClientAddr: refresh.Clean(meta.ClientAddr, refresh.MaxClientAddr),
-		UserAgent:  refresh.Clean(meta.UserAgent, refresh.MaxUserAgent),
+	s.event(r, Event{
+		Kind:      kind,
+		SessionID: sessionID,
+		UserID:    userID,
 	})
+}
+
+// event tells the event hook of e, stamped with the time and the client of r.
+func (s *Service) event(r *http.Request, e Event) {
+	meta := clientMeta(r)
+	e.Time = time.Now().UTC()
+	e.ClientAddr = refresh.Clean(meta.ClientAddr, refresh.MaxClientAddr)
+	e.UserAgent = refresh.Clean(meta.UserAgent, refresh.MaxUserAgent)
+	s.hooks.event(r.Context(), s.log, e)
 }
 
 // refused answers a hook's error: its problem, or 503 for any other error,

@@ -82,7 +82,7 @@ func (s *Service) EndSession(w http.ResponseWriter, r *http.Request) {
 		httpauth.WriteProblem(w, errMissingToken())
 		return
 	}
-	id, ok := sessionIDOf(r)
+	id, ok := idOfPath(r)
 	if !ok {
 		httpauth.WriteProblem(w, errNoSuchSession())
 		return
@@ -107,23 +107,24 @@ func errNoSuchSession() *httpauth.Problem {
 	return httpauth.NewProblem(http.StatusNotFound, httpauth.CodeNotFound, "no live session of yours has this ID")
 }
 
-// sessionIDOf returns the session ID that ends the path of r, as the client
-// sent it. Routers differ in what they match for {id} (an escaped "/", a
-// path they would clean), so the path must be in its one canonical spelling
-// and its last segment an ID as refresh.Manager makes them; anything else
-// names no session.
-func sessionIDOf(r *http.Request) (string, bool) {
+// idOfPath returns the ID that ends the path of r (a session's or a token's),
+// as the client sent it. Routers differ in what they match for {id} (an
+// escaped "/", a path they would clean), so the path must be in its one
+// canonical spelling and its last segment an ID as this package makes them;
+// anything else names nothing.
+func idOfPath(r *http.Request) (string, bool) {
 	p := r.URL.EscapedPath()
 	if r.URL.RawPath != "" || path.Clean(p) != p {
 		return "", false
 	}
 	id := p[strings.LastIndexByte(p, '/')+1:]
-	return id, sessionID.MatchString(id)
+	return id, pathID.MatchString(id)
 }
 
-// sessionID is the form of a session ID: base64url, as refresh.Manager makes
-// them (22 characters), with room to spare.
-var sessionID = regexp.MustCompile("^[A-Za-z0-9_-]{1,64}$")
+// pathID is the form of a session's or a token's ID: base64url, as
+// refresh.Manager and apitoken.NewID make them (22 characters), with room to
+// spare.
+var pathID = regexp.MustCompile("^[A-Za-z0-9_-]{1,64}$")
 
 // EndOtherSessions handles POST /auth/sessions/revoke-others behind Require.
 // It revokes every session of the user but the caller's and answers 204.
