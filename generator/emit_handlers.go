@@ -358,6 +358,15 @@ func noContent(m *Model) []jen.Code {
 	return append([]jen.Code{clearCookies(m)}, bodyless("StatusNoContent")...)
 }
 
+// writeList answers 200 with the list in the variable name, of elements of
+// type typ: [] rather than null when it is empty.
+func writeList(name, typ string) []jen.Code {
+	return []jen.Code{
+		jen.If(jen.Id(name).Op("==").Nil()).Block(jen.Id(name).Op("=").Index().Id(typ).Values()),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id(name)),
+	}
+}
+
 // bodyless is an answer of the status (http.StatusX) without a body, which
 // no cache may keep.
 func bodyless(status string) []jen.Code {

@@ -45,11 +45,13 @@ func (apiTokensFeature) storeMethods(m *Model) []jen.Code {
 	now := jen.Id("now").Qual(pkgTime, "Time")
 	return []jen.Code{
 		jen.Line(),
-		jen.Comment("InsertAPIToken stores t, whose secret has digest, unless its user already"),
-		jen.Comment("has limit unexpired tokens: then it stores nothing and returns"),
-		jen.Comment("ErrTooManyTokens. Of concurrent inserts for one user, no more than limit"),
-		jen.Comment("succeed."),
-		jen.Id("InsertAPIToken").Params(ctxParam(), jen.Id("t").Id("APIToken"), jen.Id("digest").String(), jen.Id("limit").Int()).Error(),
+		jen.Comment("InsertAPIToken stores t, whose secret has digest, for the user's session"),
+		jen.Comment("that asked for it. It stores nothing and returns ErrSessionEnded unless"),
+		jen.Comment("the session is live, and ErrTooManyTokens if the user already has limit"),
+		jen.Comment("unexpired tokens; of concurrent inserts for one user, no more than limit"),
+		jen.Comment("succeed, and an insert racing a password change, which ends the session"),
+		jen.Comment("and deletes the user's tokens, is refused or deleted."),
+		jen.Id("InsertAPIToken").Params(ctxParam(), jen.Id("t").Id("APIToken"), jen.List(jen.Id("digest"), jen.Id("session")).String(), jen.Id("limit").Int()).Error(),
 		jen.Comment("APITokensOf returns the user's unexpired tokens at now, newest first."),
 		jen.Id("APITokensOf").Params(ctxParam(), jen.Id("userID").String(), now).Params(jen.Index().Id("APIToken"), jen.Error()),
 		jen.Comment("APITokenByDigest returns the token whose secret has digest, if its user is"),
@@ -193,8 +195,13 @@ func emitAPITokens(f *jen.File, m *Model) {
 		jen.Id("minAPITokenTTL").Op("=").Lit(minAPITokenSeconds).Op("*").Qual(pkgTime, "Second"),
 	)
 	f.Line()
-	f.Comment("ErrTooManyTokens means the user holds maxAPITokens unexpired tokens.")
-	f.Var().Id("ErrTooManyTokens").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: too many personal access tokens"))
+	f.Comment("Errors of InsertAPIToken.")
+	f.Var().Defs(
+		jen.Comment("ErrTooManyTokens means the user holds maxAPITokens unexpired tokens."),
+		jen.Id("ErrTooManyTokens").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: too many personal access tokens")),
+		jen.Comment("ErrSessionEnded means the session that asked for the token has ended."),
+		jen.Id("ErrSessionEnded").Op("=").Qual(pkgErrors, "New").Call(jen.Lit("auth: the session has ended")),
+	)
 	f.Line()
 	f.Comment("APIToken is a personal access token as its owner lists it: never its")
 	f.Comment("secret, which is shown once, when it is made, and stored only as a digest.")
@@ -252,8 +259,9 @@ func emitCreateAPIToken(f *jen.File, m *Model) {
 			jen.Id("Scopes"): jen.Id("in").Dot("Scopes"), jen.Id("CreatedAt"): jen.Id("now"), jen.Id("ExpiresAt"): jen.Id("now").Dot("Add").Call(jen.Id("ttl")),
 		}),
 		storeContext(),
-		jen.Err().Op("=").Id("s").Dot("store").Dot("InsertAPIToken").Call(jen.Id("ctx"), jen.Id("t"), jen.Id("digest"), jen.Id("maxAPITokens")),
+		jen.Err().Op("=").Id("s").Dot("store").Dot("InsertAPIToken").Call(jen.Id("ctx"), jen.Id("t"), jen.Id("digest"), jen.Id("claims").Dot("SessionID"), jen.Id("maxAPITokens")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrTooManyTokens"))).Block(writeProblemReturn(tooMany)...),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrSessionEnded"))).Block(writeProblemReturn(jen.Id("errSessionEnded").Call())...),
 		ifErr(unavailableReturn("store token")...),
 		jen.Id("s").Dot("event").Call(jen.Id("r"), jen.Id("Event").Values(jen.Dict{jen.Id("Kind"): jen.Id("EventTokenCreated"), jen.Id("UserID"): jen.Id("t").Dot("UserID"), jen.Id("TokenID"): jen.Id("t").Dot("ID")})),
 		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusCreated"), jen.Id("createdAPIToken").Values(jen.Id("t"), jen.Id("secret"))),
@@ -270,9 +278,8 @@ func emitListAPITokens(f *jen.File, m *Model) {
 		storeContext(),
 		jen.List(jen.Id("tokens"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("APITokensOf").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()),
 		ifErr(unavailableReturn("list tokens")...),
-		jen.If(jen.Id("tokens").Op("==").Nil()).Block(jen.Id("tokens").Op("=").Index().Id("APIToken").Values()),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("tokens")),
 	)
+	body = append(body, writeList("tokens", "APIToken")...)
 	f.Func().Add(recv()).Id("ListAPITokens").Add(httpParams()).Block(body...)
 	f.Line()
 }
@@ -293,6 +300,7 @@ func emitDeleteAPIToken(f *jen.File, m *Model) {
 	body = append(body, bodyless("StatusNoContent")...)
 	f.Func().Add(recv()).Id("DeleteAPIToken").Add(httpParams()).Block(body...)
 	f.Line()
+	f.Comment("errNoSuchAPIToken is the 404 of an ID that is not one of the caller's tokens.")
 	f.Func().Id("errNoSuchAPIToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.Return(problem("StatusNotFound", "CodeNotFound", "no personal access token of yours has this ID")),
 	)
@@ -322,7 +330,19 @@ func emitDeleteAPIToken(f *jen.File, m *Model) {
 // emitAPITokenChecks renders what authenticate, requireClaims and
 // RequireScope ask of a personal access token.
 func emitAPITokenChecks(f *jen.File, m *Model) {
-	invalid := jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the personal access token is invalid, expired or deleted"), jen.True())
+	invalid := jen.Id("errBadAPIToken").Call()
+	f.Comment("errBadAPIToken is the one answer to every personal access token that is")
+	f.Comment("not live: malformed, never issued, expired or deleted alike.")
+	f.Func().Id("errBadAPIToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the personal access token is invalid, expired or deleted"), jen.True())),
+	)
+	f.Line()
+	f.Comment("errSessionEnded is the 401 of a request for a token whose session ended")
+	f.Comment("while it was in flight (a password change, say).")
+	f.Func().Id("errSessionEnded").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
+	)
+	f.Line()
 	f.Comment("authenticateAPIToken looks up the personal access token raw by its digest:")
 	f.Comment("the lookup, not a comparison in this process, decides, so its time says")
 	f.Comment("nothing of how close raw came to a real token. A token that cannot have")
@@ -379,11 +399,14 @@ func emitValidateAPIToken(f *jen.File) {
 	f.Var().Id("scopePattern").Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(`^[a-z][a-z0-9_.:-]{0,63}$`))
 	f.Line()
 	f.Comment("validateAPIToken checks a request for a token and returns its lifetime.")
+	f.Comment("A name with U+FFFD is refused: encoding/json makes it of an escaped lone")
+	f.Comment("surrogate, so the name would not be what the client sent.")
 	f.Func().Id("validateAPIToken").Params(jen.Id("in").Op("*").Id("apiTokenRequest")).Params(jen.Qual(pkgTime, "Duration"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
 		jen.If(jen.Id("n").Op(":=").Qual("unicode/utf8", "RuneCountInString").Call(jen.Id("in").Dot("Name")), jen.Id("n").Op("==").Lit(0).Op("||").Id("n").Op(">").Lit(64).Op("||").
 			Qual("strings", "TrimSpace").Call(jen.Id("in").Dot("Name")).Op("!=").Id("in").Dot("Name").Op("||").
+			Qual("strings", "ContainsRune").Call(jen.Id("in").Dot("Name"), jen.Qual("unicode/utf8", "RuneError")).Op("||").
 			Qual("strings", "IndexFunc").Call(jen.Id("in").Dot("Name"), jen.Func().Params(jen.Id("c").Rune()).Bool().Block(jen.Return(jen.Op("!").Qual("unicode", "IsPrint").Call(jen.Id("c"))))).Op(">=").Lit(0)).Block(
-			jen.Return(jen.Lit(0), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Lit("name"), jen.Lit("name must be 1 to 64 printable characters, without spaces at either end"))),
+			jen.Return(jen.Lit(0), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Lit("name"), jen.Lit("name must be 1 to 64 printable characters, without spaces at either end or U+FFFD"))),
 		),
 		jen.If(jen.Len(jen.Id("in").Dot("Scopes")).Op("==").Lit(0).Op("||").Len(jen.Id("in").Dot("Scopes")).Op(">").Id("maxAPITokenScopes")).Block(
 			jen.Return(jen.Lit(0), jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Lit("scopes"), jen.Qual("fmt", "Sprintf").Call(jen.Lit(`scopes must list 1 to %d scopes, e.g. ["read"]`), jen.Id("maxAPITokenScopes")))),
@@ -413,7 +436,12 @@ func memoryAPITokenMethods(m *Model, method func(doc, name string, params, resul
 		return jen.For(jen.List(jen.Id("digest"), jen.Id("t")).Op(":=").Range().Id("s").Dot("apiTokens")).Block(body...)
 	}
 	method("InsertAPIToken implements Store.", "InsertAPIToken",
-		[]jen.Code{ctx, jen.Id("t").Id("APIToken"), jen.Id("digest").String(), jen.Id("limit").Int()}, []jen.Code{jen.Error()},
+		[]jen.Code{ctx, jen.Id("t").Id("APIToken"), jen.List(jen.Id("digest"), jen.Id("session")).String(), jen.Id("limit").Int()}, []jen.Code{jen.Error()},
+		jen.Id("current").Op(":=").False(),
+		jen.For(jen.List(jen.Id("_"), jen.Id("r")).Op(":=").Range().Id("s").Dot("tokens")).Block(
+			jen.Id("current").Op("=").Id("current").Op("||").Id("r").Dot("FamilyID").Op("==").Id("session").Op("&&").Id("r").Dot("UserID").Op("==").Id("t").Dot("UserID").Op("&&").Id("r").Dot("Live").Call(jen.Id("t").Dot("CreatedAt")),
+		),
+		jen.If(jen.Op("!").Id("current")).Block(jen.Return(jen.Id("ErrSessionEnded"))),
 		jen.Id("live").Op(":=").Lit(0),
 		jen.For(jen.List(jen.Id("_"), jen.Id("o")).Op(":=").Range().Id("s").Dot("apiTokens")).Block(
 			jen.If(jen.Id("o").Dot("UserID").Op("==").Id("t").Dot("UserID").Op("&&").Id("o").Dot("ExpiresAt").Dot("After").Call(jen.Id("t").Dot("CreatedAt"))).Block(jen.Id("live").Op("++")),
@@ -494,12 +522,16 @@ func (s sqlStore) emitAPITokenQueries(f *jen.File, method func(doc, name string,
 	}
 	now := jen.Id("now").Qual(pkgTime, "Time")
 	insert := s.beginTx()
-	doc := "InsertAPIToken implements Store: the count and the insert are one\n// transaction, and SQLite runs one writer at a time."
+	doc := "InsertAPIToken implements Store: the checks and the insert are one\n// transaction, and SQLite runs one writer at a time."
 	if s.lockUser != nil {
-		doc = "InsertAPIToken implements Store: the count and the insert are one\n// transaction under the lock of the user, so that concurrent inserts count\n// each other."
+		doc = "InsertAPIToken implements Store: the checks and the insert are one\n// transaction under the lock of the user, so that concurrent inserts count\n// each other, and a password change (which takes the lock too) comes before\n// the insert, which then finds the session ended, or after it, and deletes\n// the token."
 		insert = append(insert, s.txExec(nil, jen.Lit(s.lockUser("FOR UPDATE")), jen.Id("t").Dot("UserID")))
 	}
 	insert = append(insert,
+		jen.Var().Id("sessions").Int(),
+		jen.If(jen.Err().Op(":=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT COUNT(*) FROM refresh_tokens WHERE family_id = "+s.param(1)+" AND user_id = "+s.param(2)+" AND revoked_at IS NULL AND replaced_at IS NULL AND expires_at > "+s.param(3)),
+			jen.Id("session"), jen.Id("t").Dot("UserID"), s.timeArg(jen.Id("t").Dot("CreatedAt"))).Dot("Scan").Call(jen.Op("&").Id("sessions")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
+		jen.If(jen.Id("sessions").Op("==").Lit(0)).Block(jen.Return(jen.Id("ErrSessionEnded"))),
 		jen.Var().Id("live").Int(),
 		jen.If(jen.Err().Op(":=").Id("tx").Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT COUNT(*) FROM api_tokens WHERE user_id = "+s.param(1)+" AND expires_at > "+s.param(2)),
 			jen.Id("t").Dot("UserID"), s.timeArg(jen.Id("t").Dot("CreatedAt"))).Dot("Scan").Call(jen.Op("&").Id("live")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
@@ -509,7 +541,7 @@ func (s sqlStore) emitAPITokenQueries(f *jen.File, method func(doc, name string,
 			jen.Id("digest"), s.timeArg(jen.Id("t").Dot("CreatedAt")), s.timeArg(jen.Id("t").Dot("ExpiresAt"))),
 		jen.Return(jen.Id("tx").Dot("Commit").Call(s.txEndArgs...)),
 	)
-	method(doc, "InsertAPIToken", []jen.Code{ctxParam(), jen.Id("t").Id("APIToken"), jen.Id("digest").String(), jen.Id("limit").Int()}, jen.Error(), insert...)
+	method(doc, "InsertAPIToken", []jen.Code{ctxParam(), jen.Id("t").Id("APIToken"), jen.List(jen.Id("digest"), jen.Id("session")).String(), jen.Id("limit").Int()}, jen.Error(), insert...)
 	method("APITokensOf implements Store.", "APITokensOf", []jen.Code{ctxParam(), jen.Id("userID").String(), now}, jen.Params(jen.Index().Id("APIToken"), jen.Error()),
 		jen.List(jen.Id("rows"), jen.Err()).Op(":=").Add(s.db()).Dot(s.query).Call(jen.Id("ctx"),
 			jen.Lit("SELECT "+apiTokenColumns+" FROM api_tokens t WHERE t.user_id = "+s.param(1)+" AND t.expires_at > "+s.param(2)+" ORDER BY t.created_at DESC, t.id"),

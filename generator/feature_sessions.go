@@ -203,10 +203,8 @@ func emitListSessions(f *jen.File, m *Model) {
 		jen.For(jen.Id("i").Op(":=").Range().Id("sessions")).Block(
 			jen.Id("sessions").Index(jen.Id("i")).Dot("Current").Op("=").Id("sessions").Index(jen.Id("i")).Dot("ID").Op("==").Id("claims").Dot("SessionID"),
 		),
-		jen.If(jen.Id("sessions").Op("==").Nil()).Block(jen.Id("sessions").Op("=").Index().Id("Session").Values()),
-		jen.Id("w").Dot("Header").Call().Dot("Set").Call(jen.Lit("Cache-Control"), jen.Lit("no-store")),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("sessions")),
 	)
+	body = append(body, writeList("sessions", "Session")...)
 	f.Func().Add(recv()).Id("ListSessions").Add(httpParams()).Block(body...)
 	f.Line()
 }

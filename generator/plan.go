@@ -125,7 +125,7 @@ func goFileWith(header string, emit func(*jen.File, *Model)) func(*Model) ([]byt
 func newGoFile(m *Model, path, name string) *jen.File {
 	f := jen.NewFilePathName(path, name)
 	f.ImportNames(map[string]string{
-		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth", pkgThrottle: "throttle", pkgRevocation: "revocation",
+		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth", pkgThrottle: "throttle", pkgRevocation: "revocation", pkgAPIToken: "apitoken",
 		m.PkgPath: m.PkgName,
 	})
 	f.ImportNames(m.Framework.ImportNames())

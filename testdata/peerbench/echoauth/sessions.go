@@ -68,7 +68,6 @@ func (s *Service) ListSessions(w http.ResponseWriter, r *http.Request) {
 	if sessions == nil {
 		sessions = []Session{}
 	}
-	w.Header().Set("Cache-Control", "no-store")
 	httpauth.WriteJSON(w, http.StatusOK, sessions)
 }
 
