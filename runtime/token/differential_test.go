@@ -80,13 +80,13 @@ func strictlyRefused(raw string) bool {
 		return true
 	}
 	for _, name := range names {
-		for _, claim := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"} {
+		for _, claim := range []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "auth_time", "amr"} {
 			if name != claim && strings.EqualFold(name, claim) {
 				return true
 			}
 		}
 	}
-	for _, claim := range []string{"exp", "nbf", "iat"} {
+	for _, claim := range []string{"exp", "nbf", "iat", "auth_time"} {
 		if v, ok := members[claim]; ok {
 			f, err := strconv.ParseFloat(string(bytes.TrimSpace(v)), 64)
 			if err != nil || f < 0 || f > 253402300799 {
@@ -192,6 +192,16 @@ func FuzzVerifyMatchesParser(f *testing.F) {
 		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":253402300799,"nbf":null}`, 1},
 		{canonicalHeader, `{"sub":"admin","sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600}`, 1},
 		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"role":"a","r\u006fle":"b"}`, 1},
+		// auth_time and amr (step-up).
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"auth_time":1799999000,"amr":["pwd","otp"]}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"auth_time":1799999000,"amr":[]}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"amr":["pwd","otp","hwk"]}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"amr":"pwd"}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"amr":null,"auth_time":null}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"auth_time":"1799999000"}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"auth_time":-5}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"AMR":["pwd"],"Auth_Time":1}`, 1},
+		{canonicalHeader, `{"sub":"u","iss":"https://issuer.test","aud":"api","exp":1800000600,"amr":["pwd"],"amr":["otp"]}`, 1},
 	} {
 		for _, shift := range []int32{0, 629, 630, 929, 930, -30, -31} {
 			f.Add([]byte(seed.header), []byte(seed.payload), seed.mode, shift)

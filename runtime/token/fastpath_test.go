@@ -36,6 +36,20 @@ func TestIssuedTokensTakeTheFastPath(t *testing.T) {
 			!got.ExpiresAt.Equal(want.ExpiresAt.Time) || len(got.Audience) != 1 || got.Audience[0] != "aud" {
 			t.Errorf("%s: lean decoder gave %+v, issued %+v", alg, got, want)
 		}
+		// A token that states its authentication (step-up) takes it too.
+		at := time.Now().Add(-time.Minute)
+		raw, want, err = tk.IssueAuthenticated("user-1", "session-1", Auth{Time: at, Methods: []string{"pwd", "otp"}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = base64.RawURLEncoding.DecodeString(strings.Split(raw, ".")[1])
+		lean = leanClaims{}
+		if !decodeClaims(string(body), &lean) {
+			t.Fatalf("%s: lean decoder refuses the issued claims %s", alg, body)
+		}
+		if got.AuthTime == nil || !got.AuthTime.Equal(at.Truncate(time.Second)) || !got.AuthTime.Equal(want.AuthTime.Time) || strings.Join(got.AMR, " ") != "pwd otp" {
+			t.Errorf("%s: lean decoder gave auth_time %v amr %v, issued %s", alg, got.AuthTime, got.AMR, body)
+		}
 	}
 }
 

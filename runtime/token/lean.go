@@ -10,8 +10,9 @@ import (
 // and slices use, so that decoding allocates once.
 type leanClaims struct {
 	Claims
-	dates [3]jwt.NumericDate
+	dates [4]jwt.NumericDate
 	aud   [1]string
+	amr   [2]string
 }
 
 // decodeClaims is the fast path's claims decoder. It accepts only the compact
@@ -30,7 +31,7 @@ func decodeClaims(s string, c *leanClaims) bool {
 	if s == "{}" {
 		return true
 	}
-	var seen uint8
+	var seen uint16
 	for i := 1; ; {
 		name, next, ok := leanString(s, i)
 		if !ok || next >= len(s) || s[next] != ':' {
@@ -62,7 +63,7 @@ func decodeClaim(s string, i int, name string, c *leanClaims) (int, bool) {
 		ok  bool
 	)
 	switch name {
-	case "exp", "nbf", "iat":
+	case "exp", "nbf", "iat", "auth_time":
 		var n int64
 		if n, i, ok = leanInt(s, i); !ok || n > maxNumericDate {
 			return 0, false
@@ -73,13 +74,17 @@ func decodeClaim(s string, i int, name string, c *leanClaims) (int, bool) {
 			date, c.ExpiresAt = &c.dates[0], &c.dates[0]
 		case "nbf":
 			date, c.NotBefore = &c.dates[1], &c.dates[1]
-		default:
+		case "iat":
 			date, c.IssuedAt = &c.dates[2], &c.dates[2]
+		default:
+			date, c.AuthTime = &c.dates[3], &c.dates[3]
 		}
 		date.Time = time.Unix(n, 0).Truncate(jwt.TimePrecision) // as jwt.NewNumericDate
 		return i, true
 	case "aud":
 		return leanAudience(s, i, c)
+	case "amr":
+		return leanAMR(s, i, c)
 	}
 	if str, i, ok = leanString(s, i); !ok {
 		return 0, false
@@ -134,7 +139,36 @@ func leanAudience(s string, i int, c *leanClaims) (int, bool) {
 	}
 }
 
-func claimBit(name string) uint8 {
+// leanAMR decodes "amr", an array of strings; an empty array is an empty,
+// non-nil slice, as encoding/json decodes it.
+func leanAMR(s string, i int, c *leanClaims) (int, bool) {
+	if i >= len(s) || s[i] != '[' {
+		return 0, false
+	}
+	amr := c.amr[:0]
+	if i++; i < len(s) && s[i] == ']' {
+		c.AMR = amr
+		return i + 1, true
+	}
+	for {
+		str, next, ok := leanString(s, i)
+		if !ok || next >= len(s) {
+			return 0, false
+		}
+		amr = append(amr, str)
+		switch s[next] {
+		case ']':
+			c.AMR = amr
+			return next + 1, true
+		case ',':
+			i = next + 1
+		default:
+			return 0, false
+		}
+	}
+}
+
+func claimBit(name string) uint16 {
 	switch name {
 	case "iss":
 		return 1 << 0
@@ -152,6 +186,10 @@ func claimBit(name string) uint8 {
 		return 1 << 6
 	case "sid":
 		return 1 << 7
+	case "auth_time":
+		return 1 << 8
+	case "amr":
+		return 1 << 9
 	}
 	return 0
 }

@@ -64,15 +64,15 @@ func checkHeader(header []byte) error {
 // checkClaims refuses the claims encoding/json would decode ambiguously or
 // wrongly into Claims: a member named twice (the last would win), a member
 // named like a registered claim in another case (encoding/json matches names
-// case-insensitively, so "Sub" would set the subject), and an exp, nbf or iat
-// that is not a JSON number from 0 to maxNumericDate (golang-jwt takes a
+// case-insensitively, so "Sub" would set the subject), and an exp, nbf, iat
+// or auth_time that is not a JSON number from 0 to maxNumericDate (golang-jwt takes a
 // quoted number as well, and any float).
 func checkClaims(payload []byte) error {
 	return eachMember(payload, func(name, value []byte) error {
 		switch claim := registeredLike(name); {
 		case claim != "" && claim != string(name):
 			return fmt.Errorf("claim %q would be decoded as the registered claim %q", name, claim)
-		case claim == "exp" || claim == "nbf" || claim == "iat":
+		case claim == "exp" || claim == "nbf" || claim == "iat" || claim == "auth_time":
 			return checkDate(claim, value)
 		}
 		return nil

@@ -92,6 +92,12 @@ type Claims struct {
 	// SessionID ("sid") names the refresh-token family the token was issued
 	// with, so that logout with only an access token can end the session.
 	SessionID string `json:"sid,omitempty"`
+	// AuthTime ("auth_time", OpenID Connect Core 1.0 section 2) is when the
+	// user last proved who they are, with a password or a second factor:
+	// the login, or a later re-authentication, kept across refreshes.
+	AuthTime *jwt.NumericDate `json:"auth_time,omitempty"`
+	// AMR ("amr", RFC 8176) names how: "pwd", "otp", and so on.
+	AMR []string `json:"amr,omitempty"`
 	// Scopes are set only on the claims a service makes for a personal
 	// access token (runtime/apitoken) that a request presented instead of
 	// an access token: what the token may do. They are never a claim of a
@@ -114,6 +120,13 @@ func (c *Claims) Decode(v any) error {
 
 // Personal reports whether c are the claims of a personal access token.
 func (c *Claims) Personal() bool { return c.Scopes != nil }
+
+// AuthenticatedWithin reports whether the user proved who they are at most
+// maxAge before now (RFC 9470's max_age): false for claims without
+// auth_time.
+func (c *Claims) AuthenticatedWithin(maxAge time.Duration, now time.Time) bool {
+	return c.AuthTime != nil && !now.After(c.AuthTime.Add(maxAge))
+}
 
 // PersonalClaims are the claims a service makes for the personal access
 // token id of userID, granted scopes, that a request presented: they stand
@@ -138,7 +151,7 @@ func (c *Claims) HasScope(scope string) bool {
 // registered are the claim names Claims decodes, which Issue writes;
 // IssueWith's custom claims may not use them in any case, and Verify refuses
 // them in any case but this one (see checkClaims).
-var registered = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid"}
+var registered = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "sid", "auth_time", "amr"}
 
 // Tokens issues and verifies access tokens for one algorithm and its keys.
 type Tokens struct {
@@ -298,12 +311,31 @@ func (t *Tokens) Issue(subject, session string) (string, *Claims, error) {
 	return t.IssueWith(subject, session, nil)
 }
 
+// Auth is how and when the user of a session last proved who they are: the
+// auth_time and amr of its access tokens.
+type Auth struct {
+	Time    time.Time
+	Methods []string // RFC 8176 values: "pwd", "otp", ...
+}
+
+// IssueAuthenticated is IssueWith for a session whose proof of identity the
+// token states: auth.Time as auth_time (to the second) and auth.Methods as
+// amr, which RequireRecentAuth-style checks read (see AuthenticatedWithin).
+// A zero Time or no Methods leaves that claim out.
+func (t *Tokens) IssueAuthenticated(subject, session string, auth Auth, custom any) (string, *Claims, error) {
+	return t.issue(subject, session, auth, custom)
+}
+
 // IssueWith is Issue with the service's own claims: custom, when not nil,
 // must marshal to a JSON object, whose members join the registered claims at
 // the top level (as RFC 9068's "roles" does). A member named like a
 // registered claim in any case (encoding/json would decode "Sub" as "sub"),
 // or named twice, is an error. Verify returns them through Claims.Decode.
 func (t *Tokens) IssueWith(subject, session string, custom any) (string, *Claims, error) {
+	return t.issue(subject, session, Auth{}, custom)
+}
+
+func (t *Tokens) issue(subject, session string, auth Auth, custom any) (string, *Claims, error) {
 	if subject == "" {
 		return "", nil, errors.New("token: empty subject")
 	}
@@ -321,6 +353,12 @@ func (t *Tokens) IssueWith(subject, session string, custom any) (string, *Claims
 		IssuedAt:  jwt.NewNumericDate(now),
 		ID:        jti,
 	}, SessionID: session}
+	if !auth.Time.IsZero() {
+		claims.AuthTime = jwt.NewNumericDate(auth.Time.Truncate(time.Second))
+	}
+	if len(auth.Methods) > 0 {
+		claims.AMR = slices.Clone(auth.Methods)
+	}
 	var signed jwt.Claims = claims
 	if custom != nil {
 		merged, err := mergeClaims(claims, custom)

@@ -363,3 +363,32 @@ func TestPersonalClaims(t *testing.T) {
 		t.Fatal("a personal access token's claims decode custom claims (roles) it never had")
 	}
 }
+
+func TestIssueAuthenticatedStatesTheProof(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	tk := newTokens(t, c)
+	at := c.t.Add(-3 * time.Minute)
+	raw, _, err := tk.IssueAuthenticated("u", "s", token.Auth{Time: at, Methods: []string{"pwd", "otp"}}, map[string]any{"roles": []string{"a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claims, err := tk.Verify(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !claims.AuthTime.Equal(at) || strings.Join(claims.AMR, ",") != "pwd,otp" {
+		t.Fatalf("auth_time %v amr %v", claims.AuthTime, claims.AMR)
+	}
+	if !claims.AuthenticatedWithin(3*time.Minute, c.t) || claims.AuthenticatedWithin(3*time.Minute-time.Second, c.t) {
+		t.Error("AuthenticatedWithin misplaces the edge of max_age")
+	}
+	plain, _, _ := tk.Issue("u", "s")
+	if claims, _ := tk.Verify(plain); claims.AuthTime != nil || claims.AMR != nil || claims.AuthenticatedWithin(time.Hour, c.t) {
+		t.Fatalf("a token without auth_time counts as recently authenticated: %+v", claims)
+	}
+	for _, name := range []string{"amr", "Auth_Time"} {
+		if _, _, err := tk.IssueWith("u", "s", map[string]any{name: 1}); err == nil {
+			t.Errorf("IssueWith let custom claims set %q", name)
+		}
+	}
+}
