@@ -70,6 +70,7 @@ func (s *suite) apiTokens(password string) {
 	for _, account := range []struct{ method, path, body string }{
 		{"POST", "/auth/password", `{"current_password":"` + password + `","new_password":"a third long passphrase"}`},
 		{"POST", "/auth/logout-all", ""},
+		{"POST", "/auth/reauthenticate", `{"password":"` + password + `"}`},
 		{"GET", "/auth/sessions", ""},
 		{"DELETE", "/auth/sessions/AAAAAAAAAAAAAAAAAAAAAA", ""},
 		{"POST", "/auth/sessions/revoke-others", ""},

@@ -372,8 +372,11 @@ func (s *suite) expect(name string, r reply, status int, code string) reply {
 	}
 	if status == 401 {
 		want := "Bearer"
-		if code == "invalid_token" {
+		switch code {
+		case "invalid_token":
 			want = `Bearer error="invalid_token"`
+		case "reauthentication_required":
+			want = recentAuthChallenge
 		}
 		if challenge != want {
 			s.t.Errorf("%s: WWW-Authenticate %q, want %q", name, challenge, want)
@@ -695,6 +698,7 @@ func (s *suite) run() {
 	s.tokens("login with the new password", s.postJSON(login, s.creds(ada, "another long passphrase")))
 
 	s.sessions("another long passphrase")
+	s.stepUp("another long passphrase")
 	if s.transport != "cookie" {
 		s.apiTokens("another long passphrase")
 	}
@@ -738,6 +742,7 @@ func (s *suite) throttle() {
 		}
 	}
 	s.expect("throttle: wrong current passwords wait like logins", guess, 429, "rate_limited")
+	s.expect("throttle: re-authentication waits like logins", s.postJSON("/auth/reauthenticate", map[string]string{"password": confPassword}, s.auth(p.access)...), 429, "rate_limited")
 	var last reply
 	for i := range 21 {
 		if last = s.postJSON(login, s.creds(fmt.Sprintf("spray%d@example.com", i), "x")); last.status != 401 {

@@ -90,15 +90,16 @@ func TestInteractiveInit(t *testing.T) {
 		// memory: no shared login throttle on offer. Browser sessions, then
 		// Adjust, three lines below (Sign-up, Personal access tokens).
 		{"Sign-up that tells no one who has an account", " " + down + down + down + " \r"},
-		{"Users log in with:", "\r"},                // default: email
-		{"Signing algorithm:", "ES256\r"},           //
-		{"Clients send tokens in:", "cookie\r"},     // the feature chose both; cookie only
-		{"Secure cookies (HTTPS only)?", "false\r"}, // asked only for cookies
-		{"Cookies' SameSite:", "lax\r"},             // likewise
-		{"Access-token lifetime:", "30s\r"},         // out of range: asked again
-		{"is out of range", "\x7f\x7f\x7f10m\r"},    // replaces the default 15m
-		{"Refresh-token lifetime:", "\r"},           // default 720h
-		{"Longest session:", "\r"},                  // default 2160h
+		{"Users log in with:", "\r"},                           // default: email
+		{"Signing algorithm:", "ES256\r"},                      //
+		{"Clients send tokens in:", "cookie\r"},                // the feature chose both; cookie only
+		{"Secure cookies (HTTPS only)?", "false\r"},            // asked only for cookies
+		{"Cookies' SameSite:", "lax\r"},                        // likewise
+		{"Access-token lifetime:", "30s\r"},                    // out of range: asked again
+		{"is out of range", "\x7f\x7f\x7f10m\r"},               // replaces the default 15m
+		{"Refresh-token lifetime:", "\r"},                      // default 720h
+		{"Longest session:", "\r"},                             // default 2160h
+		{"Recent authentication for sensitive actions:", "\r"}, // default 10m
 		// no scheme question: a cookie-only service reads no header
 		{"Token issuer (iss):", "\r"},                           // default: the module path
 		{"Token audience (aud):", "billing\r"},                  //

@@ -24,6 +24,8 @@ var eventKinds = []eventKind{
 	{"EventSessionRevoked", "session_revoked", "a logout ended a session, or every session of the user (no SessionID)"},
 	{"EventPasswordChanged", "password_changed", "the password was replaced, and every session revoked"},
 	{"EventPasswordChangeFailed", "password_change_failed", "a password change gave a wrong current password"},
+	{"EventReauthenticated", "reauthenticated", "a user proved their password again, for the sensitive actions of recent_auth"},
+	{"EventReauthenticationFailed", "reauthentication_failed", "a re-authentication gave a wrong password"},
 	{"EventTokenCreated", "token_created", "a personal access token was made (api_tokens)"},
 	{"EventTokenUsed", "token_first_used", "a personal access token authenticated its first request"},
 	{"EventTokenRevoked", "token_revoked", "a personal access token was deleted by its owner or revoked through RFC 7009"},

@@ -206,7 +206,9 @@ func emitLogin(f *jen.File, m *Model) {
 		),
 		throttleSucceeded(m),
 		hookRefusal("login", "login hook", jen.Id("u")),
-		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Id("clientMeta").Call(jen.Id("r"))),
+		jen.Id("meta").Op(":=").Id("clientMeta").Call(jen.Id("r")),
+		jen.Id("meta").Dot("Methods").Op("=").Index().String().Values(jen.Lit("pwd")),
+		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Id("meta")),
 		ifErr(unavailableReturn("issue refresh token")...),
 		jen.Comment("The session starts only while the password just proved is still the"),
 		jen.Comment("account's: a password change (or a deletion) that committed meanwhile wins."),
@@ -221,7 +223,7 @@ func emitLogin(f *jen.File, m *Model) {
 		jen.If(jen.Id("rehash")).Block(
 			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("password")),
 		),
-		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec").Dot("FamilyID")),
+		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec")),
 		ifErr(unavailableReturn("issue access token")...),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
 		emit("EventLoginSucceeded", jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID")),
@@ -272,7 +274,7 @@ func emitRefresh(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("old").Dot("FamilyID")),
+		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("old")),
 		ifErr(unavailableReturn("issue access token")...),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("Spend").Call(jen.Id("ctx"), jen.Id("old"), jen.Id("clientMeta").Call(jen.Id("r"))),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgRefresh, "ErrInvalid"))).Block(
@@ -397,27 +399,16 @@ func emitChangePassword(f *jen.File, m *Model) {
 	handlerDoc(f, m, "ChangePassword", "POST "+m.Route("/password")+" behind Require",
 		"Given the current password and a new one, it replaces the hash, revokes",
 		"every session, and answers 204; the client logs in again. A wrong current",
-		"password is 403: the token is fine, the proof of knowledge is not.")
-	body := requireClaims(m)
+		"password is 403: the token is fine, the proof of knowledge is not. It needs",
+		"a password proved within recent_auth (401 reauthentication_required).")
+	body := append(requireClaims(m), recentAuthCheck())
 	body = append(body, decodeInto("passwordChange", "DecodeJSON")...)
 	body = append(body,
 		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Lit("new_password"), jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 		hashingContext(),
-		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
-		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
-			writeProblemReturn(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True()))...,
-		),
-		ifErr(unavailableReturn("find user")...),
-		jen.Comment("The current password is a secret like any other: its guesses count"),
-		jen.Comment("against the account and the address, as logins do."),
-		throttleAttempt(m, jen.Id("u").Dot(m.IdentityField())),
-		throttleReserve(m),
-		jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("verify").Call(jen.Id("ctx"), jen.Id("in").Dot("CurrentPassword"), jen.Id("u").Dot("PasswordHash")),
-		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(hashFailedReturn()...),
-		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok")).Block(
-			append([]jen.Code{emit("EventPasswordChangeFailed", jen.Id("u").Dot("ID"), jen.Lit(""))}, writeProblemReturn(problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong"))...)...,
-		),
-		throttleSucceeded(m),
+		jen.List(jen.Id("u"), jen.Id("ok")).Op(":=").Id("s").Dot("provePassword").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("claims").Dot("Subject"), jen.Id("in").Dot("CurrentPassword"), jen.Id("EventPasswordChangeFailed"),
+			problem("StatusForbidden", "CodeInvalidCredentials", "the current password is wrong")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
 		hookRefusal("passwordChange", "password change hook", jen.Id("u"), jen.Id("in").Dot("NewPassword")),
 		jen.List(jen.Id("hash"), jen.Err()).Op(":=").Id("s").Dot("hash").Call(jen.Id("ctx"), jen.Id("in").Dot("NewPassword")),
 		ifErr(hashFailedReturn()...),
@@ -438,6 +429,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 
 func emitSessionHelpers(f *jen.File, m *Model) {
 	emitWriteTokens(f, m)
+	emitProvePassword(f, m)
 	f.Comment("endSession revokes the refresh-token family of a session.")
 	f.Func().Add(recv()).Id("endSession").Params(ctxParam(), jen.Id("family").String()).Error().Block(
 		jen.Return(jen.Id("s").Dot("store").Dot("RevokeRefreshFamily").Call(jen.Id("ctx"), jen.Id("family"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call())),
@@ -490,6 +482,45 @@ func emitSessionHelpers(f *jen.File, m *Model) {
 	f.Line()
 	f.Func().Id("errInvalidRefreshToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the refresh token is invalid, expired or already used"), jen.True())),
+	)
+	f.Line()
+}
+
+// emitProvePassword renders provePassword, the proof of the current password
+// that a password change and a re-authentication ask for.
+func emitProvePassword(f *jen.File, m *Model) {
+	fail := jen.Return(jen.Id("User").Values(), jen.False())
+	hashFailed := []jen.Code{jen.Id("s").Dot("hashFailed").Call(jen.Id("w"), jen.Err()), fail}
+	reserve := jen.Null()
+	if m.Throttled() {
+		reserve = jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt"))).Block(fail)
+	}
+	f.Comment("provePassword checks password against the account of userID and answers")
+	f.Comment("the request itself when it fails: 401 when the account is gone, wrong")
+	f.Comment("(after the event failed) when the password is, 503 when the hashing slots")
+	f.Comment("are full. The password is a secret like any other: its guesses count")
+	f.Comment("against the account and the address, as logins do.")
+	f.Func().Add(recv()).Id("provePassword").Params(
+		ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"),
+		jen.List(jen.Id("userID"), jen.Id("password")).String(), jen.Id("failed").Id("EventKind"), jen.Id("wrong").Op("*").Qual(pkgHTTPAuth, "Problem"),
+	).Params(jen.Id("User"), jen.Bool()).Block(
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("userID")),
+		jen.If(jen.Id("gone").Call(jen.Id("u"), jen.Err())).Block(
+			writeProblem(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the account of this token no longer exists"), jen.True())),
+			fail,
+		),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("find user"), jen.Err()), fail),
+		throttleAttempt(m, jen.Id("u").Dot(m.IdentityField())),
+		reserve,
+		jen.List(jen.Id("ok"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("verify").Call(jen.Id("ctx"), jen.Id("password"), jen.Id("u").Dot("PasswordHash")),
+		jen.If(jen.Id("overloaded").Call(jen.Err())).Block(hashFailed...),
+		jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("ok")).Block(
+			emit("failed", jen.Id("u").Dot("ID"), jen.Lit("")),
+			writeProblem(jen.Id("wrong")),
+			fail,
+		),
+		throttleSucceeded(m),
+		jen.Return(jen.Id("u"), jen.True()),
 	)
 	f.Line()
 }

@@ -106,6 +106,7 @@ func emitRouterMiddleware(f *jen.File, m *Model) {
 	)
 	f.Line()
 	emitRequireScope(f, m, guard)
+	emitRequireRecentAuth(f, m, guard)
 	id.ClaimsAccess(f, m)
 }
 
@@ -127,6 +128,7 @@ func emitTestRouter(f *jen.File, m *Model) {
 		id.Handle(r, "GET", "/optional", whoami, id.Guard("s", "Authenticate")),
 		id.Handle(r, "GET", testAdminPath, whoami, id.Guard("s", "RequireRole", jen.Lit("admin"))),
 		id.Handle(r, "GET", testOpenPath, whoami, id.Guard("s", "Require")),
+		id.Handle(r, "GET", recentPath, whoami, id.Guard("s", "RequireRecentAuth", recentMaxAge())),
 	)
 	body = append(body, scopedRoutes(m, "s", r, whoami)...)
 	body = append(body, jen.Return(jen.Id(r)))
@@ -202,6 +204,7 @@ func mainRouter(m *Model) []jen.Code {
 		jen.Id("svc").Dot("Mount").Call(jen.Id(r)),
 		id.Handle(r, "GET", "/hello", hello, id.Guard("svc", "Require")),
 		id.Handle(r, "GET", "/hello/admin", hello, id.Guard("svc", "RequireRole", jen.Lit("admin"))),
+		id.Handle(r, "GET", recentPath, hello, id.Guard("svc", "RequireRecentAuth", recentMaxAge())),
 	)
 	body = append(body, scopedRoutes(m, "svc", r, hello)...)
 	return append(body, jen.Id("handler").Op(":=").Id(r))

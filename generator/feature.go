@@ -58,6 +58,7 @@ var features = []feature{
 	userFieldsFeature{},
 	sessionsFeature{},
 	apiTokensFeature{},
+	recentAuthFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.

@@ -337,12 +337,6 @@ func emitAPITokenChecks(f *jen.File, m *Model) {
 		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the personal access token is invalid, expired or deleted"), jen.True())),
 	)
 	f.Line()
-	f.Comment("errSessionEnded is the 401 of a request for a token whose session ended")
-	f.Comment("while it was in flight (a password change, say).")
-	f.Func().Id("errSessionEnded").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
-	)
-	f.Line()
 	f.Comment("authenticateAPIToken looks up the personal access token raw by its digest:")
 	f.Comment("the lookup, not a comparison in this process, decides, so its time says")
 	f.Comment("nothing of how close raw came to a real token. A token that cannot have")

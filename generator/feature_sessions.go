@@ -129,7 +129,7 @@ func sessionEnded(m *Model) jen.Code {
 		return jen.Null()
 	}
 	return jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Qual(pkgToken, "ErrRevoked"))).Block(
-		jen.Return(jen.Nil(), jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
+		jen.Return(jen.Nil(), jen.Id("errSessionEnded").Call()),
 	)
 }
 
@@ -229,6 +229,12 @@ func emitEndSession(f *jen.File, m *Model) {
 	body = append(body, bodyless("StatusNoContent")...)
 	f.Func().Add(recv()).Id("EndSession").Add(httpParams()).Block(body...)
 	f.Line()
+	f.Comment("errSessionEnded is the 401 of an access token whose session has ended,")
+	f.Comment("found out on the way (a password change, say, or another device's end).")
+	f.Func().Id("errSessionEnded").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the session of this access token has ended"), jen.True())),
+	)
+	f.Line()
 	f.Func().Id("errNoSuchSession").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.Return(problem("StatusNotFound", "CodeNotFound", "no live session of yours has this ID")),
 	)
@@ -264,8 +270,10 @@ func cookieClause(m *Model) string {
 
 func emitEndOtherSessions(f *jen.File, m *Model) {
 	handlerDoc(f, m, "EndOtherSessions", "POST "+m.Route("/sessions/revoke-others")+" behind Require",
-		"It revokes every session of the user but the caller's and answers 204.")
+		"It revokes every session of the user but the caller's and answers 204. It",
+		"needs a password proved within recent_auth (401 reauthentication_required).")
 	body := append(requireClaims(m),
+		recentAuthCheck(),
 		storeContext(),
 		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeOtherSessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
 			unavailableReturn("end sessions")...,

@@ -127,12 +127,14 @@ func (transportFeature) serviceValues(m *Model) []any {
 
 // emitWriteTokens renders writeTokens: the token response, and the cookies.
 func emitWriteTokens(f *jen.File, m *Model) {
-	f.Comment("signAccess signs an access token for u in the session family, with the")
-	f.Comment("claims that claimsFor (claims.go) gives u.")
-	f.Func().Add(recv()).Id("signAccess").Params(ctxParam(), jen.Id("u").Id("User"), jen.Id("family").String()).Params(jen.String(), jen.Error()).Block(
+	f.Comment("signAccess signs an access token for u in the session whose refresh record")
+	f.Comment("is rec, with the claims that claimsFor (claims.go) gives u and the")
+	f.Comment("session's proof of identity (auth_time and amr).")
+	f.Func().Add(recv()).Id("signAccess").Params(ctxParam(), jen.Id("u").Id("User"), jen.Id("rec").Qual(pkgRefresh, "Record")).Params(jen.String(), jen.Error()).Block(
 		jen.List(jen.Id("custom"), jen.Err()).Op(":=").Id("s").Dot("claimsFor").Call(jen.Id("ctx"), jen.Id("u")),
 		ifErrReturn(jen.Lit(""), jen.Err()),
-		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("IssueWith").Call(jen.Id("u").Dot("ID"), jen.Id("family"), jen.Id("custom")),
+		jen.Id("auth").Op(":=").Qual(pkgToken, "Auth").Values(jen.Dict{jen.Id("Time"): jen.Id("rec").Dot("AuthTime"), jen.Id("Methods"): jen.Id("rec").Dot("AMR")}),
+		jen.List(jen.Id("access"), jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("IssueAuthenticated").Call(jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("auth"), jen.Id("custom")),
 		jen.Return(jen.Id("access"), jen.Err()),
 	)
 	f.Line()

@@ -23,6 +23,9 @@ type Options struct {
 	// SessionMaxAge is the absolute lifetime of a login session: refreshing
 	// never carries it past this, counted from the login.
 	SessionMaxAge Duration `yaml:"session_max_age"`
+	// RecentAuth is how recently a user must have proved who they are for a
+	// sensitive action (a password change, ending the other sessions).
+	RecentAuth Duration `yaml:"recent_auth"`
 	// Transport is where clients send tokens: header, cookie or both.
 	Transport Transport `yaml:"transport"`
 	Header    string    `yaml:"header"`
@@ -77,6 +80,7 @@ func Defaults() Options {
 		RefreshTTL: Duration(720 * time.Hour),
 
 		SessionMaxAge: Duration(2160 * time.Hour),
+		RecentAuth:    Duration(10 * time.Minute),
 		Transport:     "header",
 		Header:        "Authorization",
 		Schemes:       []string{"Bearer"},

@@ -33,6 +33,7 @@ func (m *Model) schemaObjects() []schemaObject {
 		{"table:users", m.IdentityJSON()},
 		{"table:refresh_tokens", ""},
 		{"column:refresh_tokens.session_expires_at", ""},
+		{"column:refresh_tokens.auth_time", ""},
 	}
 	return append(core, collect(m, feature.schema)...)
 }

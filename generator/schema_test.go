@@ -102,7 +102,8 @@ func TestSchemaMovesForward(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			base := []string{dialect + "/0001_init.down.sql", dialect + "/0001_init.up.sql", dialect + "/0003_session_lifetime.down.sql", dialect + "/0003_session_lifetime.up.sql"}
+			base := []string{dialect + "/0001_init.down.sql", dialect + "/0001_init.up.sql", dialect + "/0003_session_lifetime.down.sql", dialect + "/0003_session_lifetime.up.sql",
+				dialect + "/0004_refresh_tokens_auth_time.down.sql", dialect + "/0004_refresh_tokens_auth_time.up.sql"}
 			if !slices.Equal(created, base) {
 				t.Fatalf("a new service's migrations: %v, want %v", created, base)
 			}
@@ -121,7 +122,7 @@ func TestSchemaMovesForward(t *testing.T) {
 			// login_throttle: store needs a table: migration 0004, not 0002.
 			opts.LoginThrottle = ThrottleStore
 			created, err = regenerate(t, dir, opts, false)
-			if want := []string{dialect + "/0004_login_failures.down.sql", dialect + "/0004_login_failures.up.sql"}; err != nil || !slices.Equal(created, want) {
+			if want := []string{dialect + "/0005_login_failures.down.sql", dialect + "/0005_login_failures.up.sql"}; err != nil || !slices.Equal(created, want) {
 				t.Fatalf("login_throttle: store created %v, %v; want %v", created, err, want)
 			}
 			now := migrationsOf(t, dir, dialect)
@@ -130,10 +131,10 @@ func TestSchemaMovesForward(t *testing.T) {
 					t.Errorf("%s changed:\n%s\nwas:\n%s", name, now[name], data)
 				}
 			}
-			if up := now["0004_login_failures.up.sql"]; !strings.Contains(up, "CREATE TABLE login_failures") || !strings.HasPrefix(up, "-- "+generatedHeader+"\n") {
+			if up := now["0005_login_failures.up.sql"]; !strings.Contains(up, "CREATE TABLE login_failures") || !strings.HasPrefix(up, "-- "+generatedHeader+"\n") {
 				t.Errorf("0004 up:\n%s", up)
 			}
-			if down := now["0004_login_failures.down.sql"]; !strings.Contains(down, "DROP TABLE login_failures;") {
+			if down := now["0005_login_failures.down.sql"]; !strings.Contains(down, "DROP TABLE login_failures;") {
 				t.Errorf("0004 down:\n%s", down)
 			}
 
@@ -149,11 +150,11 @@ func TestSchemaMovesForward(t *testing.T) {
 				t.Error("a refused run changed authgen.sum")
 			}
 			created, err = regenerate(t, dir, opts, true)
-			if want := []string{dialect + "/0005_drop_login_failures.down.sql", dialect + "/0005_drop_login_failures.up.sql"}; err != nil || !slices.Equal(created, want) {
+			if want := []string{dialect + "/0006_drop_login_failures.down.sql", dialect + "/0006_drop_login_failures.up.sql"}; err != nil || !slices.Equal(created, want) {
 				t.Fatalf("--allow-drop created %v, %v; want %v", created, err, want)
 			}
 			now = migrationsOf(t, dir, dialect)
-			if up, down := now["0005_drop_login_failures.up.sql"], now["0005_drop_login_failures.down.sql"]; !strings.Contains(up, "DROP TABLE login_failures;") || !strings.Contains(down, "CREATE TABLE login_failures") {
+			if up, down := now["0006_drop_login_failures.up.sql"], now["0006_drop_login_failures.down.sql"]; !strings.Contains(up, "DROP TABLE login_failures;") || !strings.Contains(down, "CREATE TABLE login_failures") {
 				t.Errorf("0005 up:\n%s\ndown:\n%s", up, down)
 			}
 
@@ -161,11 +162,11 @@ func TestSchemaMovesForward(t *testing.T) {
 			// values kept, and the down file renames it back.
 			opts.Identity = "username"
 			created, err = regenerate(t, dir, opts, false)
-			if want := []string{dialect + "/0006_users_username.down.sql", dialect + "/0006_users_username.up.sql"}; err != nil || !slices.Equal(created, want) {
+			if want := []string{dialect + "/0007_users_username.down.sql", dialect + "/0007_users_username.up.sql"}; err != nil || !slices.Equal(created, want) {
 				t.Fatalf("identity: username created %v, %v; want %v", created, err, want)
 			}
 			now = migrationsOf(t, dir, dialect)
-			if up, down := now["0006_users_username.up.sql"], now["0006_users_username.down.sql"]; !strings.Contains(up, "RENAME COLUMN email TO username;") || !strings.Contains(down, "RENAME COLUMN username TO email;") {
+			if up, down := now["0007_users_username.up.sql"], now["0007_users_username.down.sql"]; !strings.Contains(up, "RENAME COLUMN email TO username;") || !strings.Contains(down, "RENAME COLUMN username TO email;") {
 				t.Errorf("0006 up:\n%s\ndown:\n%s", up, down)
 			}
 			for name, data := range written {
@@ -185,7 +186,7 @@ func TestRecordedMigrationsAreNeverRendered(t *testing.T) {
 	opts.Storage = "sqlite"
 	dir := scaffolded(t, opts)
 	history, err := ReadHistory(dir, opts)
-	if err != nil || len(history) != 2 {
+	if err != nil || len(history) != 3 {
 		t.Fatalf("history %v, %v", history, err)
 	}
 	history[0].Up = []byte("-- as a release long ago wrote it\n")
@@ -280,15 +281,15 @@ func TestSessionCheckIndexesRevocations(t *testing.T) {
 			opts.SessionCheck = SessionCheckStrict
 			created, err := regenerate(t, dir, opts, false)
 			want := []string{dialect + "/0001_init.down.sql", dialect + "/0001_init.up.sql", dialect + "/0003_session_lifetime.down.sql", dialect + "/0003_session_lifetime.up.sql",
-				dialect + "/0004_refresh_tokens_revoked_at.down.sql", dialect + "/0004_refresh_tokens_revoked_at.up.sql"}
+				dialect + "/0004_refresh_tokens_auth_time_revoked_at.down.sql", dialect + "/0004_refresh_tokens_auth_time_revoked_at.up.sql"}
 			if err != nil || !slices.Equal(created, want) {
 				t.Fatalf("a new strict service's migrations: %v, %v; want %v", created, err, want)
 			}
 			now := migrationsOf(t, dir, dialect)
-			if up := now["0004_refresh_tokens_revoked_at.up.sql"]; !strings.Contains(up, "CREATE INDEX refresh_tokens_revoked_at ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL;") {
+			if up := now["0004_refresh_tokens_auth_time_revoked_at.up.sql"]; !strings.Contains(up, "CREATE INDEX refresh_tokens_revoked_at ON refresh_tokens (revoked_at) WHERE revoked_at IS NOT NULL;") {
 				t.Errorf("0004 up:\n%s", up)
 			}
-			if down := now["0004_refresh_tokens_revoked_at.down.sql"]; !strings.Contains(down, "DROP INDEX refresh_tokens_revoked_at;") {
+			if down := now["0004_refresh_tokens_auth_time_revoked_at.down.sql"]; !strings.Contains(down, "DROP INDEX refresh_tokens_revoked_at;") {
 				t.Errorf("0004 down:\n%s", down)
 			}
 
@@ -302,7 +303,7 @@ func TestSessionCheckIndexesRevocations(t *testing.T) {
 			}
 			opts.SessionCheck = SessionCheckStrict
 			created, err = regenerate(t, old, opts, false)
-			if want := []string{dialect + "/0004_refresh_tokens_revoked_at.down.sql", dialect + "/0004_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
+			if want := []string{dialect + "/0005_refresh_tokens_revoked_at.down.sql", dialect + "/0005_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
 				t.Fatalf("turning strict on created %v, %v; want %v", created, err, want)
 			}
 
@@ -314,7 +315,7 @@ func TestSessionCheckIndexesRevocations(t *testing.T) {
 				t.Fatalf("turning strict off without --allow-drop: %v", err)
 			}
 			created, err = regenerate(t, old, opts, true)
-			if want := []string{dialect + "/0005_drop_refresh_tokens_revoked_at.down.sql", dialect + "/0005_drop_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
+			if want := []string{dialect + "/0006_drop_refresh_tokens_revoked_at.down.sql", dialect + "/0006_drop_refresh_tokens_revoked_at.up.sql"}; err != nil || !slices.Equal(created, want) {
 				t.Fatalf("--allow-drop created %v, %v; want %v", created, err, want)
 			}
 		})

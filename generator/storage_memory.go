@@ -166,6 +166,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	)
 	memorySessionMethods(m, method)
 	memoryAPITokenMethods(m, method)
+	memoryReauthenticate(method)
 	if unique {
 		emitUniqueKeys(f, m)
 	}

@@ -153,7 +153,7 @@ func (s sqlStore) emitScanUser(f *jen.File) {
 	f.Line()
 }
 
-const refreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr, session_expires_at"
+const refreshColumns = "digest, family_id, user_id, issued_at, expires_at, revoked_at, replaced_at, user_agent, client_addr, session_expires_at, auth_time, amr"
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
@@ -221,10 +221,11 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	f.Line()
 	f.Func().Id("insertRefresh").Params(ctxParam(), jen.Id("db").Id("execer"), jen.Id("r").Add(rec())).Error().Block(
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("db").Dot(s.exec).Call(jen.Id("ctx"),
-			jen.Lit("INSERT INTO refresh_tokens (digest, family_id, user_id, issued_at, expires_at, user_agent, client_addr, session_expires_at) VALUES ("+s.params(8)+")"),
+			jen.Lit("INSERT INTO refresh_tokens (digest, family_id, user_id, issued_at, expires_at, user_agent, client_addr, session_expires_at, auth_time, amr) VALUES ("+s.params(10)+")"),
 			jen.Id("r").Dot("Digest"), jen.Id("r").Dot("FamilyID"), jen.Id("r").Dot("UserID"),
 			s.timeArg(jen.Id("r").Dot("IssuedAt")), s.timeArg(jen.Id("r").Dot("ExpiresAt")),
-			jen.Id("r").Dot("UserAgent"), jen.Id("r").Dot("ClientAddr"), s.timeArg(jen.Id("r").Dot("SessionEnds"))),
+			jen.Id("r").Dot("UserAgent"), jen.Id("r").Dot("ClientAddr"), s.timeArg(jen.Id("r").Dot("SessionEnds")),
+			s.timeArg(jen.Id("r").Dot("AuthTime")), jen.Qual("strings", "Join").Call(jen.Id("r").Dot("AMR"), jen.Lit(" "))),
 		jen.Return(jen.Err()),
 	)
 	f.Line()
@@ -248,18 +249,22 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	method("RefreshByDigest implements refresh.Store.", "RefreshByDigest", []jen.Code{ctxParam(), jen.Id("digest").String()}, jen.Params(rec(), jen.Error()),
 		jen.Var().Id("r").Add(rec()),
 		jen.Var().List(jen.Id("issued"), jen.Id("expires")).Add(s.timeType()),
-		jen.Var().List(jen.Id("revoked"), jen.Id("replaced"), jen.Id("ends")).Add(s.nullTimeType()),
+		jen.Var().List(jen.Id("revoked"), jen.Id("replaced"), jen.Id("ends"), jen.Id("authTime")).Add(s.nullTimeType()),
+		jen.Var().Id("amr").String(),
 		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"),
 			jen.Lit("SELECT "+refreshColumns+" FROM refresh_tokens WHERE digest = "+s.param(1)), jen.Id("digest")).Dot("Scan").Call(
 			jen.Op("&").Id("r").Dot("Digest"), jen.Op("&").Id("r").Dot("FamilyID"), jen.Op("&").Id("r").Dot("UserID"),
 			jen.Op("&").Id("issued"), jen.Op("&").Id("expires"), jen.Op("&").Id("revoked"), jen.Op("&").Id("replaced"),
-			jen.Op("&").Id("r").Dot("UserAgent"), jen.Op("&").Id("r").Dot("ClientAddr"), jen.Op("&").Id("ends")),
+			jen.Op("&").Id("r").Dot("UserAgent"), jen.Op("&").Id("r").Dot("ClientAddr"), jen.Op("&").Id("ends"), jen.Op("&").Id("authTime"), jen.Op("&").Id("amr")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(rec().Values(), jen.Qual(pkgRefresh, "ErrNotFound"))),
 		ifErrReturn(rec().Values(), jen.Err()),
 		jen.List(jen.Id("r").Dot("IssuedAt"), jen.Id("r").Dot("ExpiresAt")).Op("=").List(s.timeOf(jen.Id("issued")), s.timeOf(jen.Id("expires"))),
 		jen.List(jen.Id("r").Dot("RevokedAt"), jen.Id("r").Dot("ReplacedAt")).Op("=").List(s.nullTimeOf(jen.Id("revoked")), s.nullTimeOf(jen.Id("replaced"))),
 		jen.If(jen.Id("t").Op(":=").Add(s.nullTimeOf(jen.Id("ends"))), jen.Id("t").Op("!=").Nil()).Block(
 			jen.Id("r").Dot("SessionEnds").Op("=").Id("t").Dot("UTC").Call(),
+		),
+		jen.If(jen.Id("t").Op(":=").Add(s.nullTimeOf(jen.Id("authTime"))), jen.Id("t").Op("!=").Nil()).Block(
+			jen.List(jen.Id("r").Dot("AuthTime"), jen.Id("r").Dot("AMR")).Op("=").List(jen.Id("t").Dot("UTC").Call(), jen.Qual("strings", "Fields").Call(jen.Id("amr"))),
 		),
 		jen.Return(jen.Id("r"), jen.Nil()),
 	)
@@ -276,6 +281,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	}
 	s.emitSessionQueries(method)
 	s.emitAPITokenQueries(f, method)
+	s.emitReauthenticate(method)
 }
 
 // staleLoginFailures is how long an untouched attempt count is kept in the

@@ -159,20 +159,20 @@ func TestUserFieldsMoveTheSchemaForward(t *testing.T) {
 	step("a field", func(o *Options) {
 		o.UserFields = UserFields{{Name: "nick", Type: FieldString, MaxLength: 32, Register: true, Me: true}}
 	}, false,
-		"0004_users_nick.down.sql", "0004_users_nick.up.sql")
+		"0005_users_nick.down.sql", "0005_users_nick.up.sql")
 	step("unique", func(o *Options) { o.UserFields[0].Unique = true }, false,
-		"0005_users_nick_unique.down.sql", "0005_users_nick_unique.up.sql")
-	up := string(mustReadFile(t, filepath.Join(dir, "internal/auth/migrations/postgres/0005_users_nick_unique.up.sql")))
+		"0006_users_nick_unique.down.sql", "0006_users_nick_unique.up.sql")
+	up := string(mustReadFile(t, filepath.Join(dir, "internal/auth/migrations/postgres/0006_users_nick_unique.up.sql")))
 	if !strings.Contains(up, "ADD COLUMN nick_fold text;") || !strings.Contains(up, "CREATE UNIQUE INDEX users_nick_fold_key ON users (nick_fold);") {
 		t.Errorf("0005 up:\n%s", up)
 	}
 	step("not unique", func(o *Options) { o.UserFields[0].Unique = false }, false,
-		"0006_drop_users_nick_unique.down.sql", "0006_drop_users_nick_unique.up.sql")
+		"0007_drop_users_nick_unique.down.sql", "0007_drop_users_nick_unique.up.sql")
 	opts.UserFields = nil
 	_, err := regenerate(t, dir, opts, false)
 	var drop *DropError
 	if !errors.As(err, &drop) || !strings.Contains(err.Error(), "column users.nick") {
 		t.Fatalf("dropping a field without --allow-drop: %v", err)
 	}
-	step("dropped", func(*Options) {}, true, "0007_drop_users_nick.down.sql", "0007_drop_users_nick.up.sql")
+	step("dropped", func(*Options) {}, true, "0008_drop_users_nick.down.sql", "0008_drop_users_nick.up.sql")
 }

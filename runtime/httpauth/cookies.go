@@ -65,6 +65,12 @@ func (c Cookies) Set(w http.ResponseWriter, access string, accessTTL time.Durati
 	http.SetCookie(w, c.cookie(c.RefreshName(), refresh, "/", refreshTTL))
 }
 
+// SetAccess sets the access cookie alone: a fresh access token for the
+// session whose refresh cookie the browser keeps.
+func (c Cookies) SetAccess(w http.ResponseWriter, access string, accessTTL time.Duration) {
+	http.SetCookie(w, c.cookie(c.AccessName(), access, "/", accessTTL))
+}
+
 // Clear tells the browser to delete both cookies.
 func (c Cookies) Clear(w http.ResponseWriter) {
 	http.SetCookie(w, c.cookie(c.AccessName(), "", "/", -1))

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 )
@@ -147,5 +148,13 @@ func TestInsufficientScope(t *testing.T) {
 	}
 	if p := httpauth.InsufficientScope("", "no token of this kind"); p.Challenge != `Bearer error="insufficient_scope"` {
 		t.Fatalf("InsufficientScope without a scope: challenge %q", p.Challenge)
+	}
+}
+
+func TestReauthenticationRequired(t *testing.T) {
+	p := httpauth.ReauthenticationRequired(10 * time.Minute)
+	if p.Status != http.StatusUnauthorized || p.Code != httpauth.CodeReauthenticationRequired ||
+		p.Challenge != `Bearer error="insufficient_user_authentication", error_description="a more recent authentication is required", max_age="600"` {
+		t.Fatalf("ReauthenticationRequired(10m) = %+v", p)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"time"
 )
 
 // ContentTypeProblem is the media type of error responses (RFC 9457).
@@ -54,6 +55,9 @@ const (
 	CodeForbidden          = "forbidden"
 	CodeCrossOrigin        = "cross_origin"
 	CodeInsufficientScope  = "insufficient_scope"
+	// CodeReauthenticationRequired: the token is fine, but its user proved
+	// who they are too long ago for this route (RFC 9470).
+	CodeReauthenticationRequired = "reauthentication_required"
 )
 
 // Invalid returns the 422 Problem of a request member, named field, that
@@ -118,6 +122,18 @@ func InsufficientScope(scope, detail string) *Problem {
 	if scope != "" {
 		p.Challenge += `, scope="` + scope + `"`
 	}
+	return p
+}
+
+// ReauthenticationRequired returns the 401 of a route that needs its user to
+// have proved who they are within maxAge (RFC 9470 section 3): the
+// challenge names the error and the max_age, in whole seconds, that a
+// client re-authenticates to meet.
+func ReauthenticationRequired(maxAge time.Duration) *Problem {
+	seconds := strconv.Itoa(int(maxAge / time.Second))
+	p := NewProblem(http.StatusUnauthorized, CodeReauthenticationRequired,
+		"this action needs a password proved within the last "+seconds+" seconds: re-authenticate, then retry with the new access token")
+	p.Challenge = `Bearer error="insufficient_user_authentication", error_description="a more recent authentication is required", max_age="` + seconds + `"`
 	return p
 }
 

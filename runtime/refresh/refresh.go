@@ -18,6 +18,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -54,6 +55,13 @@ type Record struct {
 	// later. It is zero in records stored before sessions had one: theirs
 	// then counts from IssuedAt.
 	SessionEnds time.Time
+	// AuthTime is when the user of the session last proved who they are
+	// (the login, or a re-authentication since), and AMR how (RFC 8176:
+	// "pwd", "otp"); every successor carries them on, so that the access
+	// tokens of a session state its proof however often it refreshes. Zero
+	// in records stored before sessions had them.
+	AuthTime time.Time
+	AMR      []string
 }
 
 // Live reports whether r may still be exchanged at now.
@@ -100,10 +108,15 @@ type Manager struct {
 	Now func() time.Time
 }
 
-// Meta describes the client a token is issued to, for the audit trail.
+// Meta describes the client a token is issued to, for the audit trail,
+// and, for the first token of a family, how its user proved who they are.
 type Meta struct {
 	UserAgent  string
 	ClientAddr string
+	// Methods are the RFC 8176 methods of the login that starts a family
+	// ("pwd"; "pwd" and "otp"): its AMR, with the login's time as AuthTime.
+	// Rotations ignore them and carry the family's on.
+	Methods []string
 }
 
 func (m *Manager) now() time.Time {
@@ -139,6 +152,7 @@ func (m *Manager) NewFamily(userID string, meta Meta) (string, Record, error) {
 		return "", Record{}, err
 	}
 	rec.FamilyID, rec.UserID = family, userID
+	rec.AuthTime, rec.AMR = now, slices.Clone(meta.Methods)
 	return tok, rec, nil
 }
 
@@ -199,6 +213,7 @@ func (m *Manager) Spend(ctx context.Context, rec Record, meta Meta) (string, Rec
 		return "", Record{}, err
 	}
 	next.FamilyID, next.UserID = rec.FamilyID, rec.UserID
+	next.AuthTime, next.AMR = rec.AuthTime, rec.AMR
 	got, err := m.Store.RotateRefresh(ctx, rec.Digest, next, now)
 	if err == nil {
 		return tok, got, nil

@@ -3,6 +3,7 @@ package refresh_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -108,7 +109,7 @@ func TestRotateAndReuseDetection(t *testing.T) {
 	if spent.UserID != "u1" || spent.FamilyID != rec2.FamilyID {
 		t.Errorf("record of the reused token = %+v, want u1's of family %s", spent, rec2.FamilyID)
 	}
-	if _, got, err := m.Rotate(ctx, "nope", refresh.Meta{}); err == nil || got != (refresh.Record{}) {
+	if _, got, err := m.Rotate(ctx, "nope", refresh.Meta{}); err == nil || !reflect.DeepEqual(got, refresh.Record{}) {
 		t.Errorf("an unknown token: %+v, %v; want no record", got, err)
 	}
 	if _, _, err := m.Rotate(ctx, t2, refresh.Meta{}); !errors.Is(err, refresh.ErrRevoked) {
@@ -255,6 +256,28 @@ func TestCleanStoresValidText(t *testing.T) {
 		}
 		if !utf8.ValidString(got) || len(got) > refresh.MaxUserAgent {
 			t.Errorf("Clean(%q) = %q: not valid UTF-8 within %d bytes", in, got, refresh.MaxUserAgent)
+		}
+	}
+}
+
+// TestFamiliesCarryTheirAuthentication: a family's first token takes the
+// login's time and methods, and every rotation carries them on unchanged.
+func TestFamiliesCarryTheirAuthentication(t *testing.T) {
+	login := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	now := login
+	m := &refresh.Manager{Store: newMemStore(), TTL: time.Hour, Now: func() time.Time { return now }}
+	ctx := context.Background()
+	tok, rec, err := m.Issue(ctx, "u1", refresh.Meta{Methods: []string{"pwd", "otp"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if !rec.AuthTime.Equal(login) || strings.Join(rec.AMR, " ") != "pwd otp" {
+			t.Fatalf("rotation %d: auth time %v, amr %v", i, rec.AuthTime, rec.AMR)
+		}
+		now = now.Add(10 * time.Minute)
+		if tok, rec, err = m.Rotate(ctx, tok, refresh.Meta{Methods: []string{"ignored"}}); err != nil {
+			t.Fatal(err)
 		}
 	}
 }

@@ -26,7 +26,7 @@ func (s *Service) authenticate(r *http.Request) (*token.Claims, *httpauth.Proble
 	claims, err := s.tokens.Verify(raw)
 	if err != nil {
 		if errors.Is(err, token.ErrRevoked) {
-			return nil, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the session of this access token has ended", true)
+			return nil, errSessionEnded()
 		}
 		return nil, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the access token is invalid or expired", true)
 	}

@@ -5,6 +5,7 @@ package chiauth
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/go-chi/chi/v5"
@@ -24,6 +25,7 @@ func (s *Service) Mount(r chi.Router) {
 		r.With(s.Require).Delete("/sessions/{id}", s.EndSession)
 		r.With(s.Require).Post("/sessions/revoke-others", s.EndOtherSessions)
 		r.Post("/revoke", s.RevokeToken)
+		r.With(s.Require).Post("/reauthenticate", s.Reauthenticate)
 	})
 }
 
@@ -87,6 +89,23 @@ func (s *Service) RequireRole(roles ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			claims, p := s.requireRole(r, roles)
+			if p != nil {
+				httpauth.WriteProblem(w, p)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(httpauth.WithClaims(r.Context(), claims)))
+		})
+	}
+}
+
+// RequireRecentAuth returns middleware that answers like Require, and 401
+// reauthentication_required (RFC 9470: WWW-Authenticate error
+// insufficient_user_authentication with max_age) unless the user proved who
+// they are within maxAge: the client re-authenticates and retries.
+func (s *Service) RequireRecentAuth(maxAge time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			claims, p := s.requireRecentAuth(r, maxAge)
 			if p != nil {
 				httpauth.WriteProblem(w, p)
 				return

@@ -32,7 +32,9 @@ type Service struct {
 	throttle    *throttle.Login
 	devices     *throttle.Devices // cookies of clients that signed in before
 	ended       *revocation.List  // sessions revoked lately (session_check: strict)
-	close       func() error      // set by FromEnv
+	recentAuth  time.Duration
+	clock       func() time.Time // the time of re-authentication; tests move it
+	close       func() error     // set by FromEnv
 }
 
 // New returns a Service that keeps its state in store.
@@ -54,6 +56,9 @@ func New(cfg Config, store Store) (*Service, error) {
 		return nil, fmt.Errorf("session_check: read the revoked sessions: %w", err)
 	}
 	store = endingStore{store, ended}
+	if cfg.RecentAuth <= 0 {
+		cfg.RecentAuth = 10 * time.Minute
+	}
 	tokens, err := token.New(token.Config{
 		Algorithm: "HS256",
 		Secret:    cfg.Secret,
@@ -92,7 +97,9 @@ func New(cfg Config, store Store) (*Service, error) {
 			Address:      cfg.AddressThrottle,
 			Registration: cfg.RegistrationThrottle,
 		},
-		ended: ended,
+		ended:      ended,
+		recentAuth: cfg.RecentAuth,
+		clock:      time.Now,
 	}, nil
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/authgen/authgen/runtime/password"
 	"github.com/authgen/authgen/runtime/refresh"
 	"github.com/authgen/authgen/runtime/throttle"
+	"github.com/authgen/authgen/runtime/token"
 )
 
 // credentials is the body of register and login.
@@ -161,7 +162,9 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		s.refused(w, r, "login hook", err)
 		return
 	}
-	rt, rec, err := s.refresh.NewFamily(u.ID, clientMeta(r))
+	meta := clientMeta(r)
+	meta.Methods = []string{"pwd"}
+	rt, rec, err := s.refresh.NewFamily(u.ID, meta)
 	if err != nil {
 		s.unavailable(w, "issue refresh token", err)
 		return
@@ -182,7 +185,7 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 	if rehash {
 		s.upgradeHash(ctx, u.ID, password)
 	}
-	access, err := s.signAccess(ctx, u, rec.FamilyID)
+	access, err := s.signAccess(ctx, u, rec)
 	if err != nil {
 		s.unavailable(w, "issue access token", err)
 		return
@@ -253,7 +256,7 @@ func (s *Service) rotate(w http.ResponseWriter, r *http.Request, presented strin
 		s.unavailable(w, "find user", err)
 		return
 	}
-	access, err := s.signAccess(ctx, u, old.FamilyID)
+	access, err := s.signAccess(ctx, u, old)
 	if err != nil {
 		s.unavailable(w, "issue access token", err)
 		return
@@ -364,11 +367,16 @@ func (s *Service) LogoutAll(w http.ResponseWriter, r *http.Request) {
 // ChangePassword handles POST /auth/password behind Require.
 // Given the current password and a new one, it replaces the hash, revokes
 // every session, and answers 204; the client logs in again. A wrong current
-// password is 403: the token is fine, the proof of knowledge is not.
+// password is 403: the token is fine, the proof of knowledge is not. It needs
+// a password proved within recent_auth (401 reauthentication_required).
 func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	claims := ClaimsFrom(r.Context())
 	if claims == nil {
 		httpauth.WriteProblem(w, errMissingToken())
+		return
+	}
+	if p := s.recentlyAuthenticated(claims, s.recentAuth); p != nil {
+		httpauth.WriteProblem(w, p)
 		return
 	}
 	var in passwordChange
@@ -382,36 +390,10 @@ func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := s.hashingContext(r)
 	defer cancel()
-	u, err := s.store.UserByID(ctx, claims.Subject)
-	if gone(u, err) {
-		httpauth.WriteProblem(w, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the account of this token no longer exists", true))
+	u, ok := s.provePassword(ctx, w, r, claims.Subject, in.CurrentPassword, EventPasswordChangeFailed, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeInvalidCredentials, "the current password is wrong"))
+	if !ok {
 		return
 	}
-	if err != nil {
-		s.unavailable(w, "find user", err)
-		return
-	}
-	// The current password is a secret like any other: its guesses count
-	// against the account and the address, as logins do.
-	attempt := throttle.Attempt{
-		Address:  clientAddress(r),
-		Device:   s.device(r, u.Email),
-		Identity: u.Email,
-	}
-	if !s.reserve(ctx, w, r, attempt) {
-		return
-	}
-	ok, _, err := s.verify(ctx, in.CurrentPassword, u.PasswordHash)
-	if overloaded(err) {
-		s.hashFailed(w, err)
-		return
-	}
-	if err != nil || !ok {
-		s.emit(r, EventPasswordChangeFailed, u.ID, "")
-		httpauth.WriteProblem(w, httpauth.NewProblem(http.StatusForbidden, httpauth.CodeInvalidCredentials, "the current password is wrong"))
-		return
-	}
-	s.attemptSucceeded(ctx, attempt)
 	if err := s.hooks.passwordChange(ctx, u, in.NewPassword); err != nil {
 		s.refused(w, r, "password change hook", err)
 		return
@@ -449,14 +431,105 @@ func clientAddress(r *http.Request) string {
 	return host
 }
 
-// signAccess signs an access token for u in the session family, with the
-// claims that claimsFor (claims.go) gives u.
-func (s *Service) signAccess(ctx context.Context, u User, family string) (string, error) {
+// reauthentication is the body of Reauthenticate.
+type reauthentication struct {
+	Password string `json:"password"`
+}
+
+// accessResponse is Reauthenticate's answer: an access token alone, for the
+// session the client already has.
+type accessResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+}
+
+// Reauthenticate handles POST /auth/reauthenticate behind Require.
+// Given the user's password, it records a fresh proof of identity for the
+// caller's session and answers 200 with an access token that states it
+// (auth_time now, amr pwd), which sensitive actions accept for recent_auth.
+// The session's later refreshes keep the new proof. A wrong password is 401
+// invalid_credentials, counted like a login's.
+func (s *Service) Reauthenticate(w http.ResponseWriter, r *http.Request) {
+	claims := ClaimsFrom(r.Context())
+	if claims == nil {
+		httpauth.WriteProblem(w, errMissingToken())
+		return
+	}
+	var in reauthentication
+	if p := httpauth.DecodeJSON(w, r, &in); p != nil {
+		httpauth.WriteProblem(w, p)
+		return
+	}
+	ctx, cancel := s.hashingContext(r)
+	defer cancel()
+	u, ok := s.provePassword(ctx, w, r, claims.Subject, in.Password, EventReauthenticationFailed, httpauth.Unauthorized(httpauth.CodeInvalidCredentials, "the password is wrong", false))
+	if !ok {
+		return
+	}
+	rec := refresh.Record{
+		AMR:      []string{"pwd"},
+		AuthTime: s.clock().UTC(),
+		FamilyID: claims.SessionID,
+	}
+	n, err := s.store.Reauthenticate(ctx, u.ID, rec.FamilyID, rec.AuthTime, rec.AMR)
+	if err != nil {
+		s.unavailable(w, "record re-authentication", err)
+		return
+	}
+	if n == 0 {
+		httpauth.WriteProblem(w, errSessionEnded())
+		return
+	}
+	access, err := s.signAccess(ctx, u, rec)
+	if err != nil {
+		s.unavailable(w, "issue access token", err)
+		return
+	}
+	s.emit(r, EventReauthenticated, u.ID, rec.FamilyID)
+	resp := accessResponse{
+		AccessToken: access,
+		ExpiresIn:   int(s.tokens.TTL().Seconds()),
+		TokenType:   "Bearer",
+	}
+	httpauth.WriteJSON(w, http.StatusOK, resp)
+}
+
+// recentlyAuthenticated answers 401 reauthentication_required (RFC 9470)
+// unless the user of claims proved who they are within maxAge.
+func (s *Service) recentlyAuthenticated(claims *token.Claims, maxAge time.Duration) *httpauth.Problem {
+	if claims.AuthenticatedWithin(maxAge, s.clock()) {
+		return nil
+	}
+	return httpauth.ReauthenticationRequired(maxAge)
+}
+
+// requireRecentAuth is require, then 401 unless the user proved who they
+// are within maxAge.
+func (s *Service) requireRecentAuth(r *http.Request, maxAge time.Duration) (*token.Claims, *httpauth.Problem) {
+	claims, p := s.require(r)
+	if p == nil {
+		p = s.recentlyAuthenticated(claims, maxAge)
+	}
+	if p != nil {
+		return nil, p
+	}
+	return claims, nil
+}
+
+// signAccess signs an access token for u in the session whose refresh record
+// is rec, with the claims that claimsFor (claims.go) gives u and the
+// session's proof of identity (auth_time and amr).
+func (s *Service) signAccess(ctx context.Context, u User, rec refresh.Record) (string, error) {
 	custom, err := s.claimsFor(ctx, u)
 	if err != nil {
 		return "", err
 	}
-	access, _, err := s.tokens.IssueWith(u.ID, family, custom)
+	auth := token.Auth{
+		Methods: rec.AMR,
+		Time:    rec.AuthTime,
+	}
+	access, _, err := s.tokens.IssueAuthenticated(u.ID, rec.FamilyID, auth, custom)
 	return access, err
 }
 
@@ -480,6 +553,43 @@ func (s *Service) reject(w http.ResponseWriter, r *http.Request, p *httpauth.Pro
 		p = p.OAuth2()
 	}
 	httpauth.WriteProblem(w, p)
+}
+
+// provePassword checks password against the account of userID and answers
+// the request itself when it fails: 401 when the account is gone, wrong
+// (after the event failed) when the password is, 503 when the hashing slots
+// are full. The password is a secret like any other: its guesses count
+// against the account and the address, as logins do.
+func (s *Service) provePassword(ctx context.Context, w http.ResponseWriter, r *http.Request, userID, password string, failed EventKind, wrong *httpauth.Problem) (User, bool) {
+	u, err := s.store.UserByID(ctx, userID)
+	if gone(u, err) {
+		httpauth.WriteProblem(w, httpauth.Unauthorized(httpauth.CodeInvalidToken, "the account of this token no longer exists", true))
+		return User{}, false
+	}
+	if err != nil {
+		s.unavailable(w, "find user", err)
+		return User{}, false
+	}
+	attempt := throttle.Attempt{
+		Address:  clientAddress(r),
+		Device:   s.device(r, u.Email),
+		Identity: u.Email,
+	}
+	if !s.reserve(ctx, w, r, attempt) {
+		return User{}, false
+	}
+	ok, _, err := s.verify(ctx, password, u.PasswordHash)
+	if overloaded(err) {
+		s.hashFailed(w, err)
+		return User{}, false
+	}
+	if err != nil || !ok {
+		s.emit(r, failed, u.ID, "")
+		httpauth.WriteProblem(w, wrong)
+		return User{}, false
+	}
+	s.attemptSucceeded(ctx, attempt)
+	return u, true
 }
 
 // endSession revokes the refresh-token family of a session.

@@ -5,6 +5,7 @@ package echoauth
 import (
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/token"
@@ -35,6 +36,7 @@ func (s *Service) Mount(r Router) {
 	g.DELETE("/sessions/:id", echo.WrapHandler(http.HandlerFunc(s.EndSession)), s.Require)
 	g.POST("/sessions/revoke-others", echo.WrapHandler(http.HandlerFunc(s.EndOtherSessions)), s.Require)
 	g.POST("/revoke", echo.WrapHandler(http.HandlerFunc(s.RevokeToken)))
+	g.POST("/reauthenticate", echo.WrapHandler(http.HandlerFunc(s.Reauthenticate)), s.Require)
 }
 
 // Require is echo middleware that answers 401 unless the request carries a
@@ -82,6 +84,24 @@ func (s *Service) RequireRole(roles ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			claims, p := s.requireRole(c.Request(), roles)
+			if p != nil {
+				httpauth.WriteProblem(c.Response(), p)
+				return nil
+			}
+			setClaims(c, claims)
+			return next(c)
+		}
+	}
+}
+
+// RequireRecentAuth returns middleware that answers like Require, and 401
+// reauthentication_required (RFC 9470: WWW-Authenticate error
+// insufficient_user_authentication with max_age) unless the user proved who
+// they are within maxAge: the client re-authenticates and retries.
+func (s *Service) RequireRecentAuth(maxAge time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			claims, p := s.requireRecentAuth(c.Request(), maxAge)
 			if p != nil {
 				httpauth.WriteProblem(c.Response(), p)
 				return nil

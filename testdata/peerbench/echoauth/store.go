@@ -73,4 +73,9 @@ type Store interface {
 	// EndedSessions reports the sessions revoked at or after since, for the
 	// revocation list of session_check: strict.
 	revocation.Source
+	// Reauthenticate records that the user of the session family proved who
+	// they are at at, by amr, on its live refresh token, which its successors
+	// carry on; it reports how many tokens it changed: 0 when the session has
+	// ended.
+	Reauthenticate(ctx context.Context, userID, family string, at time.Time, amr []string) (int64, error)
 }

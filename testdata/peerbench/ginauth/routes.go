@@ -4,6 +4,7 @@ package ginauth
 
 import (
 	"strings"
+	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 	"github.com/authgen/authgen/runtime/token"
@@ -28,6 +29,7 @@ func (s *Service) Mount(r gin.IRouter) {
 	g.DELETE("/sessions/:id", s.Require(), gin.WrapF(s.EndSession))
 	g.POST("/sessions/revoke-others", s.Require(), gin.WrapF(s.EndOtherSessions))
 	g.POST("/revoke", gin.WrapF(s.RevokeToken))
+	g.POST("/reauthenticate", s.Require(), gin.WrapF(s.Reauthenticate))
 }
 
 // Require returns gin middleware that answers 401 unless the request carries a
@@ -78,6 +80,23 @@ func (s *Service) Authenticate() gin.HandlerFunc {
 func (s *Service) RequireRole(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		claims, p := s.requireRole(c.Request, roles)
+		if p != nil {
+			httpauth.WriteProblem(c.Writer, p)
+			c.Abort()
+			return
+		}
+		setClaims(c, claims)
+		c.Next()
+	}
+}
+
+// RequireRecentAuth returns middleware that answers like Require, and 401
+// reauthentication_required (RFC 9470: WWW-Authenticate error
+// insufficient_user_authentication with max_age) unless the user proved who
+// they are within maxAge: the client re-authenticates and retries.
+func (s *Service) RequireRecentAuth(maxAge time.Duration) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		claims, p := s.requireRecentAuth(c.Request, maxAge)
 		if p != nil {
 			httpauth.WriteProblem(c.Writer, p)
 			c.Abort()

@@ -32,8 +32,10 @@ type Service struct {
 	throttle    *throttle.Login
 	devices     *throttle.Devices // cookies of clients that signed in before
 	ended       *revocation.List  // sessions revoked lately (session_check: strict)
-	base        string            // the router's prefix before the auth routes; set by Mount
-	close       func() error      // set by FromEnv
+	recentAuth  time.Duration
+	clock       func() time.Time // the time of re-authentication; tests move it
+	base        string           // the router's prefix before the auth routes; set by Mount
+	close       func() error     // set by FromEnv
 }
 
 // New returns a Service that keeps its state in store.
@@ -55,6 +57,9 @@ func New(cfg Config, store Store) (*Service, error) {
 		return nil, fmt.Errorf("session_check: read the revoked sessions: %w", err)
 	}
 	store = endingStore{store, ended}
+	if cfg.RecentAuth <= 0 {
+		cfg.RecentAuth = 10 * time.Minute
+	}
 	tokens, err := token.New(token.Config{
 		Algorithm: "HS256",
 		Secret:    cfg.Secret,
@@ -93,7 +98,9 @@ func New(cfg Config, store Store) (*Service, error) {
 			Address:      cfg.AddressThrottle,
 			Registration: cfg.RegistrationThrottle,
 		},
-		ended: ended,
+		ended:      ended,
+		recentAuth: cfg.RecentAuth,
+		clock:      time.Now,
 	}, nil
 }
 

@@ -42,6 +42,9 @@ type Config struct {
 	// RegistrationThrottle registrations per address (AUTH_REGISTER_FREE_ATTEMPTS);
 	// zero values take the throttle package's defaults.
 	IdentityThrottle, AddressThrottle, RegistrationThrottle throttle.Policy
+	// RecentAuth is how recently the user must have proved who they are for a
+	// sensitive action (recent_auth); zero means the option's value.
+	RecentAuth time.Duration
 }
 
 // ConfigFromEnv reads the configuration from the environment. AUTH_JWT_SECRET

@@ -36,6 +36,10 @@ const (
 	EventPasswordChanged EventKind = "password_changed"
 	// EventPasswordChangeFailed means a password change gave a wrong current password.
 	EventPasswordChangeFailed EventKind = "password_change_failed"
+	// EventReauthenticated means a user proved their password again, for the sensitive actions of recent_auth.
+	EventReauthenticated EventKind = "reauthenticated"
+	// EventReauthenticationFailed means a re-authentication gave a wrong password.
+	EventReauthenticationFailed EventKind = "reauthentication_failed"
 	// EventTokenCreated means a personal access token was made (api_tokens).
 	EventTokenCreated EventKind = "token_created"
 	// EventTokenUsed means a personal access token authenticated its first request.

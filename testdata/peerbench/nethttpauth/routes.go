@@ -4,6 +4,7 @@ package nethttpauth
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/authgen/authgen/runtime/httpauth"
 )
@@ -21,6 +22,7 @@ func (s *Service) Mount(mux *http.ServeMux) {
 	mux.Handle("DELETE /auth/sessions/{id}", s.Require(http.HandlerFunc(s.EndSession)))
 	mux.Handle("POST /auth/sessions/revoke-others", s.Require(http.HandlerFunc(s.EndOtherSessions)))
 	mux.HandleFunc("POST /auth/revoke", s.RevokeToken)
+	mux.Handle("POST /auth/reauthenticate", s.Require(http.HandlerFunc(s.Reauthenticate)))
 }
 
 // Require is middleware that answers 401 unless the request carries a valid
@@ -68,6 +70,23 @@ func (s *Service) RequireRole(roles ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			claims, p := s.requireRole(r, roles)
+			if p != nil {
+				httpauth.WriteProblem(w, p)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(httpauth.WithClaims(r.Context(), claims)))
+		})
+	}
+}
+
+// RequireRecentAuth returns middleware that answers like Require, and 401
+// reauthentication_required (RFC 9470: WWW-Authenticate error
+// insufficient_user_authentication with max_age) unless the user proved who
+// they are within maxAge: the client re-authenticates and retries.
+func (s *Service) RequireRecentAuth(maxAge time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			claims, p := s.requireRecentAuth(r, maxAge)
 			if p != nil {
 				httpauth.WriteProblem(w, p)
 				return

@@ -102,6 +102,12 @@ func (s *Service) EndSession(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// errSessionEnded is the 401 of an access token whose session has ended,
+// found out on the way (a password change, say, or another device's end).
+func errSessionEnded() *httpauth.Problem {
+	return httpauth.Unauthorized(httpauth.CodeInvalidToken, "the session of this access token has ended", true)
+}
+
 func errNoSuchSession() *httpauth.Problem {
 	return httpauth.NewProblem(http.StatusNotFound, httpauth.CodeNotFound, "no live session of yours has this ID")
 }
@@ -126,11 +132,16 @@ func idOfPath(r *http.Request) (string, bool) {
 var pathID = regexp.MustCompile("^[A-Za-z0-9_-]{1,64}$")
 
 // EndOtherSessions handles POST /auth/sessions/revoke-others behind Require.
-// It revokes every session of the user but the caller's and answers 204.
+// It revokes every session of the user but the caller's and answers 204. It
+// needs a password proved within recent_auth (401 reauthentication_required).
 func (s *Service) EndOtherSessions(w http.ResponseWriter, r *http.Request) {
 	claims := ClaimsFrom(r.Context())
 	if claims == nil {
 		httpauth.WriteProblem(w, errMissingToken())
+		return
+	}
+	if p := s.recentlyAuthenticated(claims, s.recentAuth); p != nil {
+		httpauth.WriteProblem(w, p)
 		return
 	}
 	ctx, cancel := s.storeContext(r)

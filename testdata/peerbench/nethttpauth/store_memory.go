@@ -251,6 +251,21 @@ func (s *MemoryStore) EndedSessions(_ context.Context, since time.Time) ([]revoc
 	return ended, nil
 }
 
+// Reauthenticate implements Store.
+func (s *MemoryStore) Reauthenticate(_ context.Context, userID, family string, at time.Time, amr []string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for digest, r := range s.tokens {
+		if r.FamilyID == family && r.UserID == userID && r.Live(at) {
+			r.AuthTime, r.AMR = at, slices.Clone(amr)
+			s.tokens[digest] = r
+			n++
+		}
+	}
+	return n, nil
+}
+
 // revoke marks revoked at now the live records that match; the caller holds s.mu.
 func (s *MemoryStore) revoke(now time.Time, match func(refresh.Record) bool) {
 	for digest, r := range s.tokens {
