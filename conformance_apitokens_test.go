@@ -69,6 +69,7 @@ func (s *suite) apiTokens(password string) {
 	s.expect("me: with a personal access token", s.send("GET", me, "", nil, patAuth...), 200, "")
 	for _, account := range []struct{ method, path, body string }{
 		{"POST", "/auth/password", `{"current_password":"` + password + `","new_password":"a third long passphrase"}`},
+		{"POST", "/auth/logout", "{}"},
 		{"POST", "/auth/logout-all", ""},
 		{"POST", "/auth/reauthenticate", `{"password":"` + password + `"}`},
 		{"GET", "/auth/sessions", ""},

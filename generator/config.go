@@ -31,6 +31,7 @@ func ParseConfig(data []byte, base Options) (Options, error) {
 	// A key that authgen.yaml lacks because it predates the option keeps
 	// the behaviour the service had before it; new files hold every key.
 	cfg.SessionCheck = SessionCheckOff
+	cfg.RecentAuth = 0
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {

@@ -318,6 +318,7 @@ func emitLogout(f *jen.File, m *Model) {
 		).Else().Block(
 			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
 			jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
+			personalTokenRefused(m),
 			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
 				unavailableReturn("revoke session")...,
 			),
@@ -396,12 +397,11 @@ func emitLogoutAll(f *jen.File, m *Model) {
 }
 
 func emitChangePassword(f *jen.File, m *Model) {
-	handlerDoc(f, m, "ChangePassword", "POST "+m.Route("/password")+" behind Require",
+	handlerDoc(f, m, "ChangePassword", "POST "+m.Route("/password")+" behind Require", append([]string{
 		"Given the current password and a new one, it replaces the hash, revokes",
 		"every session, and answers 204; the client logs in again. A wrong current",
-		"password is 403: the token is fine, the proof of knowledge is not. It needs",
-		"a password proved within recent_auth (401 reauthentication_required).")
-	body := append(requireClaims(m), recentAuthCheck())
+		"password is 403: the token is fine, the proof of knowledge is not."}, recentAuthDoc(m)...)...)
+	body := append(requireClaims(m), recentAuthCheck(m))
 	body = append(body, decodeInto("passwordChange", "DecodeJSON")...)
 	body = append(body,
 		jen.If(jen.Id("p").Op(":=").Id("validatePassword").Call(jen.Lit("new_password"), jen.Id("in").Dot("NewPassword")), jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),

@@ -211,8 +211,8 @@ func emitAPITokens(f *jen.File, m *Model) {
 		jen.Id("Name").String().Tag(map[string]string{"json": "name"}),
 		jen.Id("Scopes").Index().String().Tag(map[string]string{"json": "scopes"}),
 		jen.Id("CreatedAt").Qual(pkgTime, "Time").Tag(map[string]string{"json": "created_at"}),
-		jen.Comment("LastUsedAt is the last request the token authenticated, to the minute;"),
-		jen.Comment("nil until its first."),
+		jen.Comment("LastUsedAt is the last request the token authenticated, written at most"),
+		jen.Comment("once a minute; nil until its first."),
 		jen.Id("LastUsedAt").Op("*").Qual(pkgTime, "Time").Tag(map[string]string{"json": "last_used_at"}),
 		jen.Id("ExpiresAt").Qual(pkgTime, "Time").Tag(map[string]string{"json": "expires_at"}),
 	)

@@ -27,31 +27,34 @@ type recentAuthFeature struct{ noFeature }
 
 func (recentAuthFeature) name() string { return "recentauth" }
 
-func (recentAuthFeature) configFields(*Model) []jen.Code {
-	return []jen.Code{
+func (recentAuthFeature) configFields(m *Model) []jen.Code {
+	return when(m.GuardsRecentAuth(),
 		jen.Comment("RecentAuth is how recently the user must have proved who they are for a"),
 		jen.Comment("sensitive action (recent_auth); zero means the option's value."),
 		jen.Id("RecentAuth").Qual(pkgTime, "Duration"),
-	}
+	)
 }
 
 func (recentAuthFeature) newStatements(m *Model) []jen.Code {
-	return []jen.Code{
+	return when(m.GuardsRecentAuth(),
 		jen.If(jen.Id("cfg").Dot("RecentAuth").Op("<=").Lit(0)).Block(
 			jen.Id("cfg").Dot("RecentAuth").Op("=").Add(durationCode(m.RecentAuth)),
 		),
-	}
+	)
 }
 
-func (recentAuthFeature) serviceFields(*Model) []jen.Code {
-	return []jen.Code{
-		jen.Id("recentAuth").Qual(pkgTime, "Duration"),
+func (recentAuthFeature) serviceFields(m *Model) []jen.Code {
+	return append(when(m.GuardsRecentAuth(), jen.Id("recentAuth").Qual(pkgTime, "Duration")),
 		jen.Id("clock").Func().Params().Qual(pkgTime, "Time").Comment("the time of re-authentication; tests move it"),
-	}
+	)
 }
 
-func (recentAuthFeature) serviceValues(*Model) []any {
-	return []any{"recentAuth", jen.Id("cfg").Dot("RecentAuth"), "clock", jen.Qual(pkgTime, "Now")}
+func (recentAuthFeature) serviceValues(m *Model) []any {
+	values := []any{"clock", jen.Qual(pkgTime, "Now")}
+	if m.GuardsRecentAuth() {
+		values = append(values, "recentAuth", jen.Id("cfg").Dot("RecentAuth"))
+	}
+	return values
 }
 
 func (recentAuthFeature) endpoints(*Model) []Endpoint {
@@ -146,10 +149,26 @@ func (recentAuthFeature) handlers(f *jen.File, m *Model) {
 	f.Line()
 }
 
+// recentAuthDoc is what a sensitive handler's doc says of recent_auth.
+func recentAuthDoc(m *Model) []string {
+	if !m.GuardsRecentAuth() {
+		return nil
+	}
+	return []string{"It needs a password proved within recent_auth (401 reauthentication_required)."}
+}
+
+// GuardsRecentAuth reports whether a password change and revoke-others need
+// a recent authentication: recent_auth is not 0, which only services from
+// before the option have.
+func (o Options) GuardsRecentAuth() bool { return o.RecentAuth > 0 }
+
 // recentAuthCheck is the statement of a sensitive handler, after
 // requireClaims: 401 unless the user proved who they are within
 // recent_auth.
-func recentAuthCheck() jen.Code {
+func recentAuthCheck(m *Model) jen.Code {
+	if !m.GuardsRecentAuth() {
+		return jen.Null()
+	}
 	return jen.If(jen.Id("p").Op(":=").Id("s").Dot("recentlyAuthenticated").Call(jen.Id("claims"), jen.Id("s").Dot("recentAuth")), jen.Id("p").Op("!=").Nil()).Block(
 		writeProblemReturn(jen.Id("p"))...,
 	)

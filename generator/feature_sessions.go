@@ -270,10 +270,9 @@ func cookieClause(m *Model) string {
 
 func emitEndOtherSessions(f *jen.File, m *Model) {
 	handlerDoc(f, m, "EndOtherSessions", "POST "+m.Route("/sessions/revoke-others")+" behind Require",
-		"It revokes every session of the user but the caller's and answers 204. It",
-		"needs a password proved within recent_auth (401 reauthentication_required).")
+		append([]string{"It revokes every session of the user but the caller's and answers 204."}, recentAuthDoc(m)...)...)
 	body := append(requireClaims(m),
-		recentAuthCheck(),
+		recentAuthCheck(m),
 		storeContext(),
 		jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeOtherSessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID"), jen.Qual(pkgTime, "Now").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
 			unavailableReturn("end sessions")...,

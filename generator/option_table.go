@@ -211,7 +211,7 @@ var optionTable = []Option{
 		docs("Go duration, at least the refresh TTL: a session's absolute lifetime", "`2160h`").
 		ask("Longest session:", "a login ends after this however often it refreshes (e.g. 2160h = 90 days)"),
 	lifetime("recent_auth", "recent-auth", "how recently a user must have proved who they are for a sensitive action, e.g. 10m", func(o *Options) *Duration { return &o.RecentAuth }).
-		docs("Go duration, 1m–24h: the window of `RequireRecentAuth` for password changes and ending other sessions", "`10m`").
+		docs("Go duration, 1m–24h: how recently a password change or ending the other sessions needs a password proved; `0`: not at all (services from before the option)", "`10m`").
 		ask("Recent authentication for sensitive actions:", "a password change or ending the other sessions needs a password proved this recently (e.g. 10m)"),
 	text("header", "header", "header that carries the access token", func(o *Options) *string { return &o.Header }).
 		docs("header name", "`Authorization`").
@@ -448,8 +448,8 @@ func crossChecks(o Options) []error {
 	case o.SessionMaxAge > Duration(2*8760*time.Hour):
 		errs = append(errs, fmt.Errorf("session max age %s is over two years: use at most 17520h", o.SessionMaxAge))
 	}
-	if o.RecentAuth < Duration(time.Minute) || o.RecentAuth > Duration(24*time.Hour) {
-		errs = append(errs, fmt.Errorf("recent auth %s is out of range: use a duration from 1m to 24h, e.g. 10m", o.RecentAuth))
+	if o.RecentAuth != 0 && (o.RecentAuth < Duration(time.Minute) || o.RecentAuth > Duration(24*time.Hour)) {
+		errs = append(errs, fmt.Errorf("recent auth %s is out of range: use a duration from 1m to 24h, e.g. 10m, or 0 for none", o.RecentAuth))
 	}
 	if o.APITokens && o.CookieOnly() {
 		errs = append(errs, errors.New("api_tokens needs the header transport: scripts send their tokens in a header, so use --transport both, or turn api_tokens off"))

@@ -34,6 +34,7 @@ func TestValidateExplainsEachProblem(t *testing.T) {
 		{"no scheme", func(o *Options) { o.Schemes = nil }, "no header scheme"},
 		{"bad header", func(o *Options) { o.Header = "Bad Header" }, "not a valid header name"},
 		{"empty audience", func(o *Options) { o.Audience = "" }, "audience must not be empty: e.g. --audience api"},
+		{"recent auth too short", func(o *Options) { o.RecentAuth = Duration(30 * time.Second) }, "recent auth 30s is out of range"},
 		{"personal access tokens in cookies", func(o *Options) { o.APITokens, o.Transport = true, TransportCookie }, "api_tokens needs the header transport"},
 	}
 	for _, c := range cases {
@@ -59,6 +60,14 @@ func TestParseConfig(t *testing.T) {
 	}
 	if _, err := ParseConfig(nil, Defaults()); err != nil {
 		t.Errorf("empty file: %v", err)
+	}
+	// Options newer than the file keep the behaviour the service had.
+	if o.SessionCheck != SessionCheckOff || o.RecentAuth != 0 || o.APITokens {
+		t.Errorf("a file from before session_check, recent_auth and api_tokens: %+v", o)
+	}
+	o, err = ParseConfig([]byte("version: 1\nrecent_auth: 15m\n"), Defaults())
+	if err != nil || o.RecentAuth != Duration(15*time.Minute) || !o.GuardsRecentAuth() {
+		t.Errorf("recent_auth: 15m reads as %v, %v", o.RecentAuth, err)
 	}
 }
 

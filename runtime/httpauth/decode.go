@@ -61,7 +61,7 @@ func decodeJSON(body io.Reader, dst any) *Problem {
 		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the request body is not UTF-8")
 	}
 	if name, twice := repeatedMember(data); twice {
-		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the member "+strconv.Quote(name)+" is sent twice")
+		return NewProblem(http.StatusBadRequest, CodeMalformedBody, "the member "+strconv.Quote(clip(name, 64))+" is sent twice")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	err = dec.Decode(dst)
@@ -164,4 +164,16 @@ func tooLarge(err error) *Problem {
 		return NewProblem(http.StatusRequestEntityTooLarge, CodeBodyTooLarge, "the request body is larger than 1 MiB")
 	}
 	return nil
+}
+
+// clip cuts s to at most n bytes, at a rune boundary, marking the cut: what
+// a problem detail quotes of the request stays small whatever was sent.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

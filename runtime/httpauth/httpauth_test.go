@@ -158,3 +158,17 @@ func TestReauthenticationRequired(t *testing.T) {
 		t.Fatalf("ReauthenticationRequired(10m) = %+v", p)
 	}
 }
+
+// TestRepeatedMemberDetailIsBounded: the problem of a member sent twice
+// names it, cut short, however long the name was.
+func TestRepeatedMemberDetailIsBounded(t *testing.T) {
+	long := strings.Repeat("é", 200000) // 400 KB, twice within the 1 MiB bound
+	body := `{"` + long + `":1,"` + long + `":2}`
+	r := httptest.NewRequest("POST", "/", strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	var v map[string]int
+	p := httpauth.DecodeJSON(httptest.NewRecorder(), r, &v)
+	if p == nil || p.Code != httpauth.CodeMalformedBody || len(p.Detail) > 200 || !strings.Contains(p.Detail, "éé") {
+		t.Fatalf("repeated long member: %+v", p)
+	}
+}

@@ -98,8 +98,8 @@ func New(cfg Config, store Store) (*Service, error) {
 			Registration: cfg.RegistrationThrottle,
 		},
 		ended:      ended,
-		recentAuth: cfg.RecentAuth,
 		clock:      time.Now,
+		recentAuth: cfg.RecentAuth,
 	}, nil
 }
 

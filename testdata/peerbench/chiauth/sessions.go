@@ -132,8 +132,8 @@ func idOfPath(r *http.Request) (string, bool) {
 var pathID = regexp.MustCompile("^[A-Za-z0-9_-]{1,64}$")
 
 // EndOtherSessions handles POST /auth/sessions/revoke-others behind Require.
-// It revokes every session of the user but the caller's and answers 204. It
-// needs a password proved within recent_auth (401 reauthentication_required).
+// It revokes every session of the user but the caller's and answers 204.
+// It needs a password proved within recent_auth (401 reauthentication_required).
 func (s *Service) EndOtherSessions(w http.ResponseWriter, r *http.Request) {
 	claims := ClaimsFrom(r.Context())
 	if claims == nil {

@@ -367,8 +367,8 @@ func (s *Service) LogoutAll(w http.ResponseWriter, r *http.Request) {
 // ChangePassword handles POST /auth/password behind Require.
 // Given the current password and a new one, it replaces the hash, revokes
 // every session, and answers 204; the client logs in again. A wrong current
-// password is 403: the token is fine, the proof of knowledge is not. It needs
-// a password proved within recent_auth (401 reauthentication_required).
+// password is 403: the token is fine, the proof of knowledge is not.
+// It needs a password proved within recent_auth (401 reauthentication_required).
 func (s *Service) ChangePassword(w http.ResponseWriter, r *http.Request) {
 	claims := ClaimsFrom(r.Context())
 	if claims == nil {
