@@ -113,57 +113,45 @@ func leanAudience(s string, i int, c *leanClaims) (int, bool) {
 		}
 		return next, ok
 	}
-	if i >= len(s) || s[i] != '[' {
-		return 0, false
+	aud, next, ok := leanStrings(s, i, c.aud[:0])
+	if ok && len(aud) > 0 {
+		c.Audience = aud
 	}
-	i++
-	if i < len(s) && s[i] == ']' {
-		return i + 1, true
-	}
-	aud := jwt.ClaimStrings(c.aud[:0])
-	for {
-		str, next, ok := leanString(s, i)
-		if !ok || next >= len(s) {
-			return 0, false
-		}
-		aud = append(aud, str)
-		switch s[next] {
-		case ']':
-			c.Audience = aud
-			return next + 1, true
-		case ',':
-			i = next + 1
-		default:
-			return 0, false
-		}
-	}
+	return next, ok
 }
 
 // leanAMR decodes "amr", an array of strings; an empty array is an empty,
 // non-nil slice, as encoding/json decodes it.
 func leanAMR(s string, i int, c *leanClaims) (int, bool) {
-	if i >= len(s) || s[i] != '[' {
-		return 0, false
-	}
-	amr := c.amr[:0]
-	if i++; i < len(s) && s[i] == ']' {
+	amr, next, ok := leanStrings(s, i, c.amr[:0])
+	if ok {
 		c.AMR = amr
-		return i + 1, true
+	}
+	return next, ok
+}
+
+// leanStrings reads a JSON array of lean strings at s[i] into dst and
+// returns it with the index after the array.
+func leanStrings(s string, i int, dst []string) ([]string, int, bool) {
+	if i >= len(s) || s[i] != '[' {
+		return nil, 0, false
+	}
+	if i++; i < len(s) && s[i] == ']' {
+		return dst, i + 1, true
 	}
 	for {
 		str, next, ok := leanString(s, i)
 		if !ok || next >= len(s) {
-			return 0, false
+			return nil, 0, false
 		}
-		amr = append(amr, str)
+		dst = append(dst, str)
 		switch s[next] {
 		case ']':
-			c.AMR = amr
-			return next + 1, true
+			return dst, next + 1, true
 		case ',':
 			i = next + 1
 		default:
-			return 0, false
+			return nil, 0, false
 		}
 	}
 }
