@@ -49,6 +49,7 @@ func TestOAuth2Errors(t *testing.T) {
 		{httpauth.NewProblem(http.StatusUnprocessableEntity, httpauth.CodeValidation, "password too short"), 422, "invalid_request"},
 		{httpauth.NewProblem(http.StatusTooManyRequests, httpauth.CodeRateLimited, "wait"), 429, "invalid_request"},
 		{httpauth.Unavailable(), 503, "server_error"},
+		{httpauth.MFARequired("tok"), 403, "mfa_required"},
 	}
 	for _, tc := range cases {
 		got := tc.in.OAuth2()
@@ -60,6 +61,9 @@ func TestOAuth2Errors(t *testing.T) {
 		}
 		if tc.in.OAuthError != "" {
 			t.Errorf("OAuth2 changed its receiver")
+		}
+		if got.MFAToken != tc.in.MFAToken {
+			t.Errorf("%s: mfa_token %q, want %q", tc.in.Code, got.MFAToken, tc.in.MFAToken)
 		}
 	}
 }

@@ -21,6 +21,9 @@ type Problem struct {
 	// Field names the member of the request that a validation problem (422)
 	// is about, when it is about one.
 	Field string `json:"field,omitempty"`
+	// MFAToken is the mfa_token of an mfa_required answer: the login's
+	// password was right, and the client finishes it with a second factor.
+	MFAToken string `json:"mfa_token,omitempty"`
 	// Error and ErrorDescription are the members RFC 6749 section 5.2 adds
 	// on the token-request path (see OAuth2).
 	OAuthError       string `json:"error,omitempty"`
@@ -58,7 +61,34 @@ const (
 	// CodeReauthenticationRequired: the token is fine, but its user proved
 	// who they are too long ago for this route (RFC 9470).
 	CodeReauthenticationRequired = "reauthentication_required"
+	// CodeMFARequired: the password was right, and the account asks for a
+	// second factor too (the answer carries an mfa_token).
+	CodeMFARequired = "mfa_required"
+	// CodeInvalidCode: a TOTP or recovery code is wrong, used or missing.
+	CodeInvalidCode = "invalid_code"
+	// CodeMFAEnrollmentRequired: with mfa: required, an account without a
+	// second factor may only enrol one.
+	CodeMFAEnrollmentRequired = "mfa_enrollment_required"
+	// CodeMFAEnabled and CodeMFANotEnabled: an MFA change that needs the
+	// second factor off, or on.
+	CodeMFAEnabled    = "mfa_enabled"
+	CodeMFANotEnabled = "mfa_not_enabled"
 )
+
+// MFARequired returns the 403 of a right password for an account with a
+// second factor: the client sends mfaToken and a code to the verify route
+// to finish the login. On the OAuth2 path its error is mfa_required, as the
+// well-known identity providers answer a password grant.
+func MFARequired(mfaToken string) *Problem {
+	p := NewProblem(http.StatusForbidden, CodeMFARequired, "the password is right; this account also needs a code from its authenticator app (or a recovery code): send it with mfa_token to the MFA verify route")
+	p.MFAToken = mfaToken
+	return p
+}
+
+// InvalidCode returns the 400 of a wrong, used or missing second-factor code.
+func InvalidCode(detail string) *Problem {
+	return NewProblem(http.StatusBadRequest, CodeInvalidCode, detail)
+}
 
 // Invalid returns the 422 Problem of a request member, named field, that
 // fails validation.
@@ -155,6 +185,8 @@ func (p *Problem) OAuth2() *Problem {
 	switch {
 	case p.Code == CodeInvalidCredentials || p.Code == CodeInvalidToken:
 		q.Status, q.Title, q.Challenge, q.OAuthError = http.StatusBadRequest, http.StatusText(http.StatusBadRequest), "", "invalid_grant"
+	case p.Code == CodeMFARequired:
+		q.OAuthError = CodeMFARequired
 	case p.Status >= 500:
 		q.OAuthError = "server_error"
 	}
