@@ -29,6 +29,12 @@ var eventKinds = []eventKind{
 	{"EventTokenCreated", "token_created", "a personal access token was made (api_tokens)"},
 	{"EventTokenUsed", "token_first_used", "a personal access token authenticated its first request"},
 	{"EventTokenRevoked", "token_revoked", "a personal access token was deleted by its owner or revoked through RFC 7009"},
+	{"EventMFAEnabled", "mfa_enabled", "a code confirmed a new authenticator app, and the second factor is on (mfa)"},
+	{"EventMFADisabled", "mfa_disabled", "the second factor was turned off, and its recovery codes deleted"},
+	{"EventMFAVerified", "mfa_verified", "a code of the authenticator app was proved, at login or in a re-authentication"},
+	{"EventMFAFailed", "mfa_failed", "a code of the authenticator app or a recovery code was wrong, or already used"},
+	{"EventRecoveryCodeUsed", "recovery_code_used", "a recovery code stood in for the authenticator app, and is spent"},
+	{"EventRecoveryCodesRegenerated", "recovery_codes_regenerated", "the recovery codes were replaced with new ones"},
 }
 
 // EventKind is one kind of event, for AUTH.md.

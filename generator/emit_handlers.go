@@ -46,6 +46,7 @@ func emitHandlers(f *jen.File, m *Model) {
 	emitRequestTypes(f, m)
 	emitRegister(f, m)
 	emitLogin(f, m)
+	emitStartSession(f)
 	emitTokenRequest(f, m)
 	emitRefresh(f, m)
 	emitLogout(f, m)
@@ -206,29 +207,43 @@ func emitLogin(f *jen.File, m *Model) {
 		),
 		throttleSucceeded(m),
 		hookRefusal("login", "login hook", jen.Id("u")),
+		mfaChallenge(m),
+		rememberDevice(m),
+		jen.If(jen.Id("s").Dot("startSession").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Index().String().Values(jen.Lit("pwd"))).Op("&&").Id("rehash")).Block(
+			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("password")),
+		),
+	}
+	f.Func().Add(recv()).Id("login").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("password")).String()).Block(login...)
+	f.Line()
+}
+
+// emitStartSession renders startSession, the end of every login: with a
+// password, or with a password and then a second factor.
+func emitStartSession(f *jen.File) {
+	fail := jen.Return(jen.False())
+	f.Comment("startSession starts a session for u, who proved who they are by methods")
+	f.Comment("(RFC 8176: pwd, otp), answers its token pair and reports whether it did;")
+	f.Comment("otherwise it has answered the failure.")
+	f.Func().Add(recv()).Id("startSession").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("u").Id("User"), jen.Id("methods").Index().String()).Bool().Block(
 		jen.Id("meta").Op(":=").Id("clientMeta").Call(jen.Id("r")),
-		jen.Id("meta").Dot("Methods").Op("=").Index().String().Values(jen.Lit("pwd")),
+		jen.Id("meta").Dot("Methods").Op("=").Id("methods"),
 		jen.List(jen.Id("rt"), jen.Id("rec"), jen.Err()).Op(":=").Id("s").Dot("refresh").Dot("NewFamily").Call(jen.Id("u").Dot("ID"), jen.Id("meta")),
-		ifErr(unavailableReturn("issue refresh token")...),
+		ifErr(jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("issue refresh token"), jen.Err()), fail),
 		jen.Comment("The session starts only while the password just proved is still the"),
 		jen.Comment("account's: a password change (or a deletion) that committed meanwhile wins."),
 		jen.Err().Op("=").Id("s").Dot("store").Dot("StartSession").Call(jen.Id("ctx"), jen.Id("rec"), jen.Id("u").Dot("PasswordHash")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrPasswordChanged")).Op("||").Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(
 			emit("EventLoginFailed", jen.Id("u").Dot("ID"), jen.Lit("")),
 			reject(jen.Id("errInvalidCredentials").Call()),
-			jen.Return(),
+			fail,
 		),
-		ifErr(unavailableReturn("start session")...),
-		rememberDevice(m),
-		jen.If(jen.Id("rehash")).Block(
-			jen.Id("s").Dot("upgradeHash").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("password")),
-		),
+		ifErr(jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("start session"), jen.Err()), fail),
 		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec")),
-		ifErr(unavailableReturn("issue access token")...),
+		ifErr(jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("issue access token"), jen.Err()), fail),
 		jen.Id("s").Dot("writeTokens").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"), jen.Id("rt"), jen.Id("rec")),
 		emit("EventLoginSucceeded", jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID")),
-	}
-	f.Func().Add(recv()).Id("login").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("identity"), jen.Id("password")).String()).Block(login...)
+		jen.Return(jen.True()),
+	)
 	f.Line()
 }
 
@@ -316,7 +331,7 @@ func emitLogout(f *jen.File, m *Model) {
 			ifErr(unavailableReturn("revoke refresh token")...),
 			emit("EventSessionRevoked", jen.Id("rec").Dot("UserID"), jen.Id("rec").Dot("FamilyID")),
 		).Else().Block(
-			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot("require").Call(jen.Id("r")),
+			jen.List(jen.Id("claims"), jen.Id("p")).Op(":=").Id("s").Dot(requireFunc(m)).Call(jen.Id("r")),
 			jen.If(jen.Id("p").Op("!=").Nil()).Block(writeProblemReturn(jen.Id("p"))...),
 			personalTokenRefused(m),
 			jen.If(jen.Err().Op(":=").Id("s").Dot("endSession").Call(jen.Id("ctx"), jen.Id("claims").Dot("SessionID")), jen.Err().Op("!=").Nil()).Block(
@@ -646,9 +661,9 @@ func emitValidation(f *jen.File, m *Model) {
 // emitMiddleware renders middleware.go: the token check that every
 // framework's Require and Authenticate share, and ClaimsFrom.
 func emitMiddleware(f *jen.File, m *Model) {
-	f.Comment("authenticate verifies the access token of r. A request without credentials")
+	f.Comment(authenticateName(m) + " verifies the access token of r. A request without credentials")
 	f.Comment("gets nil claims and no problem: it is anonymous, not wrong.")
-	f.Func().Add(recv()).Id("authenticate").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
+	f.Func().Add(recv()).Id(authenticateName(m)).Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request")).Params(jen.Op("*").Qual(pkgToken, "Claims"), jen.Op("*").Qual(pkgHTTPAuth, "Problem")).Block(
 		append(extractAccessToken(m),
 			apiTokenBranch(m, fromHeader(m)),
 			jen.List(jen.Id("claims"), jen.Err()).Op(":=").Id("s").Dot("tokens").Dot("Verify").Call(jen.Id("raw")),

@@ -46,6 +46,9 @@ type feature interface {
 	// schema are the tables and columns the feature needs in a SQL store;
 	// the store's migrations follow them (see schema.go).
 	schema(m *Model) []schemaObject
+	// requires are the modules the feature's code imports, which the
+	// target's go.mod gains.
+	requires(m *Model) []Module
 }
 
 // features lists every option feature, in the order of their seams' output.
@@ -59,6 +62,7 @@ var features = []feature{
 	sessionsFeature{},
 	apiTokensFeature{},
 	recentAuthFeature{},
+	mfaFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.
@@ -77,6 +81,7 @@ func (noFeature) wellKnown(*Model) []Endpoint     { return nil }
 func (noFeature) handlers(*jen.File, *Model)      {}
 func (noFeature) files(*Model) []step             { return nil }
 func (noFeature) schema(*Model) []schemaObject    { return nil }
+func (noFeature) requires(*Model) []Module        { return nil }
 
 // when is code if the option is on, else nothing: the usual body of a seam.
 func when(on bool, code ...jen.Code) []jen.Code {

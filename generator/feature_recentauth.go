@@ -57,8 +57,10 @@ func (recentAuthFeature) serviceValues(m *Model) []any {
 	return values
 }
 
-func (recentAuthFeature) endpoints(*Model) []Endpoint {
-	return []Endpoint{{"POST", "/reauthenticate", "Reauthenticate", true}}
+// endpoints: under mfa: required, a user without a second factor may
+// re-authenticate (to enrol one), so the route checks its token itself.
+func (recentAuthFeature) endpoints(m *Model) []Endpoint {
+	return []Endpoint{{"POST", "/reauthenticate", "Reauthenticate", !m.RequiresMFA()}}
 }
 
 func (recentAuthFeature) storeMethods(*Model) []jen.Code {
@@ -75,7 +77,7 @@ func (recentAuthFeature) schema(*Model) []schemaObject { return nil }
 
 func (recentAuthFeature) handlers(f *jen.File, m *Model) {
 	f.Comment("reauthentication is the body of Reauthenticate.")
-	f.Type().Id("reauthentication").Struct(jen.Id("Password").String().Tag(map[string]string{"json": "password"}))
+	f.Type().Id("reauthentication").Struct(append([]jen.Code{jen.Id("Password").String().Tag(map[string]string{"json": "password"})}, reauthenticationFields(m)...)...)
 	f.Line()
 	f.Comment("accessResponse is Reauthenticate's answer: an access token alone, for the")
 	f.Comment("session the client already has.")
@@ -95,17 +97,20 @@ func (recentAuthFeature) handlers(f *jen.File, m *Model) {
 		"(auth_time now, amr pwd), which sensitive actions accept for recent_auth.",
 		"The session's later refreshes keep the new proof. A wrong password is 401",
 		"invalid_credentials, counted like a login's.")
-	method := []jen.Code{jen.Lit("pwd")}
-	body := append(requireClaims(m), decodeInto("reauthentication", "DecodeJSON")...)
+	body := append(enrollingClaims(m), decodeInto("reauthentication", "DecodeJSON")...)
 	body = append(body,
 		hashingContext(),
 		jen.List(jen.Id("u"), jen.Id("ok")).Op(":=").Id("s").Dot("provePassword").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("claims").Dot("Subject"), jen.Id("in").Dot("Password"), jen.Id("EventReauthenticationFailed"),
 			jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidCredentials"), jen.Lit("the password is wrong"), jen.False())),
 		jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
+		jen.Id("amr").Op(":=").Index().String().Values(jen.Lit("pwd")),
+	)
+	body = append(body, reauthenticateSecondFactor(m)...)
+	body = append(body,
 		jen.Id("rec").Op(":=").Qual(pkgRefresh, "Record").Values(jen.Dict{
 			jen.Id("FamilyID"): jen.Id("claims").Dot("SessionID"),
 			jen.Id("AuthTime"): jen.Id("s").Dot("clock").Call().Dot("UTC").Call(),
-			jen.Id("AMR"):      jen.Index().String().Values(method...),
+			jen.Id("AMR"):      jen.Id("amr"),
 		}),
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Reauthenticate").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("rec").Dot("AuthTime"), jen.Id("rec").Dot("AMR")),
 		ifErr(unavailableReturn("record re-authentication")...),

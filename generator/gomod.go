@@ -31,7 +31,8 @@ func editGoMod(m *Model, req Request) ([]byte, error) {
 			return nil, err
 		}
 	}
-	for _, n := range append(m.Framework.Requires(req.Target), m.Storage.Requires()...) {
+	needs := append(m.Framework.Requires(req.Target), m.Storage.Requires()...)
+	for _, n := range append(needs, collect(m, feature.requires)...) {
 		if _, ok := req.Target.Requires[n.Path]; ok {
 			continue
 		}

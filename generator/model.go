@@ -225,3 +225,10 @@ func (m *Model) byIdentity(email, username string) string {
 	}
 	return username
 }
+
+// UsesMFA reports whether users may have a second factor (mfa: totp or
+// required).
+func (o Options) UsesMFA() bool { return o.MFA == MFATOTP || o.MFA == MFARequired }
+
+// RequiresMFA reports whether every user must have one (mfa: required).
+func (o Options) RequiresMFA() bool { return o.MFA == MFARequired }

@@ -36,6 +36,10 @@ type DuplicateRegistration string
 // SessionCheck is whether access tokens die with their session.
 type SessionCheck string
 
+// MFA is whether users have a second factor: off, totp (each user may turn
+// it on) or required (every user must).
+type MFA string
+
 // The values of the typed options.
 const (
 	IdentityEmail    Identity = "email"
@@ -61,6 +65,10 @@ const (
 
 	SessionCheckStrict SessionCheck = "strict"
 	SessionCheckOff    SessionCheck = "off"
+
+	MFAOff      MFA = "off"
+	MFATOTP     MFA = "totp"
+	MFARequired MFA = "required"
 )
 
 // Values lists the accepted values of the typed options.
@@ -73,6 +81,7 @@ var (
 	LoginThrottles         = []LoginThrottle{ThrottleInstance, ThrottleStore, ThrottleOff}
 	DuplicateRegistrations = []DuplicateRegistration{DuplicateConflict, DuplicateAccepted}
 	SessionChecks          = []SessionCheck{SessionCheckStrict, SessionCheckOff}
+	MFAs                   = []MFA{MFAOff, MFATOTP, MFARequired}
 )
 
 // Group is a part of the interview (see ask in the CLI): where the service
@@ -298,6 +307,11 @@ var optionTable = []Option{
 		offer("true", "Personal access tokens for scripts",
 			"users make named, scoped, expiring tokens for scripts at {prefix}/tokens, and RequireScope guards routes by scope (api_tokens)").
 		offerIf(Options.UsesHeader),
+	choice("mfa", "mfa", "a second factor: off, totp (each user may turn it on) or required (every user must)", names(MFAs), func(o *Options) *MFA { return &o.MFA }).
+		docs("`off`, `totp` (users may add an authenticator app, with recovery codes), `required` (every user must before anything else)", "`off`").
+		ask("Second factor (TOTP authenticator apps):", "totp: each user may turn it on, and logins then ask for a code; required: every user must enrol before using the service; off: passwords alone").
+		offer(string(MFATOTP), "Second factor: authenticator apps (TOTP) with recovery codes",
+			"users may add an authenticator app; their logins then answer mfa_required and finish with a code at {prefix}/mfa/verify (mfa: totp; AUTH_ENCRYPTION_KEY seals the secrets)"),
 	userFieldsOption(),
 }
 
@@ -450,6 +464,12 @@ func crossChecks(o Options) []error {
 	}
 	if o.RecentAuth != 0 && (o.RecentAuth < Duration(time.Minute) || o.RecentAuth > Duration(24*time.Hour)) {
 		errs = append(errs, fmt.Errorf("recent auth %s is out of range: use a duration from 1m to 24h, e.g. 10m, or 0 for none", o.RecentAuth))
+	}
+	if o.UsesMFA() && o.RecentAuth == 0 {
+		errs = append(errs, errors.New("mfa needs recent_auth: turning a second factor on or off needs a recent proof of identity, so set recent_auth (e.g. 10m) or mfa: off"))
+	}
+	if o.UsesMFA() && !o.Throttled() {
+		errs = append(errs, errors.New("mfa needs login_throttle: wrong codes are throttled like wrong passwords, so set login_throttle to instance or store, or mfa: off"))
 	}
 	if o.APITokens && o.CookieOnly() {
 		errs = append(errs, errors.New("api_tokens needs the header transport: scripts send their tokens in a header, so use --transport both, or turn api_tokens off"))

@@ -59,6 +59,9 @@ type Options struct {
 	// APITokens gives users personal access tokens for their scripts, with
 	// scopes, which RequireScope checks.
 	APITokens bool `yaml:"api_tokens"`
+	// MFA gives users a second factor: an authenticator app (TOTP) with
+	// recovery codes, optional per user (totp) or for every user (required).
+	MFA MFA `yaml:"mfa"`
 	// ExcludePaths are paths that Require and Authenticate let through
 	// untouched when mounted globally: exact paths, or prefixes ending in
 	// "/*". The public auth routes are always excluded.
@@ -95,6 +98,7 @@ func Defaults() Options {
 		LoginThrottle:         "instance",
 		DuplicateRegistration: "conflict",
 		SessionCheck:          "strict",
+		MFA:                   "off",
 	}
 }
 

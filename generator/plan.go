@@ -126,6 +126,7 @@ func newGoFile(m *Model, path, name string) *jen.File {
 	f := jen.NewFilePathName(path, name)
 	f.ImportNames(map[string]string{
 		pkgToken: "token", pkgRefresh: "refresh", pkgPassword: "password", pkgHTTPAuth: "httpauth", pkgThrottle: "throttle", pkgRevocation: "revocation", pkgAPIToken: "apitoken",
+		pkgMFA: "mfa", pkgSealed: "sealed", pkgOTP: "otp", pkgTOTP: "totp",
 		m.PkgPath: m.PkgName,
 	})
 	f.ImportNames(m.Framework.ImportNames())

@@ -45,6 +45,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		fields = append(fields, jen.Id("apiTokens").Map(jen.String()).Id("APIToken").Comment("personal access tokens by digest"))
 		values[jen.Id("apiTokens")] = jen.Map(jen.String()).Id("APIToken").Values()
 	}
+	memoryMFAFields(m, &fields, values)
 	if m.ThrottleInStore() {
 		fields = append(fields, jen.Line().Comment("Memory keeps the failed-login counts: in one process, the store's memory").Line().Comment("and the instance's are the same.").Line().Op("*").Qual(pkgThrottle, "Memory"))
 		values[jen.Id("Memory")] = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
@@ -167,6 +168,8 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	memorySessionMethods(m, method)
 	memoryAPITokenMethods(m, method)
 	memoryReauthenticate(method)
+	memoryMFAMethods(m, method)
+	memoryMFAHelpers(f, m)
 	if unique {
 		emitUniqueKeys(f, m)
 	}

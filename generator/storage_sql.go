@@ -282,6 +282,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	s.emitSessionQueries(method)
 	s.emitAPITokenQueries(f, method)
 	s.emitReauthenticate(method)
+	s.emitMFAQueries(method)
 }
 
 // staleLoginFailures is how long an untouched attempt count is kept in the

@@ -46,6 +46,18 @@ const (
 	EventTokenUsed EventKind = "token_first_used"
 	// EventTokenRevoked means a personal access token was deleted by its owner or revoked through RFC 7009.
 	EventTokenRevoked EventKind = "token_revoked"
+	// EventMFAEnabled means a code confirmed a new authenticator app, and the second factor is on (mfa).
+	EventMFAEnabled EventKind = "mfa_enabled"
+	// EventMFADisabled means the second factor was turned off, and its recovery codes deleted.
+	EventMFADisabled EventKind = "mfa_disabled"
+	// EventMFAVerified means a code of the authenticator app was proved, at login or in a re-authentication.
+	EventMFAVerified EventKind = "mfa_verified"
+	// EventMFAFailed means a code of the authenticator app or a recovery code was wrong, or already used.
+	EventMFAFailed EventKind = "mfa_failed"
+	// EventRecoveryCodeUsed means a recovery code stood in for the authenticator app, and is spent.
+	EventRecoveryCodeUsed EventKind = "recovery_code_used"
+	// EventRecoveryCodesRegenerated means the recovery codes were replaced with new ones.
+	EventRecoveryCodesRegenerated EventKind = "recovery_codes_regenerated"
 )
 
 // Event is something that happened to an account or a session, as onEvent

@@ -162,12 +162,22 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 		s.refused(w, r, "login hook", err)
 		return
 	}
+	s.rememberDevice(w, r, attempt)
+	if s.startSession(ctx, w, r, u, []string{"pwd"}) && rehash {
+		s.upgradeHash(ctx, u.ID, password)
+	}
+}
+
+// startSession starts a session for u, who proved who they are by methods
+// (RFC 8176: pwd, otp), answers its token pair and reports whether it did;
+// otherwise it has answered the failure.
+func (s *Service) startSession(ctx context.Context, w http.ResponseWriter, r *http.Request, u User, methods []string) bool {
 	meta := clientMeta(r)
-	meta.Methods = []string{"pwd"}
+	meta.Methods = methods
 	rt, rec, err := s.refresh.NewFamily(u.ID, meta)
 	if err != nil {
 		s.unavailable(w, "issue refresh token", err)
-		return
+		return false
 	}
 	// The session starts only while the password just proved is still the
 	// account's: a password change (or a deletion) that committed meanwhile wins.
@@ -175,23 +185,20 @@ func (s *Service) login(w http.ResponseWriter, r *http.Request, identity, passwo
 	if errors.Is(err, ErrPasswordChanged) || errors.Is(err, ErrNotFound) {
 		s.emit(r, EventLoginFailed, u.ID, "")
 		s.reject(w, r, errInvalidCredentials())
-		return
+		return false
 	}
 	if err != nil {
 		s.unavailable(w, "start session", err)
-		return
-	}
-	s.rememberDevice(w, r, attempt)
-	if rehash {
-		s.upgradeHash(ctx, u.ID, password)
+		return false
 	}
 	access, err := s.signAccess(ctx, u, rec)
 	if err != nil {
 		s.unavailable(w, "issue access token", err)
-		return
+		return false
 	}
 	s.writeTokens(w, r, access, rt, rec)
 	s.emit(r, EventLoginSucceeded, u.ID, rec.FamilyID)
+	return true
 }
 
 // tokenRequest answers an RFC 6749 token request posted as a form to the
@@ -467,8 +474,9 @@ func (s *Service) Reauthenticate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	amr := []string{"pwd"}
 	rec := refresh.Record{
-		AMR:      []string{"pwd"},
+		AMR:      amr,
 		AuthTime: s.clock().UTC(),
 		FamilyID: claims.SessionID,
 	}
