@@ -78,6 +78,10 @@ func (s *suite) apiTokens(password string) {
 		{"POST", tokens, `{"name":"more","scopes":["write"]}`},
 		{"GET", tokens, ""},
 		{"DELETE", tokens + "/" + pat.ID, ""},
+		{"POST", "/auth/mfa/totp", ""},
+		{"POST", "/auth/mfa/totp/confirm", `{"code":"123456"}`},
+		{"DELETE", "/auth/mfa/totp", ""},
+		{"POST", "/auth/mfa/recovery-codes", ""},
 	} {
 		s.expect("tokens: "+account.method+" "+strings.Replace(account.path, pat.ID, "{id}", 1)+" with a personal access token", s.send(account.method, account.path, "application/json", []byte(account.body), patAuth...), 403, "insufficient_scope")
 	}

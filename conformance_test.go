@@ -30,10 +30,12 @@ import (
 // give every check the same answer: a difference between routers fails.
 
 const (
-	confSecret   = "conformance-secret-0123456789abcdef0123456789"
-	confIssuer   = "https://conformance.test"
-	confAudience = "api"
-	confPassword = "correct horse battery staple"
+	confSecret = "conformance-secret-0123456789abcdef0123456789"
+	// confEncryptionKey seals the services' TOTP secrets (32 bytes).
+	confEncryptionKey = "Y29uZm9ybWFuY2UgZW5jcnlwdGlvbiBrZXkgMzJieXQ="
+	confIssuer        = "https://conformance.test"
+	confAudience      = "api"
+	confPassword      = "correct horse battery staple"
 )
 
 // combination is one generated service under test.
@@ -144,7 +146,7 @@ func TestConformance(t *testing.T) {
 			s := &suite{t: t, profile: combo.profile}
 			if walkthrough {
 				walk := start(t, bin, s.keys(filepath.Join(root, name+"-walk-keys"), serviceEnv(t, "walk_"+name, combo.storage)))
-				if out := runWalkthrough(t, filepath.Join(root, name, "internal", "auth", "AUTH.md"), walk.base+"/auth"); !strings.Contains(out, "session walked through") {
+				if out := runWalkthrough(t, filepath.Join(root, name, "internal", "auth", "AUTH.md"), walk.base+"/auth"); !strings.Contains(out, "session walked through") || !strings.Contains(out, "mfa walked through") {
 					t.Errorf("AUTH.md walk-through: %s", out)
 				}
 				walk.stop()
@@ -702,6 +704,7 @@ func (s *suite) run() {
 	if s.transport != "cookie" {
 		s.apiTokens("another long passphrase")
 	}
+	s.mfa()
 	s.throttle()
 }
 

@@ -257,6 +257,7 @@ func buildService(t *testing.T, root string, c combination) string {
 	if c.transport != "cookie" {
 		args = append(args, "--api-tokens") // scripts send them in the header
 	}
+	args = append(args, "--mfa", "totp")
 	r := authgen(t, root, args...)
 	if r.code != 0 {
 		t.Fatalf("authgen new: %d\n%s", r.code, r.stderr)
@@ -424,6 +425,7 @@ func freePort(t *testing.T) string {
 // database (testDatabase); it must be unique in the run.
 func serviceEnv(t *testing.T, name, storage string) []string {
 	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_ISSUER=" + confIssuer, "AUTH_AUDIENCE=" + confAudience,
+		"AUTH_ENCRYPTION_KEY=" + confEncryptionKey,
 		"AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db"),
 		// The suites register many accounts from one loopback address; the
 		// generated tests check the registration throttle itself.
@@ -503,29 +505,31 @@ func login(t *testing.T, base string) session {
 	return session{jsonField(body, "access_token"), jsonField(body, "refresh_token")}
 }
 
-// runWalkthrough runs the shell block of AUTH.md that sets BASE, with BASE
-// pointing at a running service, and returns its output.
+// runWalkthrough runs each shell block of AUTH.md that sets BASE (the
+// session's, and an option's, such as the second factor's), in order, with
+// BASE pointing at a running service, and returns their output.
 func runWalkthrough(t *testing.T, authMD, base string) string {
 	t.Helper()
 	doc, err := os.ReadFile(authMD)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var script string
+	var out []byte
 	for _, block := range strings.Split(string(doc), "```sh\n")[1:] {
-		body, _, _ := strings.Cut(block, "```")
-		if strings.HasPrefix(body, "BASE=") {
-			script = body
+		script, _, _ := strings.Cut(block, "```")
+		if !strings.HasPrefix(script, "BASE=") {
+			continue
 		}
+		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
+		cmd.Env = append(os.Environ(), "BASE="+base)
+		got, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("AUTH.md walk-through failed: %v\n%s", err, got)
+		}
+		out = append(out, got...)
 	}
-	if script == "" {
+	if out == nil {
 		t.Fatal("AUTH.md has no walk-through block")
-	}
-	cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
-	cmd.Env = append(os.Environ(), "BASE="+base)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("AUTH.md walk-through failed: %v\n%s", err, out)
 	}
 	return string(out)
 }

@@ -70,6 +70,22 @@ func TestOAuth2Client(t *testing.T) {
 	wantGrantError(t, "the spent refresh token", err)
 	_, err = cfg.PasswordCredentialsToken(ctx, "ada@example.com", "not the password")
 	wantGrantError(t, "a wrong password", err)
+
+	// An account with a second factor: the password grant answers the
+	// challenge as the well-known identity providers do, which x/oauth2
+	// reports as a RetrieveError with the error code mfa_required.
+	_, body := request(t, "POST", svc.base+"/auth/login", `{"email":"ada@example.com","password":"`+confPassword+`"}`, "")
+	access := jsonField(body, "access_token")
+	if code, body := request(t, "POST", svc.base+"/auth/mfa/totp", "", access); code != 200 {
+		t.Fatalf("start enrolment: %d %s", code, body)
+	} else if code, body := request(t, "POST", svc.base+"/auth/mfa/totp/confirm", `{"code":"`+codeFor(t, jsonField(body, "secret"), time.Now())+`"}`, access); code != 200 {
+		t.Fatalf("confirm: %d %s", code, body)
+	}
+	_, err = cfg.PasswordCredentialsToken(ctx, "ada@example.com", confPassword)
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "mfa_required" || re.Response.StatusCode != 403 || re.ErrorDescription == "" {
+		t.Errorf("the password grant of an account with a second factor: %v, want a 403 mfa_required RetrieveError", err)
+	}
 }
 
 func wantGrantError(t *testing.T, what string, err error) {

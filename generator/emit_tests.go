@@ -37,10 +37,21 @@ func (m *Model) CredsBody(id string, password ...string) string {
 	if len(password) > 0 {
 		pw = password[0]
 	}
+	return m.credsBody(id, pw, 1)
+}
+
+// MFACredsBody is CredsBody for the account of the second factor's
+// walk-through, whose required fields differ from the first account's, so
+// that unique ones are not taken.
+func (m *Model) MFACredsBody() string { return m.credsBody(m.MFASampleIdentity(), testPassword, 2) }
+
+// credsBody is the registration body of id and pw with the nth sample of
+// every required field.
+func (m *Model) credsBody(id, pw string, n int) string {
 	body := `{"` + m.IdentityJSON() + `":"` + id + `","password":"` + pw + `"`
 	for _, f := range m.RegisterFields() {
 		if f.Required {
-			body += `,"` + f.Name + `":` + f.fixedSample()
+			body += `,"` + f.Name + `":` + f.fixedSample(n)
 		}
 	}
 	return body + "}"

@@ -323,7 +323,7 @@ func emitMFARequestTypes(f *jen.File) {
 	)
 	f.Line()
 	f.Func().Id("errMFAToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the mfa_token is invalid, expired or already used: log in again"), jen.False())),
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the mfa_token is invalid, expired or already used: log in again"), jen.True())),
 	)
 	f.Line()
 	f.Func().Id("errWrongCode").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
@@ -365,12 +365,13 @@ func emitTOTPCodes(f *jen.File) {
 	)
 	f.Line()
 	f.Comment("codeAttempt is a guess at a user's second factor, for the throttle: it")
-	f.Comment("counts against the user and the address like a password guess, under a key")
+	f.Comment("counts against the user and the address as a password guess does, on counts")
 	f.Comment("of its own, so that guessing passwords does not lock out codes.")
 	f.Func().Id("codeAttempt").Params(jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("userID").String()).Qual(pkgThrottle, "Attempt").Block(
 		jen.Return(jen.Qual(pkgThrottle, "Attempt").Values(jen.Dict{
-			jen.Id("Identity"): jen.Lit("mfa:").Op("+").Id("userID"),
+			jen.Id("Identity"): jen.Id("userID"),
 			jen.Id("Address"):  jen.Id("clientAddress").Call(jen.Id("r")),
+			jen.Id("Factor"):   jen.Lit("totp"),
 		})),
 	)
 	f.Line()

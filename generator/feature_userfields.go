@@ -2,6 +2,7 @@ package generator
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -437,14 +438,18 @@ func (f UserField) SampleField() string {
 
 // fixedSample is a JSON value of the field that no value of Sample equals,
 // for the tests' fixed request bodies.
-func (f UserField) fixedSample() string {
+func (f UserField) fixedSample(n int) string {
 	switch f.Type {
 	case FieldString:
-		return `"` + "Sample"[:min(6, f.MaxLength)] + `"`
+		s := "Sample"[:min(6, f.MaxLength)]
+		if n > 1 {
+			s = s[:len(s)-1] + strconv.Itoa(n%10)
+		}
+		return `"` + s + `"`
 	case FieldInt:
-		return "-1"
+		return strconv.Itoa(-n)
 	case FieldBool:
-		return "true"
+		return strconv.FormatBool(n%2 == 1)
 	}
-	return `"1999-12-31T23:59:59Z"`
+	return `"` + strconv.Itoa(2000-n) + `-12-31T23:59:59Z"`
 }

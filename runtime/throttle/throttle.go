@@ -94,6 +94,10 @@ type Store interface {
 // valid one for this identity (empty otherwise).
 type Attempt struct {
 	Identity, Address, Device string
+	// Factor names the kind of secret when it is not the password, e.g.
+	// "totp": its counts are kept apart from the password's, per identity
+	// and per address alike, so that guessing one does not lock out the other.
+	Factor string
 }
 
 // Login throttles attempts per identity (or trusted device) and per client
@@ -163,13 +167,19 @@ type keyPolicy struct {
 
 // keys are the identity's (or the device's) key, then the address's.
 func (l *Login) keys(a Attempt) []keyPolicy {
-	first := keyPolicy{Key("identity", a.Identity), orDefault(l.Identity, DefaultIdentity)}
+	kind := func(k string) string {
+		if a.Factor == "" {
+			return k
+		}
+		return a.Factor + " " + k
+	}
+	first := keyPolicy{Key(kind("identity"), a.Identity), orDefault(l.Identity, DefaultIdentity)}
 	if a.Device != "" {
-		first = keyPolicy{Key("device", a.Device), orDefault(l.Device, DefaultDevice)}
+		first = keyPolicy{Key(kind("device"), a.Device), orDefault(l.Device, DefaultDevice)}
 	}
 	keys := []keyPolicy{first}
 	if a.Address != "" {
-		keys = append(keys, keyPolicy{Key("address", AddressKey(a.Address)), orDefault(l.Address, DefaultAddress)})
+		keys = append(keys, keyPolicy{Key(kind("address"), AddressKey(a.Address)), orDefault(l.Address, DefaultAddress)})
 	}
 	return keys
 }

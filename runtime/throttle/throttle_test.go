@@ -257,6 +257,26 @@ func TestChallengeGuessesAreBounded(t *testing.T) {
 	}
 }
 
+// TestFactorsAreCountedApart: wrong codes of a second factor wait on their
+// own counts, per identity and per address, and leave the password's alone.
+func TestFactorsAreCountedApart(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := &throttle.Login{Store: throttle.NewMemory(100), Now: c.now}
+	ctx := context.Background()
+	code := throttle.Attempt{Identity: "ada", Address: "10.0.0.1", Factor: "totp"}
+	for i := range 6 {
+		if d, err := l.Reserve(ctx, code); err != nil || d != 0 {
+			t.Fatalf("code %d: wait %v, err %v", i+1, d, err)
+		}
+	}
+	if d, _ := l.Reserve(ctx, code); d == 0 {
+		t.Fatal("the seventh wrong code in a row did not wait")
+	}
+	if d, _ := l.Reserve(ctx, throttle.Attempt{Identity: "ada", Address: "10.0.0.1"}); d != 0 {
+		t.Fatalf("the password after wrong codes waits %v, want 0", d)
+	}
+}
+
 // TestMemoryStaysBounded sends a million distinct identities, as a spraying
 // attacker would, through a store bounded at a thousand keys.
 func TestMemoryStaysBounded(t *testing.T) {
