@@ -167,6 +167,9 @@ func (mfaFeature) storeMethods(m *Model) []jen.Code {
 		jen.Comment("if the user's secret is on, and reports how many it spent: of concurrent"),
 		jen.Comment("calls with one code, one succeeds."),
 		jen.Id("UseRecoveryCode").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("digest")).String(), jen.Id("now").Qual(pkgTime, "Time")).Params(jen.Int64(), jen.Error()),
+		jen.Comment("RecoveryCodeUnused reports whether digest is an unused recovery code of"),
+		jen.Comment("the user's, whose second factor is on."),
+		jen.Id("RecoveryCodeUnused").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("digest")).String()).Params(jen.Bool(), jen.Error()),
 		jen.Comment("InsertMFAChallenge stores c, and deletes the challenges expired at now."),
 		jen.Id("InsertMFAChallenge").Params(ctxParam(), jen.Id("c").Id("MFAChallenge"), jen.Id("now").Qual(pkgTime, "Time")).Error(),
 		jen.Comment("MFAChallengeByDigest returns the challenge of digest unexpired at now,"),
@@ -253,7 +256,9 @@ func reauthenticateSecondFactor(m *Model) []jen.Code {
 		ifErr(unavailableReturn("find second factor")...),
 		jen.If(jen.Id("on")).Block(
 			jen.Id("attempt").Op(":=").Id("codeAttempt").Call(jen.Id("r"), jen.Id("u").Dot("ID")),
-			jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt")).Op("||").Op("!").Id("s").Dot("secondFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Code"), jen.Id("in").Dot("RecoveryCode"))).Block(jen.Return()),
+			jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt"))).Block(jen.Return()),
+			jen.List(jen.Id("proof"), jen.Id("ok")).Op(":=").Id("s").Dot("secondFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Code"), jen.Id("in").Dot("RecoveryCode")),
+			jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Id("s").Dot("spendFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("proof"))).Block(jen.Return()),
 			jen.Id("s").Dot("attemptSucceeded").Call(jen.Id("ctx"), jen.Id("attempt")),
 			jen.Id("amr").Op("=").Append(jen.Id("amr"), jen.Lit("otp")),
 		),
@@ -558,11 +563,15 @@ func emitVerifyMFA(f *jen.File, m *Model) {
 		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("ReserveChallenge").Call(jen.Id("ctx"), jen.Id("digest")),
 		jen.If(jen.Op("!").Id("s").Dot("allowed").Call(jen.Id("w"), jen.Id("r"), jen.Id("wait"), jen.Err(), jen.Lit("too many wrong codes for this login: log in again"))).Block(jen.Return()),
 		jen.Id("attempt").Op(":=").Id("codeAttempt").Call(jen.Id("r"), jen.Id("u").Dot("ID")),
-		jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt")).Op("||").Op("!").Id("s").Dot("secondFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Code"), jen.Id("in").Dot("RecoveryCode"))).Block(jen.Return()),
-		jen.Comment("One mfa_token, one session: of concurrent verifications, one ends it."),
+		jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt"))).Block(jen.Return()),
+		jen.List(jen.Id("proof"), jen.Id("ok")).Op(":=").Id("s").Dot("secondFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Code"), jen.Id("in").Dot("RecoveryCode")),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
+		jen.Comment("One mfa_token, one session: of concurrent verifications, one ends it,"),
+		jen.Comment("and only that one spends its code, so the others' recovery codes live on."),
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("EndMFAChallenge").Call(jen.Id("ctx"), jen.Id("digest")),
 		ifErr(unavailableReturn("end mfa_token")...),
 		jen.If(jen.Id("n").Op("==").Lit(0)).Block(writeProblemReturn(jen.Id("errMFAToken").Call())...),
+		jen.If(jen.Op("!").Id("s").Dot("spendFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("proof"))).Block(jen.Return()),
 		jen.Id("s").Dot("attemptSucceeded").Call(jen.Id("ctx"), jen.Id("attempt")),
 		jen.Id("s").Dot("startSession").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Index().String().Values(jen.Lit("pwd"), jen.Lit("otp"))),
 	)
@@ -612,50 +621,80 @@ func emitSecondFactor(f *jen.File) {
 		jen.Return(jen.Id("t").Dot("Enabled"), jen.Err()),
 	)
 	f.Line()
+	f.Comment("factorProof is a second factor that checked out and is not spent yet: a")
+	f.Comment("code of the authenticator app, of its time step, or a recovery code.")
+	f.Type().Id("factorProof").Struct(
+		jen.Id("kind").Id("EventKind").Comment("EventMFAVerified or EventRecoveryCodeUsed; \"\" for none"),
+		jen.Id("step").Int64().Comment("the code's time step"),
+		jen.Id("digest").String().Comment("the recovery code's digest"),
+	)
+	f.Line()
 	f.Comment("secondFactor checks code, of the user's authenticator app, or else")
-	f.Comment("recoveryCode, and spends it: each is accepted once. It answers a failure")
-	f.Comment("itself (400 invalid_code, 503) and reports whether the factor was proved.")
-	f.Func().Add(recv()).Id("secondFactor").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("userID"), jen.Id("code"), jen.Id("recoveryCode")).String()).Bool().Block(
+	f.Comment("recoveryCode, without spending it (spendFactor does, once what the proof")
+	f.Comment("is for has been claimed). It answers a failure itself (400 invalid_code,")
+	f.Comment("503) and reports whether the factor checked out.")
+	f.Func().Add(recv()).Id("secondFactor").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.List(jen.Id("userID"), jen.Id("code"), jen.Id("recoveryCode")).String()).Params(jen.Id("factorProof"), jen.Bool()).Block(
 		jen.If(jen.Id("code").Op("==").Lit("").Op("&&").Id("recoveryCode").Op("==").Lit("")).Block(
 			writeProblem(jen.Qual(pkgHTTPAuth, "InvalidCode").Call(jen.Lit("this account has a second factor: send a code of its authenticator app as code, or a recovery code as recovery_code"))),
-			jen.Return(jen.False()),
+			jen.Return(jen.Id("factorProof").Values(), jen.False()),
 		),
-		jen.List(jen.Id("kind"), jen.Err()).Op(":=").Id("s").Dot("spendSecondFactor").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("code"), jen.Id("recoveryCode")),
+		jen.List(jen.Id("proof"), jen.Err()).Op(":=").Id("s").Dot("checkSecondFactor").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("code"), jen.Id("recoveryCode")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(
 			jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("check second factor"), jen.Err()),
+			jen.Return(jen.Id("factorProof").Values(), jen.False()),
+		),
+		jen.If(jen.Id("proof").Dot("kind").Op("==").Lit("")).Block(
+			emit("EventMFAFailed", jen.Id("userID"), jen.Lit("")),
+			writeProblem(jen.Id("errWrongCode").Call()),
+			jen.Return(jen.Id("factorProof").Values(), jen.False()),
+		),
+		jen.Return(jen.Id("proof"), jen.True()),
+	)
+	f.Line()
+	f.Comment("spendFactor spends proof: of concurrent requests with one code, one does,")
+	f.Comment("and the others get 400 invalid_code. It answers a failure itself and")
+	f.Comment("reports whether it spent the proof.")
+	f.Func().Add(recv()).Id("spendFactor").Params(ctxParam(), jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("userID").String(), jen.Id("proof").Id("factorProof")).Bool().Block(
+		jen.Var().Id("n").Int64(),
+		jen.Var().Err().Error(),
+		jen.If(jen.Id("proof").Dot("kind").Op("==").Id("EventRecoveryCodeUsed")).Block(
+			jen.List(jen.Id("n"), jen.Err()).Op("=").Id("s").Dot("store").Dot("UseRecoveryCode").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("proof").Dot("digest"), jen.Id("s").Dot("clock").Call().Dot("UTC").Call()),
+		).Else().Block(
+			jen.List(jen.Id("n"), jen.Err()).Op("=").Id("s").Dot("store").Dot("UseTOTPStep").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("proof").Dot("step")),
+		),
+		jen.If(jen.Err().Op("!=").Nil()).Block(
+			jen.Id("s").Dot("unavailable").Call(jen.Id("w"), jen.Lit("spend second factor"), jen.Err()),
 			jen.Return(jen.False()),
 		),
-		jen.If(jen.Id("kind").Op("==").Lit("")).Block(
+		jen.If(jen.Id("n").Op("==").Lit(0)).Block(
 			emit("EventMFAFailed", jen.Id("userID"), jen.Lit("")),
 			writeProblem(jen.Id("errWrongCode").Call()),
 			jen.Return(jen.False()),
 		),
-		jen.Id("s").Dot("emit").Call(jen.Id("r"), jen.Id("kind"), jen.Id("userID"), jen.Lit("")),
+		jen.Id("s").Dot("emit").Call(jen.Id("r"), jen.Id("proof").Dot("kind"), jen.Id("userID"), jen.Lit("")),
 		jen.Return(jen.True()),
 	)
 	f.Line()
-	f.Comment("spendSecondFactor spends code or else recoveryCode of the user's and says")
-	f.Comment("which it spent: EventMFAVerified for a code, EventRecoveryCodeUsed for a")
-	f.Comment("recovery code, or \"\" when neither was right and unused.")
-	f.Func().Add(recv()).Id("spendSecondFactor").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("code"), jen.Id("recoveryCode")).String()).Params(jen.Id("EventKind"), jen.Error()).Block(
+	f.Comment("checkSecondFactor checks code or else recoveryCode of the user's against")
+	f.Comment("the store without spending it; the zero proof means neither is right and")
+	f.Comment("unused.")
+	f.Func().Add(recv()).Id("checkSecondFactor").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("code"), jen.Id("recoveryCode")).String()).Params(jen.Id("factorProof"), jen.Error()).Block(
+		jen.Var().Id("none").Id("factorProof"),
 		jen.If(jen.Id("code").Op("==").Lit("")).Block(
 			jen.List(jen.Id("digest"), jen.Id("ok")).Op(":=").Qual(pkgMFA, "RecoveryDigest").Call(jen.Id("recoveryCode")),
-			jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Lit(""), jen.Nil())),
-			jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UseRecoveryCode").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("digest"), jen.Id("s").Dot("clock").Call().Dot("UTC").Call()),
-			jen.If(jen.Err().Op("!=").Nil().Op("||").Id("n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(""), jen.Err())),
-			jen.Return(jen.Id("EventRecoveryCodeUsed"), jen.Nil()),
+			jen.If(jen.Op("!").Id("ok")).Block(jen.Return(jen.Id("none"), jen.Nil())),
+			jen.List(jen.Id("unused"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("RecoveryCodeUnused").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("digest")),
+			jen.If(jen.Err().Op("!=").Nil().Op("||").Op("!").Id("unused")).Block(jen.Return(jen.Id("none"), jen.Err())),
+			jen.Return(jen.Id("factorProof").Values(jen.Dict{jen.Id("kind"): jen.Id("EventRecoveryCodeUsed"), jen.Id("digest"): jen.Id("digest")}), jen.Nil()),
 		),
 		jen.List(jen.Id("t"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("TOTPOf").Call(jen.Id("ctx"), jen.Id("userID")),
-		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Err().Op("==").Nil().Op("&&").Op("!").Id("t").Dot("Enabled")).Block(jen.Return(jen.Lit(""), jen.Nil())),
-		ifErrReturn(jen.Lit(""), jen.Err()),
+		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound")).Op("||").Err().Op("==").Nil().Op("&&").Op("!").Id("t").Dot("Enabled")).Block(jen.Return(jen.Id("none"), jen.Nil())),
+		ifErrReturn(jen.Id("none"), jen.Err()),
 		jen.List(jen.Id("secret"), jen.Err()).Op(":=").Id("s").Dot("openTOTP").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("t")),
-		ifErrReturn(jen.Lit(""), jen.Err()),
+		ifErrReturn(jen.Id("none"), jen.Err()),
 		jen.List(jen.Id("step"), jen.Id("ok")).Op(":=").Id("totpStep").Call(jen.Id("secret"), jen.Id("code"), jen.Id("s").Dot("clock").Call()),
-		jen.If(jen.Op("!").Id("ok").Op("||").Id("step").Op("<=").Id("t").Dot("LastStep")).Block(jen.Return(jen.Lit(""), jen.Nil())),
-		jen.Comment("The code's step is spent once, whichever concurrent request gets it."),
-		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UseTOTPStep").Call(jen.Id("ctx"), jen.Id("userID"), jen.Id("step")),
-		jen.If(jen.Err().Op("!=").Nil().Op("||").Id("n").Op("==").Lit(0)).Block(jen.Return(jen.Lit(""), jen.Err())),
-		jen.Return(jen.Id("EventMFAVerified"), jen.Nil()),
+		jen.If(jen.Op("!").Id("ok").Op("||").Id("step").Op("<=").Id("t").Dot("LastStep")).Block(jen.Return(jen.Id("none"), jen.Nil())),
+		jen.Return(jen.Id("factorProof").Values(jen.Dict{jen.Id("kind"): jen.Id("EventMFAVerified"), jen.Id("step"): jen.Id("step")}), jen.Nil()),
 	)
 	f.Line()
 	f.Comment("openTOTP opens the user's sealed secret; one sealed under a previous key is")
@@ -766,6 +805,9 @@ func memoryMFAMethods(m *Model, method func(doc, name string, params, results []
 		jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Id("unused").Op("||").Op("!").Id("s").Dot("totp").Index(jen.Id("userID")).Dot("Enabled")).Block(jen.Return(jen.Lit(0), jen.Nil())),
 		jen.Id("s").Dot("recoveryCodes").Index(jen.Id("userID")).Index(jen.Id("digest")).Op("=").False(),
 		jen.Return(jen.Lit(1), jen.Nil()),
+	)
+	method("RecoveryCodeUnused implements Store.", "RecoveryCodeUnused", []jen.Code{ctx, jen.List(jen.Id("userID"), jen.Id("digest")).String()}, []jen.Code{jen.Bool(), jen.Error()},
+		jen.Return(jen.Id("s").Dot("recoveryCodes").Index(jen.Id("userID")).Index(jen.Id("digest")).Op("&&").Id("s").Dot("totp").Index(jen.Id("userID")).Dot("Enabled"), jen.Nil()),
 	)
 	method("InsertMFAChallenge implements Store.", "InsertMFAChallenge", []jen.Code{ctx, jen.Id("c").Id("MFAChallenge"), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Error()},
 		jen.For(jen.List(jen.Id("digest"), jen.Id("o")).Op(":=").Range().Id("s").Dot("mfaChallenges")).Block(
@@ -895,6 +937,13 @@ func (s sqlStore) emitMFAQueries(method func(doc, name string, params []jen.Code
 	method("UseRecoveryCode implements Store: one conditional UPDATE.", "UseRecoveryCode", []jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("digest")).String(), jen.Id("now").Qual(pkgTime, "Time")}, n64,
 		exec("UPDATE mfa_recovery_codes SET used_at = "+p(1)+" WHERE user_id = "+p(2)+" AND digest = "+p(3)+" AND used_at IS NULL AND EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = "+p(4)+" AND enabled)",
 			s.timeArg(jen.Id("now")), jen.Id("userID"), jen.Id("digest"), jen.Id("userID"))...)
+	method("RecoveryCodeUnused implements Store.", "RecoveryCodeUnused", []jen.Code{ctxParam(), jen.List(jen.Id("userID"), jen.Id("digest")).String()}, jen.Params(jen.Bool(), jen.Error()),
+		jen.Var().Id("n").Int(),
+		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"),
+			jen.Lit("SELECT COUNT(*) FROM mfa_recovery_codes WHERE user_id = "+p(1)+" AND digest = "+p(2)+" AND used_at IS NULL AND EXISTS (SELECT 1 FROM mfa_totp WHERE user_id = "+p(3)+" AND enabled)"),
+			jen.Id("userID"), jen.Id("digest"), jen.Id("userID")).Dot("Scan").Call(jen.Op("&").Id("n")),
+		jen.Return(jen.Id("n").Op(">").Lit(0), jen.Err()),
+	)
 	method("InsertMFAChallenge implements Store.", "InsertMFAChallenge", []jen.Code{ctxParam(), jen.Id("c").Id("MFAChallenge"), jen.Id("now").Qual(pkgTime, "Time")}, jen.Error(),
 		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("DELETE FROM mfa_challenges WHERE expires_at <= "+p(1)), s.timeArg(jen.Id("now"))), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Err())),
 		jen.List(jen.Id("_"), jen.Err()).Op(":=").Add(s.db()).Dot(s.exec).Call(jen.Id("ctx"), jen.Lit("INSERT INTO mfa_challenges (digest, user_id, password_digest, expires_at) VALUES ("+s.params(4)+")"),
