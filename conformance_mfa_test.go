@@ -206,13 +206,21 @@ func (s *suite) mfa() {
 	for i := range 3 {
 		s.expect(fmt.Sprintf("mfa: wrong code %d of 5 for one mfa_token", i+3), s.postJSON(verify, map[string]string{"mfa_token": third, "code": codeFor(s.t, secret, step.Add(time.Duration(i+2)*time.Hour))}), 400, "invalid_code")
 	}
-	guessed := s.expect("mfa: the sixth guess at one mfa_token waits", s.postJSON(verify, map[string]string{"mfa_token": third, "code": codeFor(s.t, secret, time.Now())}), 429, "rate_limited")
-	if guessed.header.Get("Retry-After") == "" {
-		s.t.Error("mfa: 429 without Retry-After")
-	}
+	s.expect("mfa: the sixth guess at one mfa_token, even a right one", s.postJSON(verify, map[string]string{"mfa_token": third, "code": codeFor(s.t, secret, time.Now())}), 401, "invalid_token")
 	s.expect("mfa: turn it off", s.send("DELETE", start, "", nil, s.auth(fresh)...), 204, "")
 	s.tokens("mfa: login once it is off", s.postJSON("/auth/login", s.creds(mia, confPassword)))
 	s.expect("mfa: new recovery codes once it is off", s.send("POST", codes, "", nil, s.auth(fresh)...), 409, "mfa_not_enabled")
+
+	// A session that proved only the password before the factor was on (an
+	// attacker who had it) ends when it is turned on, and cannot change it.
+	s.expect("mfa: register nia", s.postJSON("/auth/register", s.creds("nia@example.com", confPassword)), 201, "")
+	attacker := s.tokens("mfa: an attacker logs in as nia", s.postJSON("/auth/login", s.creds("nia@example.com", confPassword)))
+	nia := s.tokens("mfa: nia logs in", s.postJSON("/auth/login", s.creds("nia@example.com", confPassword)))
+	niaSecret, _ := s.expect("mfa: nia starts enrolling", s.send("POST", start, "", nil, s.auth(nia.access)...), 200, "").json()["secret"].(string)
+	s.expect("mfa: nia confirms", s.postJSON(confirm, map[string]string{"code": codeFor(s.t, niaSecret, time.Now())}, s.auth(nia.access)...), 200, "")
+	s.expect("mfa: the attacker's older session no longer refreshes", s.postJSON("/auth/refresh", map[string]string{"refresh_token": attacker.refresh}), 401, "invalid_token")
+	s.expect("mfa: the attacker's access token cannot turn it off", s.send("DELETE", start, "", nil, s.auth(attacker.access)...), 401, "")
+	s.expect("mfa: nor make new recovery codes", s.send("POST", codes, "", nil, s.auth(attacker.access)...), 401, "")
 
 	// Wrong codes wait like wrong passwords: five free per user, on counts of
 	// their own.
@@ -226,4 +234,14 @@ func (s *suite) mfa() {
 		}
 	}
 	s.expect("mfa: wrong codes at confirmation wait like wrong passwords", last, 429, "rate_limited")
+	// Nia's wrong codes at login, each on a fresh mfa_token, wait alike.
+	for i := range 7 {
+		token, _ := s.postJSON("/auth/login", s.creds("nia@example.com", confPassword)).json()["mfa_token"].(string)
+		if last = s.postJSON(verify, map[string]string{"mfa_token": token, "code": codeFor(s.t, niaSecret, time.Now().Add(time.Duration(i+1)*time.Hour))}); last.status != 400 {
+			break
+		}
+	}
+	if s.expect("mfa: wrong codes over many mfa_tokens wait like wrong passwords", last, 429, "rate_limited").header.Get("Retry-After") == "" {
+		s.t.Error("mfa: 429 without Retry-After")
+	}
 }

@@ -172,9 +172,11 @@ func (mfaFeature) storeMethods(m *Model) []jen.Code {
 		jen.Id("RecoveryCodeUnused").Params(ctxParam(), jen.List(jen.Id("userID"), jen.Id("digest")).String()).Params(jen.Bool(), jen.Error()),
 		jen.Comment("InsertMFAChallenge stores c, and deletes the challenges expired at now."),
 		jen.Id("InsertMFAChallenge").Params(ctxParam(), jen.Id("c").Id("MFAChallenge"), jen.Id("now").Qual(pkgTime, "Time")).Error(),
-		jen.Comment("MFAChallengeByDigest returns the challenge of digest unexpired at now,"),
-		jen.Comment("or ErrNotFound."),
-		jen.Id("MFAChallengeByDigest").Params(ctxParam(), jen.Id("digest").String(), jen.Id("now").Qual(pkgTime, "Time")).Params(jen.Id("MFAChallenge"), jen.Error()),
+		jen.Comment("ReserveMFAChallenge counts a guess at the challenge of digest and returns"),
+		jen.Comment("it, if it is unexpired at now and has had fewer than limit guesses;"),
+		jen.Comment("otherwise ErrNotFound. The check and the count are one step: of"),
+		jen.Comment("concurrent guesses, on any instance, no more than limit get through."),
+		jen.Id("ReserveMFAChallenge").Params(ctxParam(), jen.Id("digest").String(), jen.Id("now").Qual(pkgTime, "Time"), jen.Id("limit").Int()).Params(jen.Id("MFAChallenge"), jen.Error()),
 		jen.Comment("EndMFAChallenge deletes the challenge of digest and reports how many it"),
 		jen.Comment("deleted: of concurrent calls, one ends it."),
 		jen.Id("EndMFAChallenge").Params(ctxParam(), jen.Id("digest").String()).Params(jen.Int64(), jen.Error()),
@@ -267,8 +269,12 @@ func reauthenticateSecondFactor(m *Model) []jen.Code {
 
 // emitMFA renders mfa.go.
 func emitMFA(f *jen.File, m *Model) {
-	f.Comment("mfaChallengeTTL is how long an mfa_token lives: time enough to find the phone.")
-	f.Const().Id("mfaChallengeTTL").Op("=").Lit(5).Op("*").Qual(pkgTime, "Minute")
+	f.Const().Defs(
+		jen.Comment("mfaChallengeTTL is how long an mfa_token lives: time enough to find the phone."),
+		jen.Id("mfaChallengeTTL").Op("=").Lit(5).Op("*").Qual(pkgTime, "Minute"),
+		jen.Comment("mfaChallengeGuesses is how many codes one mfa_token may try."),
+		jen.Id("mfaChallengeGuesses").Op("=").Lit(5),
+	)
 	f.Line()
 	f.Comment("TOTP is a user's authenticator-app secret, pending until a code confirms it.")
 	f.Type().Id("TOTP").Struct(
@@ -289,6 +295,8 @@ func emitMFA(f *jen.File, m *Model) {
 		jen.Comment("matched: a password change since voids the challenge."),
 		jen.Id("PasswordDigest").String(),
 		jen.Id("ExpiresAt").Qual(pkgTime, "Time"),
+		jen.Comment("Guesses counts the codes tried with it."),
+		jen.Id("Guesses").Int(),
 	)
 	f.Line()
 	emitMFARequestTypes(f)
@@ -319,6 +327,14 @@ func emitMFARequestTypes(f *jen.File) {
 	f.Comment("recoveryCodes is the answer that shows new recovery codes, once.")
 	f.Type().Id("recoveryCodes").Struct(jen.Id("Codes").Index().String().Tag(tag("recovery_codes")))
 	f.Line()
+	f.Comment("totpConfirmation is ConfirmTOTP's answer: the recovery codes, and an access")
+	f.Comment("token of the caller's session that states both factors (omitted if the")
+	f.Comment("store failed after the factor was on; a refresh gives one).")
+	f.Type().Id("totpConfirmation").Struct(
+		jen.Id("recoveryCodes"),
+		jen.Op("*").Id("accessResponse"),
+	)
+	f.Line()
 	f.Comment("mfaVerification is VerifyMFA's body: the mfa_token of the login and a")
 	f.Comment("code of the authenticator app or a recovery code.")
 	f.Type().Id("mfaVerification").Struct(
@@ -328,7 +344,7 @@ func emitMFARequestTypes(f *jen.File) {
 	)
 	f.Line()
 	f.Func().Id("errMFAToken").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
-		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the mfa_token is invalid, expired or already used: log in again"), jen.True())),
+		jen.Return(jen.Qual(pkgHTTPAuth, "Unauthorized").Call(jen.Qual(pkgHTTPAuth, "CodeInvalidToken"), jen.Lit("the mfa_token is invalid, expired, used, or out of guesses: log in again"), jen.True())),
 	)
 	f.Line()
 	f.Func().Id("errWrongCode").Params().Op("*").Qual(pkgHTTPAuth, "Problem").Block(
@@ -420,6 +436,19 @@ func emitStartTOTP(f *jen.File, m *Model) {
 	f.Line()
 }
 
+// secondFactorCheck is the statement of the handlers that change a second
+// factor that is on: the caller's session must have proved one (amr otp),
+// by the login or a re-authentication with a code, so that a session that
+// proved only the password — one from before the factor, say — cannot.
+func secondFactorCheck() jen.Code {
+	return jen.If(jen.Op("!").Qual("slices", "Contains").Call(jen.Id("claims").Dot("AMR"), jen.Lit("otp"))).Block(
+		jen.Id("p").Op(":=").Qual(pkgHTTPAuth, "ReauthenticationRequired").Call(jen.Id("s").Dot("recentAuth")),
+		jen.Id("p").Dot("Detail").Op("=").Lit("this session has not proved the second factor: re-authenticate with the password and a code, then retry"),
+		writeProblem(jen.Id("p")),
+		jen.Return(),
+	)
+}
+
 // mfaGuard is how a handler's doc says what stands in front of it.
 func mfaGuard(m *Model) string {
 	if m.RequiresMFA() {
@@ -431,9 +460,10 @@ func mfaGuard(m *Model) string {
 func emitConfirmTOTP(f *jen.File, m *Model) {
 	handlerDoc(f, m, "ConfirmTOTP", "POST "+m.Route("/mfa/totp/confirm")+mfaGuard(m),
 		"Given a code of the pending secret, it turns the second factor on and",
-		"answers ten recovery codes, shown this once. The caller's session counts",
-		"as authenticated by both factors from now on (its next refresh says amr",
-		"otp). A wrong code is 400 invalid_code, counted like a wrong password.")
+		"answers ten recovery codes, shown this once. Every other session of the",
+		"user ends; the caller's counts as authenticated by both factors from now",
+		"on, and the answer carries an access token that says so (amr otp). A",
+		"wrong code is 400 invalid_code, counted like a wrong password.")
 	body := append(enrollingClaims(m), decodeInto("codeRequest", "DecodeJSON")...)
 	body = append(body,
 		storeContext(),
@@ -453,6 +483,11 @@ func emitConfirmTOTP(f *jen.File, m *Model) {
 		jen.Var().Id("n").Int64(),
 		jen.Var().Id("codes").Index().String(),
 		jen.If(jen.Id("ok").Op("&&").Id("step").Op(">").Id("t").Dot("LastStep")).Block(
+			jen.Comment("A session that proved only the password, before the factor existed, must"),
+			jen.Comment("not outlive it: every session but the caller's ends first."),
+			jen.If(jen.Err().Op(":=").Id("s").Dot("store").Dot("RevokeOtherSessions").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID"), jen.Id("s").Dot("clock").Call().Dot("UTC").Call()), jen.Err().Op("!=").Nil()).Block(
+				unavailableReturn("end other sessions")...,
+			),
 			jen.Var().Id("digests").Index().String(),
 			jen.If(jen.List(jen.Id("codes"), jen.Id("digests"), jen.Err()).Op("=").Qual(pkgMFA, "NewRecoveryCodes").Call(jen.Qual(pkgMFA, "RecoveryCodes")), jen.Err().Op("!=").Nil()).Block(
 				unavailableReturn("make recovery codes")...,
@@ -467,11 +502,32 @@ func emitConfirmTOTP(f *jen.File, m *Model) {
 			jen.Return(),
 		),
 		jen.Id("s").Dot("attemptSucceeded").Call(jen.Id("ctx"), jen.Id("attempt")),
-		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Reauthenticate").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID"), jen.Id("s").Dot("clock").Call().Dot("UTC").Call(), jen.Index().String().Values(jen.Lit("pwd"), jen.Lit("otp"))), jen.Err().Op("!=").Nil()).Block(
+		emit("EventMFAEnabled", jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID")),
+		jen.Comment("The caller's session proved both factors just now: its next refresh says"),
+		jen.Comment("so, and so does the access token in the answer."),
+		jen.Id("resp").Op(":=").Id("totpConfirmation").Values(jen.Dict{jen.Id("recoveryCodes"): jen.Id("recoveryCodes").Values(jen.Dict{jen.Id("Codes"): jen.Id("codes")})}),
+		jen.Id("rec").Op(":=").Qual(pkgRefresh, "Record").Values(jen.Dict{
+			jen.Id("FamilyID"): jen.Id("claims").Dot("SessionID"),
+			jen.Id("AuthTime"): jen.Id("s").Dot("clock").Call().Dot("UTC").Call(),
+			jen.Id("AMR"):      jen.Index().String().Values(jen.Lit("pwd"), jen.Lit("otp")),
+		}),
+		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
+		jen.If(jen.Err().Op("==").Nil()).Block(
+			jen.List(jen.Id("_"), jen.Err()).Op("=").Id("s").Dot("store").Dot("Reauthenticate").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("rec").Dot("AuthTime"), jen.Id("rec").Dot("AMR")),
+		),
+		jen.Var().Id("access").String(),
+		jen.If(jen.Err().Op("==").Nil()).Block(
+			jen.List(jen.Id("access"), jen.Err()).Op("=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec")),
+		),
+		jen.If(jen.Err().Op("==").Nil()).Block(
+			jen.Id("fresh").Op(":=").Id("s").Dot("freshAccess").Call(jen.Id("w"), jen.Id("r"), jen.Id("access")),
+			jen.Id("resp").Dot("accessResponse").Op("=").Op("&").Id("fresh"),
+		).Else().Block(
+			jen.Comment("The factor is on: the codes must reach the user even so; a refresh"),
+			jen.Comment("will say otp once the store answers again."),
 			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: record the second factor on the session"), jen.Lit("err"), jen.Err()),
 		),
-		emit("EventMFAEnabled", jen.Id("claims").Dot("Subject"), jen.Id("claims").Dot("SessionID")),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("recoveryCodes").Values(jen.Dict{jen.Id("Codes"): jen.Id("codes")})),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("resp")),
 	)
 	f.Func().Add(recv()).Id("ConfirmTOTP").Add(httpParams()).Block(body...)
 	f.Line()
@@ -481,7 +537,8 @@ func emitDisableTOTP(f *jen.File, m *Model) {
 	lines := []string{
 		"It turns the user's second factor off and deletes its recovery codes; 204",
 		"whether or not it was on.",
-		"It needs a password proved within recent_auth (401 reauthentication_required).",
+		"It needs a password and a code proved within recent_auth (401",
+		"reauthentication_required): a session that proved only a password cannot.",
 	}
 	downgrade := []jen.Code{}
 	if m.RequiresMFA() {
@@ -502,6 +559,7 @@ func emitDisableTOTP(f *jen.File, m *Model) {
 	handlerDoc(f, m, "DisableTOTP", "DELETE "+m.Route("/mfa/totp")+mfaGuard(m), lines...)
 	body := append(enrollingClaims(m),
 		recentAuthCheck(m),
+		secondFactorCheck(),
 		storeContext(),
 		jen.List(jen.Id("n"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("DisableTOTP").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
 		ifErr(unavailableReturn("turn second factor off")...),
@@ -519,9 +577,11 @@ func emitRegenerateRecoveryCodes(f *jen.File, m *Model) {
 	handlerDoc(f, m, "RegenerateRecoveryCodes", "POST "+m.Route("/mfa/recovery-codes")+" behind Require",
 		"It replaces the user's recovery codes with ten new ones, shown this once;",
 		"409 mfa_not_enabled when the second factor is off.",
-		"It needs a password proved within recent_auth (401 reauthentication_required).")
+		"It needs a password and a code proved within recent_auth (401",
+		"reauthentication_required): a session that proved only a password cannot.")
 	body := append(requireClaims(m),
 		recentAuthCheck(m),
+		secondFactorCheck(),
 		storeContext(),
 		jen.List(jen.Id("codes"), jen.Id("digests"), jen.Err()).Op(":=").Qual(pkgMFA, "NewRecoveryCodes").Call(jen.Qual(pkgMFA, "RecoveryCodes")),
 		ifErr(unavailableReturn("make recovery codes")...),
@@ -550,7 +610,9 @@ func emitVerifyMFA(f *jen.File, m *Model) {
 		jen.List(jen.Id("digest"), jen.Id("ok")).Op(":=").Qual(pkgMFA, "ChallengeDigest").Call(jen.Id("in").Dot("MFAToken")),
 		jen.If(jen.Op("!").Id("ok")).Block(writeProblemReturn(jen.Id("errMFAToken").Call())...),
 		storeContext(),
-		jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("MFAChallengeByDigest").Call(jen.Id("ctx"), jen.Id("digest"), jen.Id("s").Dot("clock").Call().Dot("UTC").Call()),
+		jen.Comment("The guess is counted before its code is checked, in the store, so that"),
+		jen.Comment("every instance shares the five."),
+		jen.List(jen.Id("c"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("ReserveMFAChallenge").Call(jen.Id("ctx"), jen.Id("digest"), jen.Id("s").Dot("clock").Call().Dot("UTC").Call(), jen.Id("mfaChallengeGuesses")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), jen.Id("ErrNotFound"))).Block(writeProblemReturn(jen.Id("errMFAToken").Call())...),
 		ifErr(unavailableReturn("find mfa_token")...),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("c").Dot("UserID")),
@@ -560,8 +622,6 @@ func emitVerifyMFA(f *jen.File, m *Model) {
 			writeProblemReturn(jen.Id("errMFAToken").Call())...,
 		),
 		ifErr(unavailableReturn("find user")...),
-		jen.List(jen.Id("wait"), jen.Err()).Op(":=").Id("s").Dot("throttle").Dot("ReserveChallenge").Call(jen.Id("ctx"), jen.Id("digest")),
-		jen.If(jen.Op("!").Id("s").Dot("allowed").Call(jen.Id("w"), jen.Id("r"), jen.Id("wait"), jen.Err(), jen.Lit("too many wrong codes for this login: log in again"))).Block(jen.Return()),
 		jen.Id("attempt").Op(":=").Id("codeAttempt").Call(jen.Id("r"), jen.Id("u").Dot("ID")),
 		jen.If(jen.Op("!").Id("s").Dot("reserve").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("attempt"))).Block(jen.Return()),
 		jen.List(jen.Id("proof"), jen.Id("ok")).Op(":=").Id("s").Dot("secondFactor").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u").Dot("ID"), jen.Id("in").Dot("Code"), jen.Id("in").Dot("RecoveryCode")),
@@ -816,9 +876,11 @@ func memoryMFAMethods(m *Model, method func(doc, name string, params, results []
 		jen.Id("s").Dot("mfaChallenges").Index(jen.Id("c").Dot("Digest")).Op("=").Id("c"),
 		jen.Return(jen.Nil()),
 	)
-	method("MFAChallengeByDigest implements Store.", "MFAChallengeByDigest", []jen.Code{ctx, jen.Id("digest").String(), jen.Id("now").Qual(pkgTime, "Time")}, []jen.Code{jen.Id("MFAChallenge"), jen.Error()},
+	method("ReserveMFAChallenge implements Store.", "ReserveMFAChallenge", []jen.Code{ctx, jen.Id("digest").String(), jen.Id("now").Qual(pkgTime, "Time"), jen.Id("limit").Int()}, []jen.Code{jen.Id("MFAChallenge"), jen.Error()},
 		jen.List(jen.Id("c"), jen.Id("ok")).Op(":=").Id("s").Dot("mfaChallenges").Index(jen.Id("digest")),
-		jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Id("c").Dot("ExpiresAt").Dot("After").Call(jen.Id("now"))).Block(jen.Return(jen.Id("MFAChallenge").Values(), jen.Id("ErrNotFound"))),
+		jen.If(jen.Op("!").Id("ok").Op("||").Op("!").Id("c").Dot("ExpiresAt").Dot("After").Call(jen.Id("now")).Op("||").Id("c").Dot("Guesses").Op(">=").Id("limit")).Block(jen.Return(jen.Id("MFAChallenge").Values(), jen.Id("ErrNotFound"))),
+		jen.Id("c").Dot("Guesses").Op("++"),
+		jen.Id("s").Dot("mfaChallenges").Index(jen.Id("digest")).Op("=").Id("c"),
 		jen.Return(jen.Id("c"), jen.Nil()),
 	)
 	method("EndMFAChallenge implements Store.", "EndMFAChallenge", []jen.Code{ctx, jen.Id("digest").String()}, n64,
@@ -950,11 +1012,13 @@ func (s sqlStore) emitMFAQueries(method func(doc, name string, params []jen.Code
 			jen.Id("c").Dot("Digest"), jen.Id("c").Dot("UserID"), jen.Id("c").Dot("PasswordDigest"), s.timeArg(jen.Id("c").Dot("ExpiresAt"))),
 		jen.Return(jen.Err()),
 	)
-	method("MFAChallengeByDigest implements Store.", "MFAChallengeByDigest", []jen.Code{ctxParam(), jen.Id("digest").String(), jen.Id("now").Qual(pkgTime, "Time")}, jen.Params(jen.Id("MFAChallenge"), jen.Error()),
+	method("ReserveMFAChallenge implements Store: one conditional UPDATE.", "ReserveMFAChallenge", []jen.Code{ctxParam(), jen.Id("digest").String(), jen.Id("now").Qual(pkgTime, "Time"), jen.Id("limit").Int()}, jen.Params(jen.Id("MFAChallenge"), jen.Error()),
 		jen.Id("c").Op(":=").Id("MFAChallenge").Values(jen.Dict{jen.Id("Digest"): jen.Id("digest")}),
 		jen.Var().Id("expires").Add(s.timeType()),
-		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"), jen.Lit("SELECT user_id, password_digest, expires_at FROM mfa_challenges WHERE digest = "+p(1)+" AND expires_at > "+p(2)), jen.Id("digest"), s.timeArg(jen.Id("now"))).
-			Dot("Scan").Call(jen.Op("&").Id("c").Dot("UserID"), jen.Op("&").Id("c").Dot("PasswordDigest"), jen.Op("&").Id("expires")),
+		jen.Err().Op(":=").Add(s.db()).Dot(s.queryRow).Call(jen.Id("ctx"),
+			jen.Lit("UPDATE mfa_challenges SET guesses = guesses + 1 WHERE digest = "+p(1)+" AND expires_at > "+p(2)+" AND guesses < "+p(3)+" RETURNING user_id, password_digest, expires_at, guesses"),
+			jen.Id("digest"), s.timeArg(jen.Id("now")), jen.Id("limit")).
+			Dot("Scan").Call(jen.Op("&").Id("c").Dot("UserID"), jen.Op("&").Id("c").Dot("PasswordDigest"), jen.Op("&").Id("expires"), jen.Op("&").Id("c").Dot("Guesses")),
 		jen.If(jen.Qual(pkgErrors, "Is").Call(jen.Err(), s.noRows)).Block(jen.Return(jen.Id("MFAChallenge").Values(), jen.Id("ErrNotFound"))),
 		jen.Id("c").Dot("ExpiresAt").Op("=").Add(s.timeOf(jen.Id("expires"))),
 		jen.Return(jen.Id("c"), jen.Err()),

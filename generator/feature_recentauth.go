@@ -118,24 +118,11 @@ func (recentAuthFeature) handlers(f *jen.File, m *Model) {
 		jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec")),
 		ifErr(unavailableReturn("issue access token")...),
 		emit("EventReauthenticated", jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID")),
-		jen.Id("resp").Op(":=").Id("accessResponse").Values(jen.Dict{
-			jen.Id("AccessToken"): jen.Id("access"), jen.Id("TokenType"): jen.Lit("Bearer"),
-			jen.Id("ExpiresIn"): jen.Int().Call(jen.Id("s").Dot("tokens").Dot("TTL").Call().Dot("Seconds").Call()),
-		}),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("s").Dot("freshAccess").Call(jen.Id("w"), jen.Id("r"), jen.Id("access"))),
 	)
-	setCookie := jen.Id("s").Dot("cookies").Dot("SetAccess").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call())
-	switch m.Transport {
-	case TransportCookie:
-		body = append(body, setCookie, jen.Id("resp").Dot("AccessToken").Op("=").Lit(""))
-	case TransportBoth:
-		body = append(body,
-			jen.Comment("A browser session (its access token in a cookie) gets the new one there."),
-			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("cookies").Dot("Access").Call(jen.Id("r")), jen.Err().Op("==").Nil()).Block(setCookie),
-		)
-	}
-	body = append(body, jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("resp")))
 	f.Func().Add(recv()).Id("Reauthenticate").Add(httpParams()).Block(body...)
 	f.Line()
+	emitFreshAccess(f, m)
 	f.Comment("recentlyAuthenticated answers 401 reauthentication_required (RFC 9470)")
 	f.Comment("unless the user of claims proved who they are within maxAge.")
 	f.Func().Add(recv()).Id("recentlyAuthenticated").Params(jen.Id("claims").Op("*").Qual(pkgToken, "Claims"), jen.Id("maxAge").Qual(pkgTime, "Duration")).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
@@ -150,6 +137,33 @@ func (recentAuthFeature) handlers(f *jen.File, m *Model) {
 		jen.If(jen.Id("p").Op("==").Nil()).Block(jen.Id("p").Op("=").Id("s").Dot("recentlyAuthenticated").Call(jen.Id("claims"), jen.Id("maxAge"))),
 		jen.If(jen.Id("p").Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("p"))),
 		jen.Return(jen.Id("claims"), jen.Nil()),
+	)
+	f.Line()
+}
+
+// emitFreshAccess renders freshAccess: the answer of a new access token for
+// the caller's session, in the body or, for a browser session, its cookie.
+func emitFreshAccess(f *jen.File, m *Model) {
+	body := []jen.Code{
+		jen.Id("resp").Op(":=").Id("accessResponse").Values(jen.Dict{
+			jen.Id("AccessToken"): jen.Id("access"), jen.Id("TokenType"): jen.Lit("Bearer"),
+			jen.Id("ExpiresIn"): jen.Int().Call(jen.Id("s").Dot("tokens").Dot("TTL").Call().Dot("Seconds").Call()),
+		}),
+	}
+	setCookie := jen.Id("s").Dot("cookies").Dot("SetAccess").Call(jen.Id("w"), jen.Id("access"), jen.Id("s").Dot("tokens").Dot("TTL").Call())
+	switch m.Transport {
+	case TransportCookie:
+		body = append(body, setCookie, jen.Id("resp").Dot("AccessToken").Op("=").Lit(""))
+	case TransportBoth:
+		body = append(body,
+			jen.Comment("A browser session (its access token in a cookie) gets the new one there."),
+			jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("cookies").Dot("Access").Call(jen.Id("r")), jen.Err().Op("==").Nil()).Block(setCookie),
+		)
+	}
+	f.Comment("freshAccess is the answer of access, a new access token of the caller's")
+	f.Comment("session: in the body, or for a browser session in its cookie, which it sets.")
+	f.Func().Add(recv()).Id("freshAccess").Params(jen.Id("w").Qual(pkgHTTP, "ResponseWriter"), jen.Id("r").Op("*").Qual(pkgHTTP, "Request"), jen.Id("access").String()).Id("accessResponse").Block(
+		append(body, jen.Return(jen.Id("resp")))...,
 	)
 	f.Line()
 }

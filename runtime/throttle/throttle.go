@@ -42,9 +42,6 @@ var (
 	DefaultAddress      = Policy{Free: 20, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 	DefaultDevice       = Policy{Free: 5, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 	DefaultRegistration = Policy{Free: 10, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
-	// DefaultChallenge bounds the guesses at one MFA challenge (an
-	// mfa_token, which lives 5 minutes): five, then none until it is gone.
-	DefaultChallenge = Policy{Free: 4, Base: 5 * time.Minute, Max: 5 * time.Minute, Forget: 5 * time.Minute}
 )
 
 // Wait returns how long a key with attempts, the last at last, must still
@@ -105,7 +102,7 @@ type Attempt struct {
 type Login struct {
 	Store Store
 	// The policies of the kinds of key; zero values take the defaults.
-	Identity, Address, Device, Registration, Challenge Policy
+	Identity, Address, Device, Registration Policy
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
@@ -151,13 +148,6 @@ func (l *Login) Succeeded(ctx context.Context, a Attempt) error {
 // long the address must wait.
 func (l *Login) ReserveRegistration(ctx context.Context, address string) (time.Duration, error) {
 	return l.Store.ReserveAttempt(ctx, Key("registration", AddressKey(address)), orDefault(l.Registration, DefaultRegistration), l.now())
-}
-
-// ReserveChallenge counts a guess at the MFA challenge whose digest is
-// challenge, or returns how long it must wait; it comes on top of the
-// guesser's identity and address (Reserve), which span challenges.
-func (l *Login) ReserveChallenge(ctx context.Context, challenge string) (time.Duration, error) {
-	return l.Store.ReserveAttempt(ctx, Key("challenge", challenge), orDefault(l.Challenge, DefaultChallenge), l.now())
 }
 
 type keyPolicy struct {

@@ -237,26 +237,6 @@ func TestRegistrationPerAddress(t *testing.T) {
 	}
 }
 
-// TestChallengeGuessesAreBounded: the default policy lets five guesses at
-// one challenge through, then none for the challenge's lifetime, while
-// another challenge starts with its own five.
-func TestChallengeGuessesAreBounded(t *testing.T) {
-	c := &clock{time.Unix(1_800_000_000, 0)}
-	l := &throttle.Login{Store: throttle.NewMemory(100), Now: c.now}
-	ctx := context.Background()
-	for i := range 5 {
-		if d, err := l.ReserveChallenge(ctx, "challenge-a"); err != nil || d != 0 {
-			t.Fatalf("guess %d: wait %v, err %v", i+1, d, err)
-		}
-	}
-	if d, _ := l.ReserveChallenge(ctx, "challenge-a"); d != 5*time.Minute {
-		t.Fatalf("sixth guess: wait %v, want 5m (the challenge's lifetime)", d)
-	}
-	if d, _ := l.ReserveChallenge(ctx, "challenge-b"); d != 0 {
-		t.Fatalf("another challenge: wait %v, want 0", d)
-	}
-}
-
 // TestFactorsAreCountedApart: wrong codes of a second factor wait on their
 // own counts, per identity and per address, and leave the password's alone.
 func TestFactorsAreCountedApart(t *testing.T) {

@@ -495,12 +495,18 @@ func (s *Service) Reauthenticate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.emit(r, EventReauthenticated, u.ID, rec.FamilyID)
+	httpauth.WriteJSON(w, http.StatusOK, s.freshAccess(w, r, access))
+}
+
+// freshAccess is the answer of access, a new access token of the caller's
+// session: in the body, or for a browser session in its cookie, which it sets.
+func (s *Service) freshAccess(w http.ResponseWriter, r *http.Request, access string) accessResponse {
 	resp := accessResponse{
 		AccessToken: access,
 		ExpiresIn:   int(s.tokens.TTL().Seconds()),
 		TokenType:   "Bearer",
 	}
-	httpauth.WriteJSON(w, http.StatusOK, resp)
+	return resp
 }
 
 // recentlyAuthenticated answers 401 reauthentication_required (RFC 9470)
