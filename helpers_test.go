@@ -307,7 +307,9 @@ func launch(t *testing.T, bin string, env []string) *running {
 	t.Helper()
 	port := freePort(t)
 	cmd := exec.Command(bin)
-	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port), env...)
+	// Every service buildService makes has the second factor on, which needs
+	// its key whatever else a test sets; a test's own value comes later and wins.
+	cmd.Env = append(append(os.Environ(), "HOST=127.0.0.1", "PORT="+port, "AUTH_ENCRYPTION_KEY="+confEncryptionKey), env...)
 	r := &running{base: "http://127.0.0.1:" + port, cmd: cmd, logs: new(lockedBuffer), done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = r.logs, r.logs
 	if err := cmd.Start(); err != nil {
@@ -425,7 +427,6 @@ func freePort(t *testing.T) string {
 // database (testDatabase); it must be unique in the run.
 func serviceEnv(t *testing.T, name, storage string) []string {
 	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_ISSUER=" + confIssuer, "AUTH_AUDIENCE=" + confAudience,
-		"AUTH_ENCRYPTION_KEY=" + confEncryptionKey,
 		"AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db"),
 		// The suites register many accounts from one loopback address; the
 		// generated tests check the registration throttle itself.
