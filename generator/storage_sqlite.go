@@ -55,6 +55,9 @@ func (sqliteStorage) Store(f *jen.File, m *Model) {
 		jen.Id("dsn").Op(":=").Lit("file:").Op("+").Id("path").Op("+").Lit("?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(ON)&_txlock=immediate"),
 		jen.List(jen.Id("db"), jen.Err()).Op(":=").Qual(pkgSQL, "Open").Call(jen.Lit("sqlite"), jen.Id("dsn")),
 		ifErrReturn(jen.Nil(), jen.Err()),
+		jen.Comment("database/sql keeps two idle connections by default: after a burst it"),
+		jen.Comment("would close the rest, and every new connection parses the schema again."),
+		jen.Id("db").Dot("SetMaxIdleConns").Call(jen.Lit(16)),
 		jen.Id("s").Op(":=").Op("&").Id("SQLiteStore").Values(jen.Dict{jen.Id("db"): jen.Id("db")}),
 		jen.If(jen.Err().Op(":=").Id("s").Dot("Migrate").Call(jen.Id("ctx")), jen.Err().Op("!=").Nil()).Block(
 			jen.Id("db").Dot("Close").Call(),
