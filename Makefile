@@ -61,11 +61,13 @@ suites:
 # or a build, so more of them than cores keeps the cores busy.
 SUITE_PARALLEL ?= 4
 
-# The runtime's and the generator's unit and golden tests, and the peer
-# benchmark run once (its figures are make bench's).
+# The runtime's unit tests under the race detector, the generator's unit and
+# golden tests, and the peer benchmark run once (its figures are make bench's).
 unit:
 	(cd runtime && $(GO) test -race -count=1 ./...)
-	$(GO) test -race -count=1 ./generator/... ./templates/...
+	# Without -race: the generator is one goroutine (TestGeneratorStartsNoGoroutine
+	# keeps it so), and the race detector made its tests ten times slower.
+	$(GO) test -count=1 ./generator/... ./templates/...
 	(cd testdata/peerbench && $(GO) test -run '^$$' -bench . -benchtime 1x .)
 
 # Fuzz the handlers of a generated chi + PostgreSQL service for FUZZPG each:
