@@ -58,8 +58,9 @@ func TestReleaseRehearsal(t *testing.T) {
 	wantModule(t, svc, old)
 	migrations := filepath.Join(svc, "internal", "auth", "migrations", "sqlite")
 	before := readDir(t, migrations)
+	// Built and run, not tested: its tests are the previous release's, which
+	// passed when it landed; the upgraded module's are run below.
 	gorun(svc, "build", "-o", filepath.Join(work, "svc-old"), ".")
-	gorun(svc, "test", "-count=1", "./...")
 	serve := append(serviceEnv(t, "rehearsal", "sqlite"), "AUTH_DATABASE_PATH="+filepath.Join(work, "auth.db"))
 	running := start(t, filepath.Join(work, "svc-old"), serve)
 	if code, body := request(t, "POST", running.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
