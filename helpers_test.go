@@ -21,6 +21,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -47,7 +48,9 @@ func authgenEnv(t *testing.T, dir string, env []string, args ...string) outcome 
 	t.Helper()
 	cmd := exec.Command(authgenBinary(), args...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "AUTHGEN_TEST_AS_CLI=1"), env...)
+	// CGO_ENABLED empty is the go command's default: what authgen does
+	// without cgo, it must do itself, not inherit from TestMain.
+	cmd.Env = append(append(os.Environ(), "AUTHGEN_TEST_AS_CLI=1", "CGO_ENABLED="), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -76,13 +79,22 @@ func authgenBinary() string {
 func goCmd(t *testing.T, dir string, args ...string) {
 	t.Helper()
 	warmDependencies(t)
-	cmd := exec.Command("go", args...)
+	cmd := withCgoForRace(exec.Command("go", args...))
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go %s in %s: %v\n%s", strings.Join(args, " "), dir, err, out)
 	}
 	t.Logf("go %s: %s", strings.Join(args, " "), lastLine(out))
+}
+
+// withCgoForRace turns cgo back on for a go command that builds under the
+// race detector, which needs it (TestMain turns it off for the others).
+func withCgoForRace(cmd *exec.Cmd) *exec.Cmd {
+	if slices.Contains(cmd.Args, "-race") {
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
+	}
+	return cmd
 }
 
 // lastLine is the last non-empty line of b.
@@ -143,7 +155,7 @@ func warmDependencies(t *testing.T) {
 				commands = append(commands, []string{staticcheck, "./..."})
 			}
 			for _, args := range commands {
-				cmd := exec.Command(args[0], args[1:]...)
+				cmd := withCgoForRace(exec.Command(args[0], args[1:]...))
 				cmd.Dir = svc
 				if out, err := cmd.CombinedOutput(); err != nil {
 					t.Logf("warming the dependencies: %s in %s: %v\n%s", strings.Join(args, " "), c.name(), err, out)

@@ -266,6 +266,25 @@ func TestFailedRunWritesNothing(t *testing.T) {
 	}
 }
 
+// TestWireRunsNoCCompiler: the file to wire is in a package with a cgo
+// preamble that includes a secret file of the victim's. Loading that package
+// with cgo on runs gcc, whose errors quote the included file's lines; authgen
+// loads it with cgo off, where the cgo file is not part of the package, and
+// wires main.go without reading the other file.
+func TestWireRunsNoCCompiler(t *testing.T) {
+	t.Parallel()
+	included := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, included, secret+"\n")
+	dir := newModule(t, "example.com/svc")
+	writeFile(t, filepath.Join(dir, "main.go"), "package main\n\nimport \"net/http\"\n\nfunc main() {\n\tmux := http.NewServeMux()\n\thttp.ListenAndServe(\":8080\", mux)\n}\n")
+	writeFile(t, filepath.Join(dir, "c.go"), "package main\n\n// #include \""+included+"\"\nimport \"C\"\n\nvar _ = C.int(0)\n")
+	out := authgen(t, dir, "init", "--yes", "--no-tidy", "--framework", "nethttp", "--storage", "memory", "--wire")
+	noLeak(t, "init --wire", out)
+	if out.code != 0 || !strings.Contains(string(mustRead(t, filepath.Join(dir, "main.go"))), "authService.Mount(mux)") {
+		t.Errorf("init --wire: exit %d, main.go not wired:\n%s%s", out.code, out.stdout, out.stderr)
+	}
+}
+
 // hostile are option values that are valid yet full of what YAML, Markdown,
 // dotenv and shells treat specially.
 var hostile = struct{ issuer, audience, header, scheme, exclude, clientIP string }{

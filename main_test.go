@@ -16,6 +16,12 @@ func TestMain(m *testing.M) {
 	if os.Getenv("AUTHGEN_TEST_AS_CLI") == "1" {
 		os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 	}
+	// The go commands the suites run build without cgo, except those under
+	// the race detector, which needs it (withCgoForRace). authgen loads a
+	// package it wires with cgo off, so that no C compiler runs on a
+	// repository's code; with cgo on everywhere else, every package above
+	// net (net/http, the routers, pgx) was compiled twice on a cold cache.
+	os.Setenv("CGO_ENABLED", "0")
 	code := m.Run()
 	removeBuilds()
 	os.Exit(code)
