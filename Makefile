@@ -8,6 +8,11 @@ BIN := $(CURDIR)/bin
 # staticcheck, pinned; keep equal to staticcheckVersion in e2e_test.go.
 STATICCHECK_VERSION := v0.8.2
 export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
+# Builds here are without cgo, but for the race detector, which needs it
+# (CGO_ENABLED=1 beside every -race): authgen loads the packages it wires with
+# cgo off, and the suites build services so (TestMain), so every package above
+# net is compiled in one plain mode instead of two on a cold cache.
+export CGO_ENABLED := 0
 
 .PHONY: all build test suites unit staticcheck lint bench fuzz fuzz-postgres vulncheck demo golden release-rehearsal clean
 
@@ -64,7 +69,7 @@ SUITE_PARALLEL ?= 4
 # The runtime's unit tests under the race detector, the generator's unit and
 # golden tests, and the peer benchmark run once (its figures are make bench's).
 unit:
-	(cd runtime && $(GO) test -race -count=1 ./...)
+	(cd runtime && CGO_ENABLED=1 $(GO) test -race -count=1 ./...)
 	# Without -race: the generator is one goroutine (TestGeneratorStartsNoGoroutine
 	# keeps it so), and the race detector made its tests ten times slower.
 	$(GO) test -count=1 ./generator/... ./templates/...
