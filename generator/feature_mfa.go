@@ -506,30 +506,34 @@ func emitConfirmTOTP(f *jen.File, m *Model) {
 		jen.Comment("The caller's session proved both factors just now: its next refresh says"),
 		jen.Comment("so, and so does the access token in the answer."),
 		jen.Id("resp").Op(":=").Id("totpConfirmation").Values(jen.Dict{jen.Id("recoveryCodes"): jen.Id("recoveryCodes").Values(jen.Dict{jen.Id("Codes"): jen.Id("codes")})}),
+		jen.If(jen.List(jen.Id("access"), jen.Err()).Op(":=").Id("s").Dot("proveBothFactors").Call(jen.Id("ctx"), jen.Id("claims")), jen.Err().Op("!=").Nil()).Block(
+			jen.Comment("The factor is on: the codes must reach the user even so; a refresh"),
+			jen.Comment("will say otp once the store answers again."),
+			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: record the second factor on the session"), jen.Lit("err"), jen.Err()),
+		).Else().Block(
+			jen.Id("fresh").Op(":=").Id("s").Dot("freshAccess").Call(jen.Id("w"), jen.Id("r"), jen.Id("access")),
+			jen.Id("resp").Dot("accessResponse").Op("=").Op("&").Id("fresh"),
+		),
+		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("resp")),
+	)
+	f.Func().Add(recv()).Id("ConfirmTOTP").Add(httpParams()).Block(body...)
+	f.Line()
+	f.Comment("proveBothFactors records that the session of claims proved both factors")
+	f.Comment("just now, so that its next refresh says so, and signs an access token")
+	f.Comment("that says so too.")
+	f.Func().Add(recv()).Id("proveBothFactors").Params(ctxParam(), jen.Id("claims").Op("*").Qual(pkgToken, "Claims")).Params(jen.String(), jen.Error()).Block(
 		jen.Id("rec").Op(":=").Qual(pkgRefresh, "Record").Values(jen.Dict{
 			jen.Id("FamilyID"): jen.Id("claims").Dot("SessionID"),
 			jen.Id("AuthTime"): jen.Id("s").Dot("clock").Call().Dot("UTC").Call(),
 			jen.Id("AMR"):      jen.Index().String().Values(jen.Lit("pwd"), jen.Lit("otp")),
 		}),
 		jen.List(jen.Id("u"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("UserByID").Call(jen.Id("ctx"), jen.Id("claims").Dot("Subject")),
-		jen.If(jen.Err().Op("==").Nil()).Block(
-			jen.List(jen.Id("_"), jen.Err()).Op("=").Id("s").Dot("store").Dot("Reauthenticate").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("rec").Dot("AuthTime"), jen.Id("rec").Dot("AMR")),
+		ifErrReturn(jen.Lit(""), jen.Err()),
+		jen.If(jen.List(jen.Id("_"), jen.Err()).Op(":=").Id("s").Dot("store").Dot("Reauthenticate").Call(jen.Id("ctx"), jen.Id("u").Dot("ID"), jen.Id("rec").Dot("FamilyID"), jen.Id("rec").Dot("AuthTime"), jen.Id("rec").Dot("AMR")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Lit(""), jen.Err()),
 		),
-		jen.Var().Id("access").String(),
-		jen.If(jen.Err().Op("==").Nil()).Block(
-			jen.List(jen.Id("access"), jen.Err()).Op("=").Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec")),
-		),
-		jen.If(jen.Err().Op("==").Nil()).Block(
-			jen.Id("fresh").Op(":=").Id("s").Dot("freshAccess").Call(jen.Id("w"), jen.Id("r"), jen.Id("access")),
-			jen.Id("resp").Dot("accessResponse").Op("=").Op("&").Id("fresh"),
-		).Else().Block(
-			jen.Comment("The factor is on: the codes must reach the user even so; a refresh"),
-			jen.Comment("will say otp once the store answers again."),
-			jen.Id("s").Dot("log").Dot("Warn").Call(jen.Lit("auth: record the second factor on the session"), jen.Lit("err"), jen.Err()),
-		),
-		jen.Qual(pkgHTTPAuth, "WriteJSON").Call(jen.Id("w"), jen.Qual(pkgHTTP, "StatusOK"), jen.Id("resp")),
+		jen.Return(jen.Id("s").Dot("signAccess").Call(jen.Id("ctx"), jen.Id("u"), jen.Id("rec"))),
 	)
-	f.Func().Add(recv()).Id("ConfirmTOTP").Add(httpParams()).Block(body...)
 	f.Line()
 }
 
