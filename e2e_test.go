@@ -24,13 +24,15 @@ import (
 // scenario must pass it too.
 const staticcheckVersion = "v0.8.2"
 
-// raceWithoutDriverCheckptr keeps the race detector's pointer checks
-// (checkptr, which -race turns on) out of modernc.org's SQLite, a C library
-// machine-translated to Go whose unsafe pointer arithmetic they re-verify on
-// every access: they took a third of the CPU of a SQLite scenario's tests.
-// The race detector still instruments the driver, and every other package,
-// the generated code among them, keeps checkptr.
-const raceWithoutDriverCheckptr = "-gcflags=modernc.org/...=-d=checkptr=0"
+// raceFlags build a generated module's tests under the race detector, here
+// and in the warm-up that compiles their dependencies first. They keep the
+// detector's pointer checks (checkptr, which -race turns on) out of
+// modernc.org's SQLite, a C library machine-translated to Go whose unsafe
+// pointer arithmetic they re-verify on every access: they took a third of
+// the CPU of a SQLite scenario's tests. The race detector still instruments
+// the driver, and every other package, the generated code among them, keeps
+// checkptr.
+var raceFlags = []string{"-race", "-gcflags=modernc.org/...=-d=checkptr=0"}
 
 func TestEndToEnd(t *testing.T) {
 	if testing.Short() {
@@ -76,7 +78,7 @@ func TestEndToEnd(t *testing.T) {
 			if out, err := lint.CombinedOutput(); err != nil {
 				t.Fatalf("staticcheck: %v\n%s", err, out)
 			}
-			goCmd(t, dir, "test", "-race", raceWithoutDriverCheckptr, "-count=1", "./...")
+			goCmd(t, dir, slices.Concat([]string{"test"}, raceFlags, []string{"-count=1", "./..."})...)
 			if r := authgen(t, dir, "check"); r.code != 0 {
 				t.Fatalf("check after generate: %d\n%s%s", r.code, r.stdout, r.stderr)
 			}

@@ -148,7 +148,7 @@ func warmDependencies(t *testing.T) {
 				t.Logf("warming the dependencies: authgen new %s: %s", c.name(), r.stderr)
 				continue
 			}
-			commands := [][]string{{"go", "build", "-o", os.DevNull, "."}, {"go", "list", "-race", raceWithoutDriverCheckptr, "-deps", "-test", "-export", "-f", "{{\"\"}}", "./..."}}
+			commands := [][]string{{"go", "build", "-o", os.DevNull, "."}, slices.Concat([]string{"go", "list"}, raceFlags, []string{"-deps", "-test", "-export", "-f", "{{\"\"}}", "./..."})}
 			if staticcheck, err := exec.LookPath("staticcheck"); err == nil {
 				// Its cache fills the same way: a first SQLite service costs
 				// 125 CPU-seconds of analysis.

@@ -32,6 +32,8 @@ const (
 	// before it is where hashing under load is measured.
 	loadCycle    = 80
 	loadRequests = 20_000
+	// loadRotations is a session's refresh rotations; it makes one more me.
+	loadRotations = loadCycle/2 - 2
 )
 
 // loadStats is what one run did, for the log and docs/SECURITY.md.
@@ -130,12 +132,12 @@ func (c *loadClient) session(identity string) bool {
 	if len(c.tokens) < 4 {
 		c.tokens = append(c.tokens, access, refresh)
 	}
-	for i := range loadCycle/2 - 1 {
+	for i := range loadRotations + 1 {
 		if code, _ := c.do("GET", "/auth/me", access, nil); code != 200 {
 			c.t.Errorf("me %d for %s: %d", i, identity, code)
 			return false
 		}
-		if i >= loadCycle/2-2 {
+		if i == loadRotations {
 			continue
 		}
 		code, next := c.do("POST", "/auth/refresh", "", map[string]string{"refresh_token": refresh})
@@ -202,7 +204,7 @@ func runLoad(t *testing.T, svc *running) *loadStats {
 	})
 	t.Logf("load: %d requests from %d clients in %v (%.0f/s); statuses %s; %d users, %d sessions with %d rotations each; service RSS MiB over time %v",
 		stats.requests.Load(), loadClients, elapsed.Round(time.Millisecond), float64(stats.requests.Load())/elapsed.Seconds(),
-		strings.Join(statuses, ", "), stats.users.Load(), stats.families.Load(), loadCycle/2-2, mib(stats.rssKiB))
+		strings.Join(statuses, ", "), stats.users.Load(), stats.families.Load(), loadRotations, mib(stats.rssKiB))
 	for _, c := range clients {
 		stats.tokens = append(stats.tokens, c.tokens...)
 	}
