@@ -73,6 +73,13 @@ const (
 	// second factor off, or on.
 	CodeMFAEnabled    = "mfa_enabled"
 	CodeMFANotEnabled = "mfa_not_enabled"
+	// CodeInvalidLink: the token of a link sent by mail is unknown, expired,
+	// used, for another purpose, or for an account that changed since; all
+	// get this one answer.
+	CodeInvalidLink = "invalid_link"
+	// CodeEmailUnverified: the password was right, and the service requires
+	// a verified email address before a login.
+	CodeEmailUnverified = "email_unverified"
 )
 
 // MFARequired returns the 403 of a right password for an account with a

@@ -36,12 +36,17 @@ type Policy struct {
 // identity because many users can share one (offices, carrier NAT); a device
 // that signed in to the account before gets as many as an identity, but its
 // own, so that strangers locking the identity out do not lock it out.
-// Registrations are counted per address, successful or not.
+// Registrations are counted per address, successful or not. Mails are
+// counted per mailbox and, with Address, per client: a mailbox gets a few
+// mails an hour however many clients ask, so that nobody can flood one. Link
+// tokens tried from one client are counted as failed passwords are.
 var (
 	DefaultIdentity     = Policy{Free: 5, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 	DefaultAddress      = Policy{Free: 20, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 	DefaultDevice       = Policy{Free: 5, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 	DefaultRegistration = Policy{Free: 10, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
+	DefaultMailbox      = Policy{Free: 3, Base: time.Minute, Max: time.Hour, Forget: time.Hour}
+	DefaultLink         = Policy{Free: 20, Base: time.Second, Max: 15 * time.Minute, Forget: time.Hour}
 )
 
 // Wait returns how long a key with attempts, the last at last, must still
@@ -102,7 +107,7 @@ type Attempt struct {
 type Login struct {
 	Store Store
 	// The policies of the kinds of key; zero values take the defaults.
-	Identity, Address, Device, Registration Policy
+	Identity, Address, Device, Registration, Mailbox, Link Policy
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 }
@@ -113,20 +118,7 @@ type Login struct {
 // of per identity: strangers guessing the identity's password do not lock
 // out the devices its owner signed in from.
 func (l *Login) Reserve(ctx context.Context, a Attempt) (time.Duration, error) {
-	keys := l.keys(a)
-	now := l.now()
-	for i, k := range keys {
-		wait, err := l.Store.ReserveAttempt(ctx, k.key, k.policy, now)
-		if err != nil || wait > 0 {
-			for _, done := range keys[:i] {
-				if rerr := l.Store.RefundAttempt(ctx, done.key); err == nil && rerr != nil {
-					err = rerr
-				}
-			}
-			return wait, err
-		}
-	}
-	return 0, nil
+	return l.reserveAll(ctx, l.keys(a))
 }
 
 // Succeeded records that the attempt Reserve counted was right: the identity
@@ -148,6 +140,48 @@ func (l *Login) Succeeded(ctx context.Context, a Attempt) error {
 // long the address must wait.
 func (l *Login) ReserveRegistration(ctx context.Context, address string) (time.Duration, error) {
 	return l.Store.ReserveAttempt(ctx, Key("registration", AddressKey(address)), orDefault(l.Registration, DefaultRegistration), l.now())
+}
+
+// ReserveMail counts a request for a mail of kind (a reset, a verification)
+// to mailbox from the client address, against the mailbox and against the
+// address, or counts nothing and returns the longest wait. Whether the
+// mailbox has an account does not matter: the count is the same for both.
+func (l *Login) ReserveMail(ctx context.Context, kind, mailbox, address string) (time.Duration, error) {
+	return l.reserveAll(ctx, []keyPolicy{
+		{Key("mail "+kind+" mailbox", mailbox), orDefault(l.Mailbox, DefaultMailbox)},
+		{Key("mail address", AddressKey(address)), orDefault(l.Address, DefaultAddress)},
+	})
+}
+
+// ReserveLink counts a try at a link token from the client address before
+// the token is looked up, or returns how long the address must wait.
+func (l *Login) ReserveLink(ctx context.Context, address string) (time.Duration, error) {
+	return l.Store.ReserveAttempt(ctx, linkKey(address), orDefault(l.Link, DefaultLink), l.now())
+}
+
+// RefundLink gives back the try of a link token that proved good.
+func (l *Login) RefundLink(ctx context.Context, address string) error {
+	return l.Store.RefundAttempt(ctx, linkKey(address))
+}
+
+func linkKey(address string) string { return Key("link address", AddressKey(address)) }
+
+// reserveAll reserves every key, or none: a refused key gives back the ones
+// reserved before it.
+func (l *Login) reserveAll(ctx context.Context, keys []keyPolicy) (time.Duration, error) {
+	now := l.now()
+	for i, k := range keys {
+		wait, err := l.Store.ReserveAttempt(ctx, k.key, k.policy, now)
+		if err != nil || wait > 0 {
+			for _, done := range keys[:i] {
+				if rerr := l.Store.RefundAttempt(ctx, done.key); err == nil && rerr != nil {
+					err = rerr
+				}
+			}
+			return wait, err
+		}
+	}
+	return 0, nil
 }
 
 type keyPolicy struct {

@@ -287,3 +287,69 @@ func TestKeyHidesItsValue(t *testing.T) {
 		t.Errorf("Key = %q: want 32 hex characters that differ by kind", k)
 	}
 }
+
+// TestReserveMailPerMailboxAndClient: a mailbox gets its free mails however
+// many clients ask, whether or not it has an account (the throttle cannot
+// tell), and a client that floods many mailboxes is stopped by its own count.
+func TestReserveMailPerMailboxAndClient(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := &throttle.Login{Store: throttle.NewMemory(0), Now: c.now}
+	ctx := context.Background()
+	// A policy lets Free attempts and one more through before the first wait.
+	for i := range throttle.DefaultMailbox.Free + 1 {
+		if d, err := l.ReserveMail(ctx, "reset", "ada@example.com", "10.0.0."+strconv.Itoa(i)); err != nil || d != 0 {
+			t.Fatalf("mail %d to one mailbox: wait %v, %v", i, d, err)
+		}
+	}
+	d, err := l.ReserveMail(ctx, "reset", "ada@example.com", "10.0.9.9")
+	if err != nil || d != throttle.DefaultMailbox.Base {
+		t.Fatalf("a mail past the mailbox's free ones, from a new client: wait %v, %v; want %v", d, err, throttle.DefaultMailbox.Base)
+	}
+	// The refused request spent nothing of the new client's count.
+	for i := range throttle.DefaultAddress.Free + 1 {
+		if d, err := l.ReserveMail(ctx, "reset", "user"+strconv.Itoa(i)+"@example.com", "10.0.9.9"); err != nil || d != 0 {
+			t.Fatalf("mail %d from one client: wait %v, %v", i, d, err)
+		}
+	}
+	if d, _ := l.ReserveMail(ctx, "reset", "fresh@example.com", "10.0.9.9"); d == 0 {
+		t.Fatal("a client past its free mails was let through")
+	}
+	// Kinds count apart: a flood of resets does not stop a verification.
+	if d, _ := l.ReserveMail(ctx, "verify", "ada@example.com", "10.0.0.1"); d != 0 {
+		t.Fatalf("a verification mail after the resets: wait %v", d)
+	}
+}
+
+// TestReserveLinkUnderBurst: of 200 concurrent tries at link tokens from one
+// client, exactly the free ones go ahead; a good one is given back.
+func TestReserveLinkUnderBurst(t *testing.T) {
+	c := &clock{time.Unix(1_800_000_000, 0)}
+	l := &throttle.Login{Store: throttle.NewMemory(0), Now: c.now}
+	var passed atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 200 {
+		wg.Go(func() {
+			<-start
+			if d, err := l.ReserveLink(context.Background(), "2001:db8::1"); err == nil && d == 0 {
+				passed.Add(1)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if got := passed.Load(); got != int64(throttle.DefaultLink.Free+1) {
+		t.Fatalf("%d of 200 concurrent link tries went ahead, want %d", got, throttle.DefaultLink.Free+1)
+	}
+	// Another address of the same /64 is the same client.
+	if d, _ := l.ReserveLink(context.Background(), "2001:db8::2"); d == 0 {
+		t.Fatal("an address of the same /64 got a fresh count")
+	}
+	if err := l.RefundLink(context.Background(), "2001:db8::1"); err != nil {
+		t.Fatal(err)
+	}
+	c.t = c.t.Add(throttle.DefaultLink.Max)
+	if d, _ := l.ReserveLink(context.Background(), "2001:db8::1"); d != 0 {
+		t.Fatalf("after the refund and the wait: %v", d)
+	}
+}
