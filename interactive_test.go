@@ -88,8 +88,9 @@ func TestInteractiveInit(t *testing.T) {
 		{"Router:", "chi\r"},     // type to filter, Enter to pick
 		{"Storage:", "memory\r"}, //
 		// memory: no shared login throttle on offer. Browser sessions, then
-		// Adjust, four lines below (Sign-up, Personal access tokens, Second factor).
-		{"Sign-up that tells no one who has an account", " " + down + down + down + down + " \r"},
+		// Adjust, six lines below (Sign-up, Personal access tokens, Second
+		// factor, Email verification, Password reset).
+		{"Sign-up that tells no one who has an account", " " + strings.Repeat(down, 6) + " \r"},
 		{"Users log in with:", "\r"},                           // default: email
 		{"Signing algorithm:", "ES256\r"},                      //
 		{"Clients send tokens in:", "cookie\r"},                // the feature chose both; cookie only
@@ -115,6 +116,8 @@ func TestInteractiveInit(t *testing.T) {
 		{"Registering an existing identity answers:", "\r"},
 		{"Access tokens of a revoked session are:", "\r"},  // default strict
 		{"Second factor (TOTP authenticator apps):", "\r"}, // default off
+		{"Email verification:", "\r"},                      // default off
+		{"Password reset by mail?", "\r"},                  // default false
 		{"User fields (comma-separated, may be empty):", "display_name:string:required:max_length=64\r"},
 		{"Write a new ES256 key pair into", "../out\r"},                             // asked only for key pairs
 		{"must be a directory inside the module", strings.Repeat("\x7f", 6) + "\r"}, // default keys
@@ -312,7 +315,7 @@ func TestInteractiveCtrlCAborts(t *testing.T) {
 	}{
 		{"where", []struct{ prompt, answer string }{{"Router:", ""}}, down, "> chi"},
 		{"what", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", ""}}, " ", "[x]"},
-		{"adjustments", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", down + down + down + down + down + " \r"}, {"Users log in with:", ""}}, down, "> username"},
+		{"adjustments", []struct{ prompt, answer string }{{"Router:", "\r"}, {"Storage:", "\r"}, {"Adjust token and route settings", strings.Repeat(down, 7) + " \r"}, {"Users log in with:", ""}}, down, "> username"},
 	} {
 		t.Run(c.group, func(t *testing.T) {
 			mod := newModule(t, "example.com/svc")

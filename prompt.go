@@ -65,7 +65,9 @@ func (p *surveyPrompter) Input(question, help, def string, validate func(string)
 
 func (p *surveyPrompter) MultiSelect(question, help string, options, defs []string) ([]string, error) {
 	var answer []string
-	err := survey.AskOne(&survey.MultiSelect{Message: question, Help: help, Options: options, Default: defs}, &answer, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err))
+	// The whole list on one page: its last item opens the adjustments, and a
+	// page of survey's default seven would hide it below the fold.
+	err := survey.AskOne(&survey.MultiSelect{Message: question, Help: help, Options: options, Default: defs, PageSize: max(len(options), 7)}, &answer, survey.WithStdio(p.stdio.In, p.stdio.Out, p.stdio.Err))
 	return answer, surveyErr(err)
 }
 

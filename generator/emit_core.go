@@ -255,12 +255,15 @@ func emitFromEnv(f *jen.File, m *Model) {
 	}
 	startWatch, stopWatch := watchSessions(m)
 	body = append(body, startWatch...)
+	startWork, stopWork := background(m)
+	body = append(body, startWork...)
 	body = append(body,
 		jen.Id("stop").Op(":=").Make(jen.Chan().Struct()),
 		jen.Go().Id("svc").Dot("cleanupEvery").Call(jen.Qual(pkgTime, "Hour"), jen.Id("stop")),
 		jen.Id("svc").Dot("close").Op("=").Func().Params().Error().Block(
 			jen.Id("close").Call(jen.Id("stop")),
 			stopWatch,
+			stopWork,
 			closeStore,
 		),
 		jen.Return(jen.Id("svc"), jen.Nil()),
@@ -302,6 +305,23 @@ func emitFromEnv(f *jen.File, m *Model) {
 		),
 	)
 	f.Line()
+}
+
+// background starts, in FromEnv, the features' background methods (see
+// feature.background), and stops them and waits for them when it closes.
+func background(m *Model) (start []jen.Code, stop jen.Code) {
+	methods := collect(m, feature.background)
+	if len(methods) == 0 {
+		return nil, jen.Null()
+	}
+	start = []jen.Code{
+		jen.List(jen.Id("work"), jen.Id("stopWork")).Op(":=").Qual(pkgContext, "WithCancel").Call(jen.Qual(pkgContext, "Background").Call()),
+		jen.Var().Id("working").Qual("sync", "WaitGroup"),
+	}
+	for _, name := range methods {
+		start = append(start, jen.Id("working").Dot("Go").Call(jen.Func().Params().Block(jen.Id("svc").Dot(name).Call(jen.Id("work")))))
+	}
+	return start, jen.Id("stopWork").Call().Line().Id("working").Dot("Wait").Call()
 }
 
 // hasher is the expression New uses for the password hasher.

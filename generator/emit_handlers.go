@@ -207,6 +207,7 @@ func emitLogin(f *jen.File, m *Model) {
 		),
 		throttleSucceeded(m),
 		hookRefusal("login", "login hook", jen.Id("u")),
+		verificationCheck(m),
 		mfaChallenge(m),
 		rememberDevice(m),
 		jen.If(jen.Id("s").Dot("startSession").Call(jen.Id("ctx"), jen.Id("w"), jen.Id("r"), jen.Id("u"), jen.Index().String().Values(jen.Lit("pwd"))).Op("&&").Id("rehash")).Block(
@@ -436,6 +437,7 @@ func emitChangePassword(f *jen.File, m *Model) {
 		),
 		ifErr(unavailableReturn("set password")...),
 		emit("EventPasswordChanged", jen.Id("u").Dot("ID"), jen.Lit("")),
+		passwordChangedNotice(m),
 	)
 	body = append(body, noContent(m)...)
 	f.Func().Add(recv()).Id("ChangePassword").Add(httpParams()).Block(body...)

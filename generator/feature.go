@@ -46,6 +46,9 @@ type feature interface {
 	// schema are the tables and columns the feature needs in a SQL store;
 	// the store's migrations follow them (see schema.go).
 	schema(m *Model) []schemaObject
+	// background names the Service's methods, func(context.Context), that
+	// FromEnv runs in goroutines until Close.
+	background(m *Model) []string
 	// requires are the modules the feature's code imports, which the
 	// target's go.mod gains.
 	requires(m *Model) []Module
@@ -63,6 +66,7 @@ var features = []feature{
 	apiTokensFeature{},
 	recentAuthFeature{},
 	mfaFeature{},
+	emailFeature{},
 }
 
 // noFeature is a feature that adds nothing; features embed it.
@@ -81,6 +85,7 @@ func (noFeature) wellKnown(*Model) []Endpoint     { return nil }
 func (noFeature) handlers(*jen.File, *Model)      {}
 func (noFeature) files(*Model) []step             { return nil }
 func (noFeature) schema(*Model) []schemaObject    { return nil }
+func (noFeature) background(*Model) []string      { return nil }
 func (noFeature) requires(*Model) []Module        { return nil }
 
 // when is code if the option is on, else nothing: the usual body of a seam.

@@ -62,6 +62,7 @@ func registerOutcome(m *Model) []jen.Code {
 			jen.Case(jen.Err().Op("!=").Nil()).Block(unavailableReturn("create user")...),
 			jen.Default().Block(emit("EventRegistered", jen.Id("u").Dot("ID"), jen.Lit(""))),
 		),
+		queueVerification(m),
 		success,
 	}
 }

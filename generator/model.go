@@ -232,3 +232,16 @@ func (o Options) UsesMFA() bool { return o.MFA == MFATOTP || o.MFA == MFARequire
 
 // RequiresMFA reports whether every user must have one (mfa: required).
 func (o Options) RequiresMFA() bool { return o.MFA == MFARequired }
+
+// VerifiesEmail reports whether users prove they own their address
+// (email_verification: optional or required).
+func (o Options) VerifiesEmail() bool {
+	return o.EmailVerification == VerificationOptional || o.EmailVerification == VerificationRequired
+}
+
+// RequiresVerifiedEmail reports whether logins wait for the proof.
+func (o Options) RequiresVerifiedEmail() bool { return o.EmailVerification == VerificationRequired }
+
+// SendsMail reports whether the service mails its users: a flow that needs
+// a mailer, an outbox and link tokens is on.
+func (o Options) SendsMail() bool { return o.VerifiesEmail() || o.PasswordReset }

@@ -40,6 +40,10 @@ type SessionCheck string
 // it on) or required (every user must).
 type MFA string
 
+// EmailVerification is whether users prove they own their address: off,
+// optional or required (before any login).
+type EmailVerification string
+
 // The values of the typed options.
 const (
 	IdentityEmail    Identity = "email"
@@ -69,6 +73,10 @@ const (
 	MFAOff      MFA = "off"
 	MFATOTP     MFA = "totp"
 	MFARequired MFA = "required"
+
+	VerificationOff      EmailVerification = "off"
+	VerificationOptional EmailVerification = "optional"
+	VerificationRequired EmailVerification = "required"
 )
 
 // Values lists the accepted values of the typed options.
@@ -82,6 +90,7 @@ var (
 	DuplicateRegistrations = []DuplicateRegistration{DuplicateConflict, DuplicateAccepted}
 	SessionChecks          = []SessionCheck{SessionCheckStrict, SessionCheckOff}
 	MFAs                   = []MFA{MFAOff, MFATOTP, MFARequired}
+	EmailVerifications     = []EmailVerification{VerificationOff, VerificationOptional, VerificationRequired}
 )
 
 // Group is a part of the interview (see ask in the CLI): where the service
@@ -312,6 +321,28 @@ var optionTable = []Option{
 		ask("Second factor (TOTP authenticator apps):", "totp: each user may turn it on, and logins then ask for a code; required: every user must enrol before using the service; off: passwords alone").
 		offer(string(MFATOTP), "Second factor: authenticator apps (TOTP) with recovery codes",
 			"users may add an authenticator app; their logins then answer mfa_required and finish with a code at {prefix}/mfa/verify (mfa: totp; AUTH_ENCRYPTION_KEY seals the secrets)"),
+	choice("email_verification", "email-verification", "whether users prove they own their address: off, optional or required (no login before)", names(EmailVerifications), func(o *Options) *EmailVerification { return &o.EmailVerification }).
+		docs("`off`, `optional` (a link is mailed at registration), `required` (login answers 403 `email_unverified` until the link is followed); needs a mailer (`AUTH_SMTP_URL` or `AUTH_MAIL_DIR`)", "`off`").
+		ask("Email verification:", "optional: a link is mailed at registration; required: no login before it is followed; off: addresses are taken on trust").
+		askIf(Options.UsesEmail).
+		offer(string(VerificationOptional), "Email verification by a mailed link",
+			"a link is mailed at registration and {prefix}/verify-email marks the address verified; email_verification: required also refuses logins before it (needs an SMTP server)").
+		offerIf(Options.UsesEmail),
+	lifetime("verification_ttl", "verification-ttl", "how long a verification link is good, e.g. 48h", func(o *Options) *Duration { return &o.VerificationTTL }).
+		docs("Go duration, 1h–720h", "`48h`").
+		ask("Verification links are good for:", "e.g. 48h; a user can ask for a new one").
+		askIf(Options.VerifiesEmail),
+	toggle("password_reset", "password-reset", "\"forgot password\": a link mailed to the user's address sets a new password", func(o *Options) *bool { return &o.PasswordReset }).
+		docs("`true`: `{prefix}/password-reset` mails a link that sets a new password and ends every session; needs a mailer", "`false`").
+		ask("Password reset by mail?", "a link mailed to the address sets a new password and ends every session (needs an SMTP server)").
+		askIf(Options.UsesEmail).
+		offer("true", "Password reset by mail (\"forgot password\")",
+			"{prefix}/password-reset mails a link, and {prefix}/password-reset/confirm sets a new password with it and ends every session (password_reset; needs an SMTP server)").
+		offerIf(Options.UsesEmail),
+	lifetime("reset_ttl", "reset-ttl", "how long a password-reset link is good, e.g. 30m", func(o *Options) *Duration { return &o.ResetTTL }).
+		docs("Go duration, 5m–24h", "`30m`").
+		ask("Password-reset links are good for:", "short: whoever reads the mail can take the account (e.g. 30m)").
+		askIf(func(o Options) bool { return o.PasswordReset }),
 	userFieldsOption(),
 }
 
@@ -470,6 +501,18 @@ func crossChecks(o Options) []error {
 	}
 	if o.UsesMFA() && !o.Throttled() {
 		errs = append(errs, errors.New("mfa needs login_throttle: wrong codes are throttled like wrong passwords, so set login_throttle to instance or store, or mfa: off"))
+	}
+	if o.SendsMail() && !o.UsesEmail() {
+		errs = append(errs, errors.New("email_verification and password_reset need identity email: the links go to the address users log in with, so set identity: email or turn them off"))
+	}
+	if o.SendsMail() && !o.Throttled() {
+		errs = append(errs, errors.New("email_verification and password_reset need login_throttle: mail requests and link tokens are throttled like passwords, so set login_throttle to instance or store, or turn them off"))
+	}
+	if o.VerificationTTL < Duration(time.Hour) || o.VerificationTTL > Duration(720*time.Hour) {
+		errs = append(errs, fmt.Errorf("verification TTL %s is out of range: use a duration from 1h to 720h, e.g. 48h", o.VerificationTTL))
+	}
+	if o.ResetTTL < Duration(5*time.Minute) || o.ResetTTL > Duration(24*time.Hour) {
+		errs = append(errs, fmt.Errorf("reset TTL %s is out of range: use a duration from 5m to 24h, e.g. 30m", o.ResetTTL))
 	}
 	if o.APITokens && o.CookieOnly() {
 		errs = append(errs, errors.New("api_tokens needs the header transport: scripts send their tokens in a header, so use --transport both, or turn api_tokens off"))

@@ -62,6 +62,17 @@ type Options struct {
 	// MFA gives users a second factor: an authenticator app (TOTP) with
 	// recovery codes, optional per user (totp) or for every user (required).
 	MFA MFA `yaml:"mfa"`
+	// EmailVerification is whether users prove they own their address: off,
+	// optional (a link is mailed at registration) or required (no login
+	// before the link is followed).
+	EmailVerification EmailVerification `yaml:"email_verification"`
+	// VerificationTTL is how long a verification link is good.
+	VerificationTTL Duration `yaml:"verification_ttl"`
+	// PasswordReset lets users who forgot their password set a new one
+	// through a link mailed to their address.
+	PasswordReset bool `yaml:"password_reset"`
+	// ResetTTL is how long a password-reset link is good.
+	ResetTTL Duration `yaml:"reset_ttl"`
 	// ExcludePaths are paths that Require and Authenticate let through
 	// untouched when mounted globally: exact paths, or prefixes ending in
 	// "/*". The public auth routes are always excluded.
@@ -99,6 +110,9 @@ func Defaults() Options {
 		DuplicateRegistration: "conflict",
 		SessionCheck:          "strict",
 		MFA:                   "off",
+		EmailVerification:     "off",
+		VerificationTTL:       Duration(48 * time.Hour),
+		ResetTTL:              Duration(30 * time.Minute),
 	}
 }
 

@@ -146,6 +146,11 @@ func renderGo(f *jen.File) ([]byte, error) {
 	return imports.Process("generated.go", buf.Bytes(), &imports.Options{FormatOnly: true, Comments: true, TabIndent: true, TabWidth: 8})
 }
 
+// rawFile copies a file of templates/ as it is.
+func rawFile(name string) func(*Model) ([]byte, error) {
+	return func(*Model) ([]byte, error) { return templates.Raw(name) }
+}
+
 // goTemplateFile renders a Go file written as plain Go in templates/, with
 // the options' differences as template actions: it imports every package
 // any option needs, and the imports this model's file does not use are

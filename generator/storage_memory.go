@@ -46,6 +46,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 		values[jen.Id("apiTokens")] = jen.Map(jen.String()).Id("APIToken").Values()
 	}
 	memoryMFAFields(m, &fields, values)
+	memoryMailFields(m, &fields, values)
 	if m.ThrottleInStore() {
 		fields = append(fields, jen.Line().Comment("Memory keeps the failed-login counts: in one process, the store's memory").Line().Comment("and the instance's are the same.").Line().Op("*").Qual(pkgThrottle, "Memory"))
 		values[jen.Id("Memory")] = jen.Qual(pkgThrottle, "NewMemory").Call(jen.Lit(0))
@@ -170,6 +171,7 @@ func (memoryStorage) Store(f *jen.File, m *Model) {
 	memoryReauthenticate(method)
 	memoryMFAMethods(m, method)
 	memoryMFAHelpers(f, m)
+	memoryMailMethods(f, m, method)
 	if unique {
 		emitUniqueKeys(f, m)
 	}

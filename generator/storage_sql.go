@@ -283,6 +283,7 @@ func (s sqlStore) emitQueries(f *jen.File) {
 	s.emitAPITokenQueries(f, method)
 	s.emitReauthenticate(method)
 	s.emitMFAQueries(method)
+	s.emitMailQueries(method)
 }
 
 // staleLoginFailures is how long an untouched attempt count is kept in the

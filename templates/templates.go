@@ -31,7 +31,7 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-//go:embed *.tmpl migrations features
+//go:embed *.tmpl migrations features mail
 var files embed.FS
 
 // funcs escape every value for the format it lands in: options are
@@ -277,3 +277,8 @@ func Glob(pattern string) []string {
 	matches, _ := fs.Glob(files, pattern)
 	return matches
 }
+
+// Raw returns the file at path as it is, for files that authgen copies
+// without rendering: the mail templates it scaffolds, which are templates of
+// the generated service.
+func Raw(path string) ([]byte, error) { return fs.ReadFile(files, path) }

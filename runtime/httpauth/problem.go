@@ -192,8 +192,8 @@ func (p *Problem) OAuth2() *Problem {
 	switch {
 	case p.Code == CodeInvalidCredentials || p.Code == CodeInvalidToken:
 		q.Status, q.Title, q.Challenge, q.OAuthError = http.StatusBadRequest, http.StatusText(http.StatusBadRequest), "", "invalid_grant"
-	case p.Code == CodeMFARequired:
-		q.OAuthError = CodeMFARequired
+	case p.Code == CodeMFARequired || p.Code == CodeEmailUnverified:
+		q.OAuthError = p.Code
 	case p.Status >= 500:
 		q.OAuthError = "server_error"
 	}
