@@ -145,20 +145,27 @@ func TestConformance(t *testing.T) {
 			bin := buildService(t, root, combo)
 			s := &suite{t: t, profile: combo.profile}
 			if walkthrough {
-				walk := start(t, bin, s.keys(filepath.Join(root, name+"-walk-keys"), serviceEnv(t, "walk_"+name, combo.storage)))
-				if out := runWalkthrough(t, filepath.Join(root, name, "internal", "auth", "AUTH.md"), walk.base+"/auth"); !strings.Contains(out, "session walked through") || !strings.Contains(out, "mfa walked through") {
-					t.Errorf("AUTH.md walk-through: %s", out)
+				walkEnv := s.keys(filepath.Join(root, name+"-walk-keys"), serviceEnv(t, "walk_"+name, combo.storage))
+				walk := start(t, bin, walkEnv)
+				out := runWalkthrough(t, filepath.Join(root, name, "internal", "auth", "AUTH.md"), walk.base+"/auth", mailDirOf(walkEnv))
+				for _, want := range []string{"session walked through", "mfa walked through", "email verified", "reset walked through"} {
+					if !strings.Contains(out, want) {
+						t.Errorf("AUTH.md walk-through lacks %q: %s", want, out)
+					}
 				}
 				walk.stop()
 			}
 			// 20 free registrations per address: more than the suite makes
 			// before its registration check, which then floods past them.
-			env := append(serviceEnv(t, "conf_"+name, combo.storage), "AUTH_REGISTER_FREE_ATTEMPTS=20")
+			// The mail goes to a Mailpit that requires STARTTLS.
+			s.mailpit = startMailpit(t, true)
+			env := s.mailpit.env(append(serviceEnv(t, "conf_"+name, combo.storage), "AUTH_REGISTER_FREE_ATTEMPTS=20"))
 			env = s.keys(filepath.Join(root, name+"-keys"), env)
 			s.base = start(t, bin, env).base
 			if combo.storage != "memory" {
 				s.another = start(t, bin, env).base
 			}
+			s.required = start(t, bin, append(env, "AUTH_EMAIL_VERIFICATION=required")).base
 			s.run()
 			mu.Lock()
 			defer mu.Unlock()
@@ -268,6 +275,11 @@ type suite struct {
 	// another is a second instance of the service on the same store (SQL
 	// stores only), for the bound of revocations across instances.
 	another string
+	// required is an instance with AUTH_EMAIL_VERIFICATION=required, on the
+	// same store but for the memory store; mailpit receives every
+	// instance's mail.
+	required string
+	mailpit  *mailpit
 	// registrations counts the bodies of creds, which number display names.
 	registrations int
 	transcript    []string // one normalised line per check, compared across routers
@@ -705,6 +717,7 @@ func (s *suite) run() {
 		s.apiTokens("another long passphrase")
 	}
 	s.mfa()
+	s.mail()
 	s.throttle()
 }
 

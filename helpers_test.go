@@ -144,7 +144,7 @@ func warmDependencies(t *testing.T) {
 				os.MkdirAll(svc, 0o755)
 				os.WriteFile(filepath.Join(svc, "go.mod"), []byte(c.gomod), 0o644)
 			}
-			if r := authgen(t, dir, "new", svc, "--module", "example.com/svc", "--framework", c.framework, "--storage", c.storage, "--yes"); r.code != 0 {
+			if r := authgen(t, dir, "new", svc, "--module", "example.com/svc", "--framework", c.framework, "--storage", c.storage, "--password-reset", "--yes"); r.code != 0 {
 				t.Logf("warming the dependencies: authgen new %s: %s", c.name(), r.stderr)
 				continue
 			}
@@ -269,7 +269,7 @@ func buildService(t *testing.T, root string, c combination) string {
 	if c.transport != "cookie" {
 		args = append(args, "--api-tokens") // scripts send them in the header
 	}
-	args = append(args, "--mfa", "totp")
+	args = append(args, "--mfa", "totp", "--password-reset", "--email-verification", "optional")
 	r := authgen(t, root, args...)
 	if r.code != 0 {
 		t.Fatalf("authgen new: %d\n%s", r.code, r.stderr)
@@ -440,6 +440,9 @@ func freePort(t *testing.T) string {
 func serviceEnv(t *testing.T, name, storage string) []string {
 	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_ISSUER=" + confIssuer, "AUTH_AUDIENCE=" + confAudience,
 		"AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db"),
+		// Services with mail write it as .eml files unless a test gives them
+		// an SMTP server (mailpit.env).
+		"AUTH_APP_URL=https://app.example.test", "AUTH_MAIL_FROM=Conformance <no-reply@example.test>", "AUTH_MAIL_DIR=" + t.TempDir(),
 		// The suites register many accounts from one loopback address; the
 		// generated tests check the registration throttle itself.
 		"AUTH_REGISTER_FREE_ATTEMPTS=1000000"}
@@ -520,8 +523,9 @@ func login(t *testing.T, base string) session {
 
 // runWalkthrough runs each shell block of AUTH.md that sets BASE (the
 // session's, and an option's, such as the second factor's), in order, with
-// BASE pointing at a running service, and returns their output.
-func runWalkthrough(t *testing.T, authMD, base string) string {
+// BASE pointing at a running service and env added to the environment, and
+// returns their output.
+func runWalkthrough(t *testing.T, authMD, base string, env ...string) string {
 	t.Helper()
 	doc, err := os.ReadFile(authMD)
 	if err != nil {
@@ -534,7 +538,7 @@ func runWalkthrough(t *testing.T, authMD, base string) string {
 			continue
 		}
 		cmd := exec.Command("bash", "-euo", "pipefail", "-c", script)
-		cmd.Env = append(os.Environ(), "BASE="+base)
+		cmd.Env = append(append(os.Environ(), env...), "BASE="+base)
 		got, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Fatalf("AUTH.md walk-through failed: %v\n%s", err, got)
@@ -602,4 +606,15 @@ func mtimes(t *testing.T, dir string) map[string]time.Time {
 		out[rel] = fi.ModTime()
 	}
 	return out
+}
+
+// mailDirOf is the AUTH_MAIL_DIR=... entry of env, for a walk-through that
+// reads the mail the service wrote.
+func mailDirOf(env []string) string {
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "AUTH_MAIL_DIR=") {
+			return kv
+		}
+	}
+	return ""
 }

@@ -174,6 +174,13 @@ func (emailFeature) endpoints(m *Model) []Endpoint {
 	return out
 }
 
+// MailSampleIdentity is the account of AUTH.md's walk-through of the mail.
+func (m *Model) MailSampleIdentity() string { return "grace@example.com" }
+
+// MailCredsBody is its registration body, with the third sample of every
+// required field, so that unique ones are not taken.
+func (m *Model) MailCredsBody() string { return m.credsBody(m.MailSampleIdentity(), testPassword, 3) }
+
 // mailFiles are the messages of mail/, each a subject and text template and
 // an HTML one.
 func (m *Model) mailFiles() []string {
