@@ -7,6 +7,9 @@ GO ?= go
 BIN := $(CURDIR)/bin
 # staticcheck, pinned; keep equal to staticcheckVersion in e2e_test.go.
 STATICCHECK_VERSION := v0.8.2
+# Mailpit, the SMTP server the suites mail to; keep equal to mailpitVersion
+# in mailpit_test.go.
+MAILPIT_VERSION := v1.33.1
 export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
 # Builds here are without cgo, but for the race detector, which needs it
 # (CGO_ENABLED=1 beside every -race): authgen loads the packages it wires with
@@ -14,7 +17,7 @@ export PATH := $(shell $(GO) env GOPATH)/bin:$(PATH)
 # net is compiled in one plain mode instead of two on a cold cache.
 export CGO_ENABLED := 0
 
-.PHONY: all build test suites unit staticcheck lint bench fuzz fuzz-postgres vulncheck demo golden release-rehearsal clean
+.PHONY: all build test suites unit staticcheck mailpit lint bench fuzz fuzz-postgres vulncheck demo golden release-rehearsal clean
 
 all: test
 
@@ -59,7 +62,7 @@ test: staticcheck
 # clients ran several times slower. AUTHGEN_TEST_WARM compiles the
 # dependencies of every router and store once before the first service is
 # built (see warmDependencies in helpers_test.go).
-suites:
+suites: mailpit
 	AUTHGEN_TEST_WARM=1 $(GO) test -count=1 -timeout 30m -parallel $(SUITE_PARALLEL) -v . 2>&1 | grep -vE '^=== (RUN|PAUSE|CONT)'
 
 # Parallel tests of the root suites at once: most of them wait on a service
@@ -100,6 +103,13 @@ lint: staticcheck
 # make lint runs it, and the end-to-end suite runs it on every scenario.
 staticcheck:
 	staticcheck -version 2>/dev/null | grep -q '($(STATICCHECK_VERSION:v%=%))' || $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+# Mailpit at the pinned version, installed into GOPATH/bin if missing: the
+# suites start one per service that mails (mailpit_test.go). go install
+# leaves its version string "dev", so the module version is read from the
+# binary.
+mailpit:
+	go version -m "$$(command -v mailpit 2>/dev/null || echo /nonexistent)" 2>/dev/null | grep -qE 'mod\s+github.com/axllent/mailpit\s+$(MAILPIT_VERSION)' || $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 # The release rehearsal (docs/UPGRADING.md): authgen published to a file://
 # module proxy at the previous release and at this tree, a service made with

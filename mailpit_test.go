@@ -155,9 +155,9 @@ func (m *mailpit) next(t testing.TB, to, subject string) mail {
 	return mail{}
 }
 
-// count is how many messages addressed to to exactly the server holds (its
-// search matches parts of addresses too).
-func (m *mailpit) count(t testing.TB, to string) int {
+// count is how many messages addressed to to alone, whose subject holds
+// subject, the server holds (its search matches parts of addresses too).
+func (m *mailpit) count(t testing.TB, to, subject string) int {
 	t.Helper()
 	var found struct{ Messages []mail }
 	if err := getJSON(m.api+"/api/v1/search?query="+url.QueryEscape(`to:"`+to+`"`), &found); err != nil {
@@ -165,10 +165,8 @@ func (m *mailpit) count(t testing.TB, to string) int {
 	}
 	n := 0
 	for _, msg := range found.Messages {
-		for _, rcpt := range msg.To {
-			if rcpt.Address == to {
-				n++
-			}
+		if strings.Contains(msg.Subject, subject) && len(msg.To) == 1 && msg.To[0].Address == to {
+			n++
 		}
 	}
 	return n
