@@ -158,7 +158,7 @@ func TestConformance(t *testing.T) {
 			// 20 free registrations per address: more than the suite makes
 			// before its registration check, which then floods past them.
 			// The mail goes to a Mailpit that requires STARTTLS.
-			s.mailpit = startMailpit(t, true)
+			s.mailpit = startMailpit(t, startTLS)
 			env := s.mailpit.env(append(serviceEnv(t, "conf_"+name, combo.storage), "AUTH_REGISTER_FREE_ATTEMPTS=20"))
 			env = s.keys(filepath.Join(root, name+"-keys"), env)
 			s.base = start(t, bin, env).base

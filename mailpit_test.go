@@ -38,15 +38,24 @@ type mailpit struct {
 	cmd       *exec.Cmd
 	mu        sync.Mutex
 	seen      map[string]bool // message IDs next has returned
-	// certFile is the certificate of a STARTTLS server, for the services'
-	// SSL_CERT_FILE; empty for a plain one.
+	// certFile is the certificate of a TLS server, for the services'
+	// SSL_CERT_FILE; empty for a plain one. implicit marks one that speaks
+	// TLS from the first byte (smtps).
 	certFile string
+	implicit bool
 }
 
-// startMailpit starts a Mailpit that requires STARTTLS (with a certificate
-// for 127.0.0.1 that the services trust through SSL_CERT_FILE) or, with
-// starttls false, a plain one; it stops when the test ends.
-func startMailpit(t *testing.T, starttls bool) *mailpit {
+// The kinds of Mailpit: plain SMTP, STARTTLS required, implicit TLS (the
+// latter two with a certificate for 127.0.0.1 that the services trust
+// through SSL_CERT_FILE).
+const (
+	plainSMTP = iota
+	startTLS
+	implicitTLS
+)
+
+// startMailpit starts a Mailpit of kind; it stops when the test ends.
+func startMailpit(t *testing.T, kind int) *mailpit {
 	t.Helper()
 	bin, err := exec.LookPath("mailpit")
 	if err != nil {
@@ -56,8 +65,10 @@ func startMailpit(t *testing.T, starttls bool) *mailpit {
 	m := &mailpit{smtp: "127.0.0.1:" + freePort(t), dir: dir, seen: map[string]bool{}}
 	m.api = "http://127.0.0.1:" + freePort(t)
 	m.args = []string{"--smtp", m.smtp, "--listen", strings.TrimPrefix(m.api, "http://"), "--database", filepath.Join(dir, "mailpit.db"), "--smtp-disable-rdns", "--quiet"}
-	if starttls {
-		m.certFile, m.args = selfSignedCert(t, dir), append(m.args, "--smtp-tls-cert", filepath.Join(dir, "cert.pem"), "--smtp-tls-key", filepath.Join(dir, "key.pem"), "--smtp-require-starttls")
+	if kind != plainSMTP {
+		m.certFile, m.args = selfSignedCert(t, dir), append(m.args, "--smtp-tls-cert", filepath.Join(dir, "cert.pem"), "--smtp-tls-key", filepath.Join(dir, "key.pem"))
+		m.implicit = kind == implicitTLS
+		m.args = append(m.args, map[bool]string{false: "--smtp-require-starttls", true: "--smtp-require-tls"}[m.implicit])
 	}
 	m.args = append([]string{bin}, m.args...)
 	m.start(t)
@@ -65,10 +76,13 @@ func startMailpit(t *testing.T, starttls bool) *mailpit {
 	return m
 }
 
-// smtpURL is the AUTH_SMTP_URL of the server: STARTTLS required, or plain
-// on loopback.
+// smtpURL is the AUTH_SMTP_URL of the server: implicit TLS, STARTTLS
+// required, or plain on loopback.
 func (m *mailpit) smtpURL() string {
-	if m.certFile != "" {
+	switch {
+	case m.implicit:
+		return "smtps://" + m.smtp
+	case m.certFile != "":
 		return "smtp://" + m.smtp
 	}
 	return "smtp://" + m.smtp + "?tls=off"

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -24,7 +25,7 @@ func TestOutboxSurvivesOutageAndRestart(t *testing.T) {
 		t.Run(storage, func(t *testing.T) {
 			t.Parallel()
 			bin := buildService(t, t.TempDir(), combination{framework: "chi", storage: storage})
-			mp := startMailpit(t, false)
+			mp := startMailpit(t, plainSMTP)
 			env := mp.env(serviceEnv(t, "outbox_"+storage, storage))
 			first, second := start(t, bin, env), start(t, bin, env)
 			const accounts = 20
@@ -67,6 +68,56 @@ func TestOutboxSurvivesOutageAndRestart(t *testing.T) {
 			}
 			if logs := restarted.logs.String() + second.logs.String(); !strings.Contains(logs, "mail delivery failed; it will be retried") && !strings.Contains(first.logs.String(), "mail delivery failed; it will be retried") {
 				t.Errorf("no instance logged a failed delivery while the server was down:\n%s", logs)
+			}
+		})
+	}
+}
+
+// TestMailTransportSecurity: smtps:// speaks TLS from the first byte;
+// smtp:// requires STARTTLS, so that a server that does not offer it, or
+// offers it with a certificate the service does not trust, gets no mail
+// (which waits in the outbox); ?tls=off is refused for a host that is not
+// loopback (the generated TestConfigFromEnv).
+func TestMailTransportSecurity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a service; skipped with -short")
+	}
+	t.Parallel()
+	bin := buildService(t, t.TempDir(), combination{framework: "chi", storage: "sqlite"})
+	register := func(t *testing.T, svc *running, email string) {
+		t.Helper()
+		if status, body := request(t, "POST", svc.base+"/auth/register", fmt.Sprintf(`{"email":%q,"password":%q}`, email, confPassword), ""); status != 201 {
+			t.Fatalf("register: %d %s", status, body)
+		}
+	}
+	t.Run("smtps", func(t *testing.T) {
+		mp := startMailpit(t, implicitTLS)
+		svc := start(t, bin, mp.env(serviceEnv(t, "smtps", "sqlite")))
+		register(t, svc, "tls@example.com")
+		linkIn(t, mp.next(t, "tls@example.com", "Verify"), "/verify-email")
+	})
+	for _, c := range []struct {
+		name string
+		kind int
+	}{
+		{"a server without STARTTLS", plainSMTP},
+		{"a certificate the service does not trust", startTLS},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mp := startMailpit(t, c.kind)
+			env := serviceEnv(t, "starttls", "sqlite")
+			env = append(mp.env(env), "AUTH_SMTP_URL=smtp://"+mp.smtp, "SSL_CERT_FILE="+filepath.Join(t.TempDir(), "none.pem"))
+			svc := start(t, bin, env)
+			register(t, svc, "clear@example.com")
+			deadline := time.Now().Add(10 * time.Second)
+			for !strings.Contains(svc.logs.String(), "mail delivery failed") && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if !strings.Contains(svc.logs.String(), "mail delivery failed") {
+				t.Fatalf("no failed delivery logged:\n%s", svc.logs.String())
+			}
+			if n := mp.count(t, "clear@example.com", ""); n != 0 {
+				t.Fatalf("%d mails went out over %s", n, c.name)
 			}
 		})
 	}
