@@ -90,13 +90,7 @@ func (m *mailpit) smtpURL() string {
 
 // env is a service's mail environment for this server (and no AUTH_MAIL_DIR).
 func (m *mailpit) env(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "AUTH_MAIL_DIR=") {
-			out = append(out, kv)
-		}
-	}
-	out = append(out, "AUTH_SMTP_URL="+m.smtpURL())
+	out := append(withoutMailDir(env), "AUTH_SMTP_URL="+m.smtpURL())
 	if m.certFile != "" {
 		out = append(out, "SSL_CERT_FILE="+m.certFile)
 	}

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -120,5 +124,86 @@ func TestMailTransportSecurity(t *testing.T) {
 				t.Fatalf("%d mails went out over %s", n, c.name)
 			}
 		})
+	}
+}
+
+// TestAcceptedMailIsNotSentAgain: a server that accepts a message (250
+// after DATA) and then drops the connection at QUIT has the message; the
+// service must not send it again. Mailpit says goodbye politely, so the
+// server here is a few lines of SMTP that count the messages they accept.
+func TestAcceptedMailIsNotSentAgain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a service; skipped with -short")
+	}
+	t.Parallel()
+	bin := buildService(t, t.TempDir(), combination{framework: "chi", storage: "sqlite"})
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go rudeSMTP(c, &accepted)
+		}
+	}()
+	env := append(serviceEnv(t, "rude", "sqlite"), "AUTH_SMTP_URL=smtp://"+l.Addr().String()+"?tls=off")
+	svc := start(t, bin, withoutMailDir(env))
+	if status, body := request(t, "POST", svc.base+"/auth/register", fmt.Sprintf(`{"email":"rude@example.com","password":%q}`, confPassword), ""); status != 201 {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	// Past the first retry's 10 s, with a poll of the outbox on either side.
+	deadline := time.Now().Add(17 * time.Second)
+	for time.Now().Before(deadline) && accepted.Load() < 2 {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := accepted.Load(); n != 1 {
+		t.Fatalf("the server accepted the verification mail %d times, want once:\n%s", n, svc.logs.String())
+	}
+}
+
+// withoutMailDir is env without AUTH_MAIL_DIR, for a service given its own
+// AUTH_SMTP_URL.
+func withoutMailDir(env []string) []string {
+	return slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "AUTH_MAIL_DIR=") })
+}
+
+// rudeSMTP serves one SMTP session without TLS, counts every message it
+// accepts, and closes the connection at QUIT without answering.
+func rudeSMTP(c net.Conn, accepted *atomic.Int32) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	fmt.Fprint(c, "220 rude.test ESMTP\r\n")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		switch cmd := strings.ToUpper(strings.TrimSpace(line)); {
+		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
+			fmt.Fprint(c, "250-rude.test\r\n250 8BITMIME\r\n")
+		case strings.HasPrefix(cmd, "DATA"):
+			fmt.Fprint(c, "354 go on\r\n")
+			for {
+				body, err := r.ReadString('\n')
+				if err != nil {
+					return
+				}
+				if body == ".\r\n" {
+					break
+				}
+			}
+			accepted.Add(1)
+			fmt.Fprint(c, "250 queued\r\n")
+		case cmd == "QUIT":
+			return // no 221: the connection just ends
+		default: // MAIL, RCPT, RSET, NOOP
+			fmt.Fprint(c, "250 ok\r\n")
+		}
 	}
 }
