@@ -440,16 +440,20 @@ func freePort(t *testing.T) string {
 func serviceEnv(t *testing.T, name, storage string) []string {
 	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_ISSUER=" + confIssuer, "AUTH_AUDIENCE=" + confAudience,
 		"AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db"),
-		// Services with mail write it as .eml files unless a test gives them
-		// an SMTP server (mailpit.env).
-		"AUTH_APP_URL=https://app.example.test", "AUTH_MAIL_FROM=Conformance <no-reply@example.test>", "AUTH_MAIL_DIR=" + t.TempDir(),
+
 		// The suites register many accounts from one loopback address; the
 		// generated tests check the registration throttle itself.
 		"AUTH_REGISTER_FREE_ATTEMPTS=1000000"}
 	if storage == "postgres" {
 		env = append(env, "AUTH_DATABASE_URL="+testDatabase(t, name))
 	}
-	return env
+	return append(env, mailEnv(t)...)
+}
+
+// mailEnv is the mail settings of a service under test: it writes its mail
+// as .eml files unless the test gives it an SMTP server (mailpit.env).
+func mailEnv(t *testing.T) []string {
+	return []string{"AUTH_APP_URL=https://app.example.test", "AUTH_MAIL_FROM=Conformance <no-reply@example.test>", "AUTH_MAIL_DIR=" + t.TempDir()}
 }
 
 // testDatabase creates an empty database for one test on the server at

@@ -78,7 +78,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	declared := declaredResponses(doc)
-	svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_URL=" + dbURL, "AUTH_STORE_TIMEOUT=2s"})
+	svc := start(t, bin, append(mailEnv(t), "AUTH_JWT_SECRET="+confSecret, "AUTH_DATABASE_URL="+dbURL, "AUTH_STORE_TIMEOUT=2s"))
 	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
 		t.Fatalf("register: %d %s", code, body)
 	}
@@ -133,7 +133,7 @@ func TestInstancesStartTogether(t *testing.T) {
 	}
 	t.Parallel()
 	bin := buildService(t, t.TempDir(), combination{framework: "chi", storage: "postgres"})
-	env := []string{"AUTH_JWT_SECRET=" + confSecret, "AUTH_DATABASE_URL=" + testDatabase(t, "instances")}
+	env := append(mailEnv(t), "AUTH_JWT_SECRET="+confSecret, "AUTH_DATABASE_URL="+testDatabase(t, "instances"))
 	var instances []*running
 	for range 3 {
 		instances = append(instances, launch(t, bin, env))
@@ -163,14 +163,15 @@ func TestSecretRotationKeepsSessions(t *testing.T) {
 	t.Parallel()
 	bin := buildService(t, t.TempDir(), combination{framework: "nethttp", storage: "sqlite"})
 	db := "AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")
-	svc := start(t, bin, []string{"AUTH_JWT_SECRET=" + confSecret, db})
+	mail := mailEnv(t)
+	svc := start(t, bin, append(mail, "AUTH_JWT_SECRET="+confSecret, db))
 	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
 		t.Fatalf("register: %d %s", code, body)
 	}
 	s := login(t, svc.base)
 	svc.stop()
 
-	svc = start(t, bin, []string{"AUTH_JWT_SECRET=" + strings.Repeat("n", 48), db})
+	svc = start(t, bin, append(mail, "AUTH_JWT_SECRET="+strings.Repeat("n", 48), db))
 	if code, body := request(t, "GET", svc.base+"/auth/me", "", s.access); code != 401 || jsonField(body, "code") != "invalid_token" {
 		t.Errorf("old access token under the new secret: %d %s, want 401 invalid_token", code, body)
 	}
@@ -206,7 +207,7 @@ func TestKeyRotationKeepsSessions(t *testing.T) {
 	oldKey, nextKey := newKey(), newKey()
 	db := "AUTH_DATABASE_PATH=" + filepath.Join(t.TempDir(), "auth.db")
 	env := func(key string, previous ...string) []string {
-		return []string{"AUTH_JWT_PRIVATE_KEY_FILE=" + key, "AUTH_JWT_PUBLIC_KEY_FILES=" + strings.Join(previous, ","), db}
+		return append(mailEnv(t), "AUTH_JWT_PRIVATE_KEY_FILE="+key, "AUTH_JWT_PUBLIC_KEY_FILES="+strings.Join(previous, ","), db)
 	}
 	svc := start(t, bin, env(oldKey))
 	if code, body := request(t, "POST", svc.base+"/auth/register", `{"email":"ada@example.com","password":"`+confPassword+`"}`, ""); code != 201 {
