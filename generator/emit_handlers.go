@@ -636,11 +636,18 @@ func emitValidation(f *jen.File, m *Model) {
 			Qual("strings", "IndexFunc").Call(jen.Id("s"), jen.Qual("unicode", "IsControl")).Op("<").Lit(0)),
 	)
 	f.Line()
-	f.Comment("validateCredentials checks a registration and names the first problem.")
-	f.Func().Id("validateCredentials").Params(jen.List(jen.Id("identity"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+	f.Comment("validateIdentity checks an identity a client chose, at registration or")
+	f.Comment("for a mail, and says what is wrong with it.")
+	f.Func().Id("validateIdentity").Params(jen.Id("identity").String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
 		jen.If(identityCheck).Block(
 			jen.Return(jen.Qual(pkgHTTPAuth, "Invalid").Call(jen.Lit(m.IdentityJSON()), jen.Lit(identityRule))),
 		),
+		jen.Return(jen.Nil()),
+	)
+	f.Line()
+	f.Comment("validateCredentials checks a registration and names the first problem.")
+	f.Func().Id("validateCredentials").Params(jen.List(jen.Id("identity"), jen.Id("password")).String()).Op("*").Qual(pkgHTTPAuth, "Problem").Block(
+		jen.If(jen.Id("p").Op(":=").Id("validateIdentity").Call(jen.Id("identity")), jen.Id("p").Op("!=").Nil()).Block(jen.Return(jen.Id("p"))),
 		jen.Return(jen.Id("validatePassword").Call(jen.Lit("password"), jen.Id("password"))),
 	)
 	f.Line()

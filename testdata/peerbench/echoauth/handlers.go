@@ -730,10 +730,19 @@ func plausibleIdentity(s string) bool {
 	return s != "" && len(s) <= 254 && utf8.ValidString(s) && strings.IndexFunc(s, unicode.IsControl) < 0
 }
 
-// validateCredentials checks a registration and names the first problem.
-func validateCredentials(identity, password string) *httpauth.Problem {
+// validateIdentity checks an identity a client chose, at registration or
+// for a mail, and says what is wrong with it.
+func validateIdentity(identity string) *httpauth.Problem {
 	if !validIdentity(identity) {
 		return httpauth.Invalid("email", "email must be a single ASCII address such as ada@example.com")
+	}
+	return nil
+}
+
+// validateCredentials checks a registration and names the first problem.
+func validateCredentials(identity, password string) *httpauth.Problem {
+	if p := validateIdentity(identity); p != nil {
+		return p
 	}
 	return validatePassword("password", password)
 }
